@@ -1,0 +1,22 @@
+// Where a fetch cycle's output goes. The plugin's emit()/checkpoint() calls arrive here, on the
+// thread running fetch(). Implementations: NDJSON writer (fetch --output), delivery pipeline
+// (fetch / run: batches to a destination, checkpoint persisted after acknowledgements).
+#pragma once
+
+#include <string_view>
+
+namespace asset_host {
+
+enum class SinkResult { kContinue, kStop };
+
+class RecordSink {
+public:
+    virtual ~RecordSink() = default;
+    // One record (a JSON object). May block while downstream is full (back-pressure), and
+    // returns kStop when the cycle must end (shutdown, delivery failed).
+    virtual SinkResult record(std::string_view json) = 0;
+    // A checkpoint marker covering every record passed before it.
+    virtual SinkResult checkpoint(std::string_view marker_json) = 0;
+};
+
+}  // namespace asset_host

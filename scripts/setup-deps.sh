@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages asset-host builds and tests with. Idempotent: silent and quick
+# when everything is present; otherwise one apt-get install of what is missing.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  g++ cmake make pkg-config
+  # dependencies (find_package'd by CMakeLists.txt)
+  libcurl4-openssl-dev libssl-dev libsimdjson-dev libyaml-cpp-dev libboost-dev
+  nlohmann-json3-dev libvalijson-dev libcli11-dev libspdlog-dev libfmt-dev
+  # tests: doctest, simulators' HTTP server, TLS test certificates
+  doctest-dev libcpp-httplib-dev openssl
+  # demo: print what the simulated Sekoia received
+  curl
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "setup-deps: missing packages: ${missing[*]}; run as root or install sudo" >&2
+    exit 1
+  fi
+fi
+echo "setup-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

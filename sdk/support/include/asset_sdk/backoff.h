@@ -1,0 +1,39 @@
+// Capped exponential back-off with full jitter ("sleep = random(0, min(cap, base * 2^n))"),
+// plus Retry-After parsing. The random source is injected so tests are deterministic.
+#pragma once
+
+#include <asset_sdk/clock.h>
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string_view>
+
+namespace asset_sdk {
+
+struct BackoffPolicy {
+    Millis initial{500};   // first delay ceiling
+    Millis max{30'000};    // cap on a single delay
+    Millis give_up_after{5 * 60'000};  // total time budget for retries of one operation
+};
+
+class Backoff {
+public:
+    explicit Backoff(BackoffPolicy policy, std::uint64_t seed = std::random_device{}());
+    // Delay before the next attempt (full jitter, never below 1 ms). Increments the attempt count.
+    Millis next_delay();
+    int attempts() const { return attempts_; }
+    void reset() { attempts_ = 0; }
+    const BackoffPolicy& policy() const { return policy_; }
+
+private:
+    BackoffPolicy policy_;
+    std::mt19937_64 rng_;
+    int attempts_ = 0;
+};
+
+// Retry-After: either delta-seconds ("120") or an HTTP-date. Returns the wait relative to `now`,
+// clamped at zero; nullopt when absent or unparsable.
+std::optional<Millis> parse_retry_after(std::string_view value, SystemTime now);
+
+}  // namespace asset_sdk

@@ -1,0 +1,93 @@
+// A small HTTP client interface and its libcurl implementation. Plugins and host destinations
+// speak HTTP only through this, so every caller gets the same transport-error taxonomy (used by
+// "Test connector" to say *what* failed: DNS, refused, timeout, which TLS problem).
+// Tests never replace it with a mock: they point it at the loopback simulators.
+#pragma once
+
+#include <asset_sdk/clock.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace asset_sdk {
+
+using Header = std::pair<std::string, std::string>;
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;
+    std::vector<Header> headers;  // sent as given
+    std::string body;             // sent when non-empty (or method is POST/PUT)
+    Millis timeout{30'000};       // whole transfer
+};
+
+// Body buffers keep this many spare bytes of capacity so JSON parsers that need padding
+// (simdjson: SIMDJSON_PADDING == 64) can parse in place without a copy.
+inline constexpr std::size_t kBodyPadding = 64;
+
+struct HttpResponse {
+    long status = 0;
+    std::vector<Header> headers;  // names lower-cased, in arrival order, repeats kept
+    std::string body;             // capacity() >= size() + kBodyPadding
+
+    // Every value of a header (case-insensitive name). Okta repeats Link and sometimes
+    // X-Rate-Limit-* headers, so callers decide how to combine them.
+    std::vector<std::string_view> header_values(std::string_view name) const;
+    // First value, if any.
+    std::optional<std::string_view> header(std::string_view name) const;
+};
+
+enum class TransportError {
+    kNone = 0,
+    kInvalidUrl,         // the URL could not be parsed or uses an unsupported scheme
+    kDnsFailed,          // host name did not resolve
+    kConnectionRefused,  // TCP RST on connect
+    kConnectFailed,      // other connect failure (unreachable network, ...)
+    kTimeout,            // connect or transfer took longer than the timeout
+    kTlsUntrusted,       // certificate chain not trusted (self-signed, unknown CA)
+    kTlsExpired,         // certificate expired or not yet valid
+    kTlsHostMismatch,    // certificate does not name the host
+    kTlsOther,           // other TLS handshake failure
+    kConnectionLost,     // connection dropped mid-transfer, truncated body, empty reply
+    kProxy,              // proxy failure
+    kTooLarge,           // response bigger than the configured maximum
+    kCancelled,          // the cancel check fired
+    kOther,
+};
+
+const char* transport_error_name(TransportError e);
+
+struct HttpResult {
+    TransportError error = TransportError::kNone;
+    std::string error_message;  // human text for `error`; never contains request headers
+    HttpResponse response;      // meaningful only when error == kNone
+
+    bool ok() const { return error == TransportError::kNone; }
+};
+
+struct HttpClientOptions {
+    std::string user_agent = "asset-host";
+    std::string ca_file;           // extra CA bundle (PEM); empty = system default
+    std::string proxy;             // empty = libcurl default (honours *_proxy env variables)
+    Millis connect_timeout{10'000};
+    std::size_t max_body_bytes = 64u << 20;  // protects memory against a runaway server
+    CancelCheck cancelled;         // polled during transfers; aborts with kCancelled
+};
+
+class HttpClient {
+public:
+    virtual ~HttpClient() = default;
+    virtual HttpResult perform(const HttpRequest& request) = 0;
+};
+
+// libcurl-backed client. One instance per thread; it keeps its connection alive between calls.
+// curl_global_init is the host's job (done once before threads start); plugins share it
+// because libcurl is one shared library in the process.
+std::unique_ptr<HttpClient> make_curl_client(HttpClientOptions options);
+
+}  // namespace asset_sdk

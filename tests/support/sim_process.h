@@ -1,0 +1,40 @@
+// Start a simulator binary (tests/sim/*) on an ephemeral loopback port and talk to its control
+// endpoints. Protocol every simulator follows: it binds 127.0.0.1:<--port, 0 = ephemeral>,
+// prints one line "LISTENING <port>" on stdout, and serves until SIGTERM.
+#pragma once
+
+#include "process.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace testsupport {
+
+class SimProcess {
+public:
+    // `args` are extra command-line arguments for the simulator.
+    SimProcess(const std::string& binary, std::vector<std::string> args = {});
+    ~SimProcess();
+
+    int port() const { return port_; }
+    // "http://127.0.0.1:<port>" (or https when started with TLS arguments and `tls` is set).
+    std::string base_url(bool tls = false) const;
+
+    // Plain HTTP calls to the simulator (for its /_sim/... control endpoints).
+    struct Reply {
+        int status = 0;
+        std::string body;
+    };
+    Reply get(const std::string& path) const;
+    Reply post(const std::string& path, const std::string& json_body = "{}") const;
+
+    // Stop with SIGTERM and return what it printed.
+    ProcessResult stop();
+
+private:
+    std::unique_ptr<Process> process_;
+    int port_ = 0;
+};
+
+}  // namespace testsupport
