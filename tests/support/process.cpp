@@ -87,7 +87,7 @@ Process::Process(std::vector<std::string> argv, ProcessOptions options) {
     // Feed stdin then close it. Small inputs only (tests), so a blocking write is fine.
     const char* p = options.stdin_data.data();
     size_t left = options.stdin_data.size();
-    signal(SIGPIPE, SIG_IGN);
+    ::signal(SIGPIPE, SIG_IGN);  // the C function, not Process::signal
     while (left > 0) {
         const ssize_t n = write(in_pipe[1], p, left);
         if (n <= 0) break;

@@ -72,7 +72,10 @@ struct HttpResult {
 
 struct HttpClientOptions {
     std::string user_agent = "asset-host";
-    std::string ca_file;           // extra CA bundle (PEM); empty = system default
+    // CA bundle (PEM) to verify servers with. It REPLACES the system trust store (libcurl
+    // cannot merge bundles): to trust a private CA and public CAs, concatenate them into one
+    // file. Empty = the system default store.
+    std::string ca_file;
     std::string proxy;             // empty = libcurl default (honours *_proxy env variables)
     Millis connect_timeout{10'000};
     std::size_t max_body_bytes = 64u << 20;  // protects memory against a runaway server
@@ -86,6 +89,9 @@ public:
 };
 
 // libcurl-backed client. One instance per thread; it keeps its connection alive between calls.
+// Redirects are never followed (a 3xx is returned as a response: the caller decides, and
+// following would carry Authorization to wherever Location points). Only http and https.
+// Cancellation is checked at least every 50 ms during a transfer.
 // curl_global_init is the host's job (done once before threads start); plugins share it
 // because libcurl is one shared library in the process.
 std::unique_ptr<HttpClient> make_curl_client(HttpClientOptions options);

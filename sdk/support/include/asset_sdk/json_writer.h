@@ -1,5 +1,6 @@
 // A streaming JSON writer into a reusable std::string: no DOM, no per-value allocation once the
 // buffer has grown. Records are built with it so the cost per device stays constant.
+// Nesting is limited to 64 levels (asserted): records are shallow by construction.
 #pragma once
 
 #include <cstdint>
@@ -20,10 +21,11 @@ public:
     JsonWriter& key(std::string_view k);  // inside an object, before each value
 
     JsonWriter& value(std::string_view s);  // escaped; invalid UTF-8 bytes become U+FFFD
-    JsonWriter& value(const char* s) { return value(std::string_view(s)); }
+    JsonWriter& value(const char* s) { return s ? value(std::string_view(s)) : null(); }
     JsonWriter& value(bool b);
     JsonWriter& value(std::int64_t n);
     JsonWriter& value(int n) { return value(static_cast<std::int64_t>(n)); }
+    JsonWriter& value(std::uint64_t n);  // sizes and counts
     JsonWriter& value(double d);  // finite only; non-finite written as null
     JsonWriter& null();
     JsonWriter& raw(std::string_view json);  // an already-serialized JSON value

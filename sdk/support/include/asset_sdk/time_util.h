@@ -3,6 +3,7 @@
 
 #include <asset_sdk/clock.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,8 +27,7 @@ std::optional<Millis> parse_duration(std::string_view text);
 // "1h30m", "45s", "250ms": the shortest exact rendering, for logs and summaries.
 std::string format_duration(Millis d);
 
-// Seconds since the Unix epoch, as OCSF timestamps want (integer milliseconds precision kept
-// when non-zero: callers choose).
+// Milliseconds since the Unix epoch (floored), as OCSF timestamps want.
 std::int64_t to_epoch_millis(SystemTime t);
 
 }  // namespace asset_sdk

@@ -1,0 +1,484 @@
+#include <asset_sdk/http_client.h>
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace asset_sdk {
+
+namespace {
+
+// How often a running transfer looks at the cancel check. curl_easy_perform only wakes about
+// once a second on an idle connection, so transfers are driven through a multi handle polled
+// in slices this long instead.
+constexpr int kCancelPollMs = 50;
+
+// OpenSSL X509_V_ERR_* values as reported by CURLINFO_SSL_VERIFYRESULT. Spelled out rather than
+// including <openssl/x509_vfy.h>: the SDK links libcurl only, whichever TLS backend it uses.
+constexpr long kX509UnableToGetIssuerCert = 2;
+constexpr long kX509CertNotYetValid = 9;
+constexpr long kX509CertHasExpired = 10;
+constexpr long kX509DepthZeroSelfSigned = 18;
+constexpr long kX509SelfSignedInChain = 19;
+constexpr long kX509UnableToGetIssuerLocally = 20;
+constexpr long kX509UnableToVerifyLeaf = 21;
+constexpr long kX509HostnameMismatch = 62;
+
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return ascii_lower(x) == ascii_lower(y);
+           });
+}
+
+bool contains_icase(std::string_view haystack, std::string_view needle) {
+    if (needle.size() > haystack.size()) return false;
+    for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+        if (iequals(haystack.substr(i, needle.size()), needle)) return true;
+    }
+    return false;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() &&
+           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+// State shared with libcurl's callbacks during one perform().
+struct Transfer {
+    HttpResponse* response = nullptr;
+    std::size_t max_body = 0;
+    bool head_request = false;
+    bool too_large = false;
+};
+
+size_t on_header(char* data, size_t size, size_t nmemb, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    const size_t n = size * nmemb;
+    const std::string_view line = trim(std::string_view(data, n));
+    auto& headers = t->response->headers;
+
+    if (line.starts_with("HTTP/")) {
+        // A new status line: an interim response (100 Continue, proxy CONNECT) came before.
+        // Only the final response's headers belong to the result.
+        headers.clear();
+        return n;
+    }
+    if (line.empty()) return n;  // end of a header block
+    if ((data[0] == ' ' || data[0] == '\t') && !headers.empty()) {
+        // Obsolete line folding (RFC 7230 §3.2.4): a continuation of the previous value.
+        headers.back().second.push_back(' ');
+        headers.back().second.append(line);
+        return n;
+    }
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return n;  // not a header; ignore
+    std::string name(trim(line.substr(0, colon)));
+    std::transform(name.begin(), name.end(), name.begin(), ascii_lower);
+    std::string value(trim(line.substr(colon + 1)));
+
+    if (name == "content-length" && !t->head_request) {
+        // Refuse a body announced too big before reading it; otherwise size the buffer once.
+        unsigned long long length = 0;
+        bool numeric = !value.empty();
+        for (char c : value) {
+            if (c < '0' || c > '9' || length > (~0ull - 9) / 10) {
+                numeric = false;
+                break;
+            }
+            length = length * 10 + static_cast<unsigned>(c - '0');
+        }
+        if (numeric && length > t->max_body) {
+            t->too_large = true;
+            return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+        }
+        if (numeric) t->response->body.reserve(static_cast<std::size_t>(length) + kBodyPadding);
+    }
+    headers.emplace_back(std::move(name), std::move(value));
+    return n;
+}
+
+size_t on_body(char* data, size_t size, size_t nmemb, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    const size_t n = size * nmemb;
+    std::string& body = t->response->body;
+    if (n > t->max_body - std::min(body.size(), t->max_body)) {
+        t->too_large = true;
+        return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+    }
+    if (body.capacity() < body.size() + n + kBodyPadding) {
+        body.reserve(std::max(body.capacity() * 2, body.size() + n + kBodyPadding));
+    }
+    body.append(data, n);
+    return n;
+}
+
+// Which TLS problem: first what the verifier said (OpenSSL's code), then the error text, since
+// libcurl checks the host name itself after the handshake and leaves the verify result at 0.
+TransportError classify_tls(long verify_result, std::string_view text, TransportError fallback) {
+    switch (verify_result) {
+        case kX509CertHasExpired:
+        case kX509CertNotYetValid:
+            return TransportError::kTlsExpired;
+        case kX509UnableToGetIssuerCert:
+        case kX509DepthZeroSelfSigned:
+        case kX509SelfSignedInChain:
+        case kX509UnableToGetIssuerLocally:
+        case kX509UnableToVerifyLeaf:
+            return TransportError::kTlsUntrusted;
+        case kX509HostnameMismatch:
+            return TransportError::kTlsHostMismatch;
+        default:
+            break;
+    }
+    if (contains_icase(text, "certificate has expired") ||
+        contains_icase(text, "certificate is not yet valid")) {
+        return TransportError::kTlsExpired;
+    }
+    if (contains_icase(text, "no alternative certificate subject name matches") ||
+        contains_icase(text, "does not match target host name") ||
+        contains_icase(text, "hostname mismatch")) {
+        return TransportError::kTlsHostMismatch;
+    }
+    if (contains_icase(text, "self-signed") || contains_icase(text, "self signed") ||
+        contains_icase(text, "unable to get local issuer") ||
+        contains_icase(text, "unable to get issuer") ||
+        contains_icase(text, "unable to verify the first certificate")) {
+        return TransportError::kTlsUntrusted;
+    }
+    // Anything else is "not trusted" when the peer failed verification (revoked, bad purpose,
+    // ...) and a handshake problem otherwise. Only the known codes above are trusted as a
+    // diagnosis: libcurl reports 1 (X509_V_ERR_UNSPECIFIED) when no verification ran at all.
+    return fallback;
+}
+
+class CurlClient final : public HttpClient {
+public:
+    explicit CurlClient(HttpClientOptions options)
+        : options_(std::move(options)), easy_(curl_easy_init()), multi_(curl_multi_init()) {}
+
+    ~CurlClient() override {
+        if (easy_ != nullptr) curl_easy_cleanup(easy_);
+        // The multi handle owns the connection cache: cleaned up last.
+        if (multi_ != nullptr) curl_multi_cleanup(multi_);
+    }
+
+    CurlClient(const CurlClient&) = delete;
+    CurlClient& operator=(const CurlClient&) = delete;
+
+    HttpResult perform(const HttpRequest& request) override;
+
+private:
+    bool is_cancelled() const { return options_.cancelled && options_.cancelled(); }
+    curl_slist* configure(const HttpRequest& request, Transfer& transfer);
+    HttpResult classify(CURLcode code, const Transfer& transfer);
+
+    HttpClientOptions options_;
+    CURL* easy_;
+    CURLM* multi_;
+    char error_buffer_[CURL_ERROR_SIZE] = {};
+};
+
+curl_slist* CurlClient::configure(const HttpRequest& request, Transfer& transfer) {
+    // Reset forgets the previous request's options but keeps what makes keep-alive work:
+    // live connections (in the multi handle), the DNS cache and TLS session IDs.
+    curl_easy_reset(easy_);
+    error_buffer_[0] = '\0';
+    curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_buffer_);
+    curl_easy_setopt(easy_, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
+    // Never follow redirects: the caller decides, and following one would send Authorization
+    // to wherever the Location header points.
+    curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM-based DNS timeouts in threads
+    curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(easy_, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
+    curl_easy_setopt(easy_, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (!options_.ca_file.empty())
+        curl_easy_setopt(easy_, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.proxy.empty()) curl_easy_setopt(easy_, CURLOPT_PROXY, options_.proxy.c_str());
+
+    curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy_, CURLOPT_HEADERDATA, &transfer);
+    curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy_, CURLOPT_WRITEDATA, &transfer);
+
+    const std::string& method = request.method;
+    const bool sends_body =
+        !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
+    if (method == "HEAD") {
+        curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
+    } else if (sends_body) {
+        // POSTFIELDS + CUSTOMREQUEST covers PUT/PATCH/DELETE-with-body without a read callback.
+        curl_easy_setopt(easy_, CURLOPT_POST, 1L);
+        curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(request.body.size()));
+        curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, request.body.data());
+        if (method != "POST") curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method.c_str());
+    } else if (method != "GET") {
+        curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method.c_str());
+    }
+
+    curl_slist* headers = nullptr;
+    for (const auto& [name, value] : request.headers) {
+        // "Name;" is libcurl's spelling of a header with an empty value.
+        const std::string line = value.empty() ? name + ";" : name + ": " + value;
+        headers = curl_slist_append(headers, line.c_str());
+    }
+    // No "Expect: 100-continue" round trip (a 1 s stall on servers that ignore it).
+    headers = curl_slist_append(headers, "Expect:");
+    curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers);
+    return headers;
+}
+
+HttpResult CurlClient::perform(const HttpRequest& request) {
+    HttpResult result;
+    if (easy_ == nullptr || multi_ == nullptr) {
+        result.error = TransportError::kOther;
+        result.error_message = "could not initialise libcurl";
+        return result;
+    }
+    if (is_cancelled()) {
+        result.error = TransportError::kCancelled;
+        result.error_message = "cancelled before the request was sent";
+        return result;
+    }
+
+    for (const auto& [name, value] : request.headers) {
+        // A line break would let a value smuggle extra headers into the request. The message
+        // names the header, never its value (it may be a token).
+        if (name.find_first_of("\r\n:") != std::string::npos ||
+            value.find_first_of("\r\n") != std::string::npos) {
+            result.error = TransportError::kOther;
+            result.error_message = "request header '" + name.substr(0, name.find_first_of("\r\n")) +
+                                   "' contains a line break or colon; not sent";
+            return result;
+        }
+    }
+
+    Transfer transfer;
+    transfer.response = &result.response;
+    transfer.max_body = options_.max_body_bytes;
+    transfer.head_request = request.method == "HEAD";
+    curl_slist* headers = configure(request, transfer);
+
+    CURLcode code = CURLE_OK;
+    bool cancelled = false;
+    bool finished = false;
+    if (curl_multi_add_handle(multi_, easy_) != CURLM_OK) {
+        code = CURLE_FAILED_INIT;
+        finished = true;
+    }
+    while (!finished) {
+        int running = 0;
+        if (curl_multi_perform(multi_, &running) != CURLM_OK) {
+            code = CURLE_FAILED_INIT;
+            break;
+        }
+        int queued = 0;
+        while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+            if (msg->msg == CURLMSG_DONE && msg->easy_handle == easy_) {
+                code = msg->data.result;
+                finished = true;
+            }
+        }
+        if (finished) break;
+        if (running == 0) {  // done without a completion message: should not happen
+            code = CURLE_FAILED_INIT;
+            break;
+        }
+        if (is_cancelled()) {
+            cancelled = true;
+            break;
+        }
+        curl_multi_poll(multi_, nullptr, 0, kCancelPollMs, nullptr);
+    }
+    // Removing a handle mid-transfer closes its connection, which is what cancel should do.
+    curl_multi_remove_handle(multi_, easy_);
+    curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, nullptr);
+    curl_slist_free_all(headers);
+
+    if (cancelled) {
+        result.error = TransportError::kCancelled;
+        result.error_message = "cancelled during the request";
+        result.response = HttpResponse{};
+        return result;
+    }
+    HttpResult classified = classify(code, transfer);
+    classified.response = std::move(result.response);
+    if (!classified.ok()) {
+        classified.response = HttpResponse{};
+        return classified;
+    }
+    long status = 0;
+    curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
+    classified.response.status = status;
+    std::string& body = classified.response.body;
+    if (body.capacity() < body.size() + kBodyPadding) body.reserve(body.size() + kBodyPadding);
+    return classified;
+}
+
+HttpResult CurlClient::classify(CURLcode code, const Transfer& transfer) {
+    HttpResult r;
+    if (code == CURLE_OK) return r;
+
+    // curl's own detail ("Could not resolve host: x", "SSL certificate problem: ...") when it
+    // wrote one, else its generic text. Neither ever contains request headers.
+    const std::string detail =
+        error_buffer_[0] != '\0' ? std::string(trim(error_buffer_)) : curl_easy_strerror(code);
+    r.error_message = detail;
+
+    switch (code) {
+        case CURLE_UNSUPPORTED_PROTOCOL:
+        case CURLE_URL_MALFORMAT:
+            r.error = TransportError::kInvalidUrl;
+            break;
+        case CURLE_COULDNT_RESOLVE_HOST:
+            r.error = TransportError::kDnsFailed;
+            break;
+        case CURLE_COULDNT_RESOLVE_PROXY:
+        case CURLE_PROXY:
+            r.error = TransportError::kProxy;
+            break;
+        case CURLE_COULDNT_CONNECT: {
+            long os_errno = 0;
+            curl_easy_getinfo(easy_, CURLINFO_OS_ERRNO, &os_errno);
+            if (!options_.proxy.empty()) {
+                r.error = TransportError::kProxy;  // the connection that failed was the proxy's
+            } else if (os_errno == ECONNREFUSED) {
+                r.error = TransportError::kConnectionRefused;
+            } else {
+                r.error = TransportError::kConnectFailed;
+            }
+            break;
+        }
+        case CURLE_OPERATION_TIMEDOUT:
+            r.error = TransportError::kTimeout;
+            break;
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CIPHER:
+        case CURLE_SSL_ISSUER_ERROR:
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        case CURLE_SSL_INVALIDCERTSTATUS:
+        case CURLE_SSL_ENGINE_NOTFOUND:
+        case CURLE_SSL_ENGINE_SETFAILED:
+        case CURLE_SSL_SHUTDOWN_FAILED:
+        case CURLE_SSL_CRL_BADFILE:
+        case CURLE_SSL_CACERT_BADFILE: {
+            long verify = 0;
+            curl_easy_getinfo(easy_, CURLINFO_SSL_VERIFYRESULT, &verify);
+            r.error =
+                classify_tls(verify, detail,
+                             code == CURLE_PEER_FAILED_VERIFICATION ? TransportError::kTlsUntrusted
+                                                                    : TransportError::kTlsOther);
+            if (code == CURLE_SSL_CACERT_BADFILE) {
+                r.error = TransportError::kTlsOther;
+                r.error_message = "cannot load the CA bundle '" + options_.ca_file + "': " + detail;
+            }
+            break;
+        }
+        case CURLE_RECV_ERROR:
+        case CURLE_SEND_ERROR:
+        case CURLE_GOT_NOTHING:
+        case CURLE_PARTIAL_FILE:
+        case CURLE_HTTP2:
+        case CURLE_HTTP2_STREAM:
+            // An HTTP proxy refusing CONNECT is reported as a receive error.
+            r.error =
+                contains_icase(detail, "CONNECT tunnel failed") || contains_icase(detail, "proxy")
+                    ? TransportError::kProxy
+                    : TransportError::kConnectionLost;
+            break;
+        case CURLE_WRITE_ERROR:
+        case CURLE_ABORTED_BY_CALLBACK:
+        case CURLE_FILESIZE_EXCEEDED:
+            if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+                r.error = TransportError::kTooLarge;
+                r.error_message = "response body larger than the limit of " +
+                                  std::to_string(options_.max_body_bytes) + " bytes";
+            } else if (code == CURLE_ABORTED_BY_CALLBACK) {
+                r.error = TransportError::kCancelled;
+                r.error_message = "cancelled during the request";
+            } else {
+                r.error = TransportError::kOther;
+            }
+            break;
+        default:
+            r.error = TransportError::kOther;
+            break;
+    }
+    return r;
+}
+
+}  // namespace
+
+std::vector<std::string_view> HttpResponse::header_values(std::string_view name) const {
+    std::vector<std::string_view> out;
+    for (const auto& [n, v] : headers) {
+        if (iequals(n, name)) out.emplace_back(v);
+    }
+    return out;
+}
+
+std::optional<std::string_view> HttpResponse::header(std::string_view name) const {
+    for (const auto& [n, v] : headers) {
+        if (iequals(n, name)) return std::string_view(v);
+    }
+    return std::nullopt;
+}
+
+const char* transport_error_name(TransportError e) {
+    switch (e) {
+        case TransportError::kNone:
+            return "none";
+        case TransportError::kInvalidUrl:
+            return "invalid_url";
+        case TransportError::kDnsFailed:
+            return "dns_failed";
+        case TransportError::kConnectionRefused:
+            return "connection_refused";
+        case TransportError::kConnectFailed:
+            return "connect_failed";
+        case TransportError::kTimeout:
+            return "timeout";
+        case TransportError::kTlsUntrusted:
+            return "tls_untrusted";
+        case TransportError::kTlsExpired:
+            return "tls_expired";
+        case TransportError::kTlsHostMismatch:
+            return "tls_host_mismatch";
+        case TransportError::kTlsOther:
+            return "tls_other";
+        case TransportError::kConnectionLost:
+            return "connection_lost";
+        case TransportError::kProxy:
+            return "proxy";
+        case TransportError::kTooLarge:
+            return "too_large";
+        case TransportError::kCancelled:
+            return "cancelled";
+        case TransportError::kOther:
+            return "other";
+    }
+    return "other";
+}
+
+std::unique_ptr<HttpClient> make_curl_client(HttpClientOptions options) {
+    return std::make_unique<CurlClient>(std::move(options));
+}
+
+}  // namespace asset_sdk

@@ -1,0 +1,223 @@
+#include <asset_sdk/json_writer.h>
+
+#include <cassert>
+#include <charconv>
+#include <cmath>
+
+namespace asset_sdk {
+
+namespace {
+
+constexpr int kMaxDepth = 64;                              // one bit of has_element_ per level
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// The has_element_ bit of nesting level `depth` (1-based). Levels past 64 are a programming error
+// (asserted); in release builds they get no bit rather than an undefined shift.
+std::uint64_t level_bit(int depth) {
+    return depth >= 1 && depth <= kMaxDepth ? std::uint64_t{1} << (depth - 1) : 0;
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when invalid. On invalid input,
+// `consumed` is the maximal subpart to replace by one U+FFFD (Unicode §3.9 "best practice"),
+// always at least 1.
+std::size_t utf8_sequence(std::string_view s, std::size_t i, std::size_t& consumed) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    std::size_t need;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte (Table 3-7)
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        need = 2;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        need = 3;
+        if (b0 == 0xE0) lo = 0xA0;  // overlong
+        if (b0 == 0xED) hi = 0x9F;  // UTF-16 surrogates
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        need = 4;
+        if (b0 == 0xF0) lo = 0x90;  // overlong
+        if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
+    } else {
+        consumed = 1;  // stray continuation byte, C0/C1 overlong lead, F5..FF
+        return 0;
+    }
+    std::size_t n = 1;
+    for (; n < need; ++n) {
+        if (i + n >= s.size()) break;
+        const auto b = static_cast<unsigned char>(s[i + n]);
+        const unsigned char min = n == 1 ? lo : 0x80;
+        const unsigned char max = n == 1 ? hi : 0xBF;
+        if (b < min || b > max) break;
+    }
+    if (n == need) return need;
+    consumed = n;
+    return 0;
+}
+
+}  // namespace
+
+void JsonWriter::escape_into(std::string& out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    std::size_t i = 0;
+    while (i < s.size()) {
+        // Copy runs of plain ASCII in one go: the common case for record fields.
+        std::size_t run = i;
+        while (run < s.size()) {
+            const auto c = static_cast<unsigned char>(s[run]);
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+            ++run;
+        }
+        out.append(s.data() + i, run - i);
+        i = run;
+        if (i >= s.size()) break;
+
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            std::size_t consumed = 0;
+            const std::size_t len = utf8_sequence(s, i, consumed);
+            if (len > 0) {
+                out.append(s.data() + i, len);
+                i += len;
+            } else {
+                out.append(kReplacement);
+                i += consumed;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"':
+                out.append("\\\"");
+                break;
+            case '\\':
+                out.append("\\\\");
+                break;
+            case '\b':
+                out.append("\\b");
+                break;
+            case '\f':
+                out.append("\\f");
+                break;
+            case '\n':
+                out.append("\\n");
+                break;
+            case '\r':
+                out.append("\\r");
+                break;
+            case '\t':
+                out.append("\\t");
+                break;
+            default: {
+                const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+                out.append(esc, sizeof esc);
+            }
+        }
+        ++i;
+    }
+    out.push_back('"');
+}
+
+void JsonWriter::before_value() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (depth_ == 0) return;
+    const std::uint64_t bit = level_bit(depth_);
+    if (has_element_ & bit) out_.push_back(',');
+    has_element_ |= bit;
+}
+
+JsonWriter& JsonWriter::begin_object() {
+    before_value();
+    // Deeper nesting is a programming error: records are shallow by construction.
+    assert(depth_ < kMaxDepth && "JsonWriter: nesting deeper than 64 levels");
+    out_.push_back('{');
+    ++depth_;
+    has_element_ &= ~level_bit(depth_);
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+    assert(depth_ > 0 && !after_key_ && "JsonWriter: unbalanced end_object");
+    --depth_;
+    out_.push_back('}');
+    return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+    before_value();
+    assert(depth_ < kMaxDepth && "JsonWriter: nesting deeper than 64 levels");
+    out_.push_back('[');
+    ++depth_;
+    has_element_ &= ~level_bit(depth_);
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+    assert(depth_ > 0 && !after_key_ && "JsonWriter: unbalanced end_array");
+    --depth_;
+    out_.push_back(']');
+    return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view k) {
+    assert(depth_ > 0 && !after_key_ && "JsonWriter: key outside an object or twice");
+    before_value();
+    escape_into(out_, k);
+    out_.push_back(':');
+    after_key_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view s) {
+    before_value();
+    escape_into(out_, s);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(bool b) {
+    before_value();
+    out_.append(b ? "true" : "false");
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::int64_t n) {
+    before_value();
+    char buf[24];
+    const auto res = std::to_chars(buf, buf + sizeof buf, n);
+    out_.append(buf, res.ptr);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::uint64_t n) {
+    before_value();
+    char buf[24];
+    const auto res = std::to_chars(buf, buf + sizeof buf, n);
+    out_.append(buf, res.ptr);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(double d) {
+    before_value();
+    if (!std::isfinite(d)) {
+        out_.append("null");  // JSON has no NaN or infinity
+        return *this;
+    }
+    // Shortest representation that parses back to the same double.
+    char buf[32];
+    const auto res = std::to_chars(buf, buf + sizeof buf, d);
+    out_.append(buf, res.ptr);
+    return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+    before_value();
+    out_.append("null");
+    return *this;
+}
+
+JsonWriter& JsonWriter::raw(std::string_view json) {
+    before_value();
+    out_.append(json);
+    return *this;
+}
+
+}  // namespace asset_sdk

@@ -1,0 +1,643 @@
+// The libcurl client against real servers on loopback: cpp-httplib servers started inside the
+// test (plain and TLS with certificates generated at test time) and a raw TCP server for
+// misbehaviour httplib cannot produce (truncated bodies, empty replies).
+#include "tls_test_certs.h"
+
+#include <asset_sdk/http_client.h>
+#include <temp_dir.h>
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+using asset_sdk::HttpClientOptions;
+using asset_sdk::HttpRequest;
+using asset_sdk::HttpResult;
+using asset_sdk::kBodyPadding;
+using asset_sdk::make_curl_client;
+using asset_sdk::Millis;
+using asset_sdk::TransportError;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The host calls curl_global_init once before threads start; so does this test binary.
+const bool kCurlReady = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+
+using Clock = std::chrono::steady_clock;
+
+// An httplib server on 127.0.0.1:<ephemeral>, served from a thread for the test's lifetime.
+class TestServer {
+public:
+    explicit TestServer(
+        std::unique_ptr<httplib::Server> server = std::make_unique<httplib::Server>())
+        : server_(std::move(server)) {
+        REQUIRE(server_->is_valid());
+        server_->set_keep_alive_timeout(1);  // idle keep-alive connections must not delay stop
+    }
+    ~TestServer() {
+        released_ = true;
+        server_->stop();
+        if (thread_.joinable()) thread_.join();
+    }
+
+    httplib::Server& http() { return *server_; }
+
+    void start() {
+        port_ = server_->bind_to_any_port("127.0.0.1");
+        REQUIRE(port_ > 0);
+        thread_ = std::thread([this] { server_->listen_after_bind(); });
+        while (!server_->is_running()) std::this_thread::sleep_for(1ms);
+    }
+
+    std::string url(const std::string& path, const std::string& scheme = "http",
+                    const std::string& host = "127.0.0.1") const {
+        return scheme + "://" + host + ":" + std::to_string(port_) + path;
+    }
+
+    // For handlers that must stay busy: blocks until the test ends (or 10 s).
+    void hold() const {
+        const auto until = Clock::now() + 10s;
+        while (!released_ && Clock::now() < until) std::this_thread::sleep_for(5ms);
+    }
+
+private:
+    std::unique_ptr<httplib::Server> server_;
+    std::thread thread_;
+    int port_ = 0;
+    std::atomic<bool> released_{false};
+};
+
+// Accepts one connection, reads the request head, writes `reply` verbatim, closes.
+class RawServer {
+public:
+    explicit RawServer(std::string reply) : reply_(std::move(reply)) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        REQUIRE(fd_ >= 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        REQUIRE(::listen(fd_, 4) == 0);
+        socklen_t len = sizeof addr;
+        REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+        port_ = ntohs(addr.sin_port);
+        thread_ = std::thread([this] { serve_one(); });
+    }
+    ~RawServer() {
+        ::shutdown(fd_, SHUT_RDWR);  // unblocks accept() if the client never came
+        thread_.join();
+        ::close(fd_);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+
+private:
+    void serve_one() {
+        const int conn = ::accept(fd_, nullptr, nullptr);
+        if (conn < 0) return;
+        std::string head;
+        char buf[1024];
+        while (head.find("\r\n\r\n") == std::string::npos) {
+            const ssize_t n = ::recv(conn, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            head.append(buf, static_cast<std::size_t>(n));
+        }
+        if (!reply_.empty()) (void)::send(conn, reply_.data(), reply_.size(), MSG_NOSIGNAL);
+        ::close(conn);
+    }
+
+    std::string reply_;
+    int fd_ = -1;
+    int port_ = 0;
+    std::thread thread_;
+};
+
+// A loopback port nothing listens on: bound once to get a free number, then released.
+int closed_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+HttpRequest get(const std::string& url, Millis timeout = Millis(5'000)) {
+    HttpRequest r;
+    r.url = url;
+    r.timeout = timeout;
+    return r;
+}
+
+// Options with one field changed (designated initializers would trip -Wmissing-field-initializers).
+HttpClientOptions options_with(const std::function<void(HttpClientOptions&)>& set) {
+    HttpClientOptions o;
+    set(o);
+    return o;
+}
+
+std::string describe(const HttpResult& r) {
+    return std::string(asset_sdk::transport_error_name(r.error)) + ": " + r.error_message;
+}
+
+}  // namespace
+
+TEST_CASE("status, headers (lower-cased, repeats kept), body, request headers and UA") {
+    REQUIRE(kCurlReady);
+    TestServer server;
+    std::mutex mu;
+    std::string seen_auth, seen_ua, seen_custom;
+    server.http().Get("/api/v1/devices", [&](const httplib::Request& req, httplib::Response& res) {
+        {
+            std::lock_guard lock(mu);
+            seen_auth = req.get_header_value("Authorization");
+            seen_ua = req.get_header_value("User-Agent");
+            seen_custom = req.get_header_value("X-Empty");
+        }
+        res.status = 207;
+        res.set_header("Link", "<http://127.0.0.1/a>; rel=\"self\"");
+        res.set_header("Link", "<http://127.0.0.1/b>; rel=\"next\"");
+        res.set_header("X-Rate-Limit-Remaining", "42");
+        res.set_content("[{\"id\":\"guo1\"}]", "application/json");
+    });
+    server.start();
+
+    auto client = make_curl_client(
+        options_with([&](HttpClientOptions& o) { o.user_agent = "asset-host-test/1.0"; }));
+    HttpRequest req = get(server.url("/api/v1/devices?limit=200"));
+    req.headers = {{"Authorization", "SSWS token-value"}, {"X-Empty", ""}};
+    const HttpResult r = client->perform(req);
+    REQUIRE_MESSAGE(r.ok(), describe(r));
+    CHECK(r.error == TransportError::kNone);
+    CHECK(r.response.status == 207);
+    CHECK(r.response.body == "[{\"id\":\"guo1\"}]");
+    CHECK(r.response.body.capacity() >= r.response.body.size() + kBodyPadding);
+
+    const auto links = r.response.header_values("LINK");
+    REQUIRE(links.size() == 2);
+    CHECK(links[0] == "<http://127.0.0.1/a>; rel=\"self\"");
+    CHECK(links[1] == "<http://127.0.0.1/b>; rel=\"next\"");
+    CHECK(r.response.header("x-rate-limit-remaining") == "42");
+    CHECK(r.response.header("X-Rate-Limit-Remaining") == "42");
+    CHECK_FALSE(r.response.header("x-missing"));
+    for (const auto& [name, value] : r.response.headers) {
+        CAPTURE(name);
+        CHECK(std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; }));
+    }
+
+    std::lock_guard lock(mu);
+    CHECK(seen_auth == "SSWS token-value");
+    CHECK(seen_ua == "asset-host-test/1.0");
+    CHECK(seen_custom == "");
+}
+
+TEST_CASE("POST and PUT send the body; HEAD and DELETE use their method") {
+    REQUIRE(kCurlReady);
+    TestServer server;
+    auto echo = [](const httplib::Request& req, httplib::Response& res) {
+        res.set_header("X-Method", req.method);
+        res.set_header("X-Content-Type", req.get_header_value("Content-Type"));
+        res.set_content(req.body, "text/plain");
+    };
+    server.http().Post("/echo", echo);
+    server.http().Put("/echo", echo);
+    server.http().Delete("/echo", echo);
+    server.http().Get("/echo", echo);  // httplib answers HEAD through the GET handler
+    server.start();
+    auto client = make_curl_client({});
+
+    std::string big(300'000, 'x');  // larger than one socket buffer
+    for (std::size_t i = 0; i < big.size(); i += 997) big[i] = static_cast<char>('a' + i % 26);
+    for (const std::string method : {"POST", "PUT"}) {
+        CAPTURE(method);
+        HttpRequest req = get(server.url("/echo"));
+        req.method = method;
+        req.headers = {{"Content-Type", "application/json"}};
+        req.body = big;
+        const HttpResult r = client->perform(req);
+        REQUIRE_MESSAGE(r.ok(), describe(r));
+        CHECK(r.response.status == 200);
+        CHECK(r.response.header("x-method") == method);
+        CHECK(r.response.header("x-content-type") == "application/json");
+        CHECK(r.response.body == big);
+    }
+
+    HttpRequest empty_post = get(server.url("/echo"));
+    empty_post.method = "POST";
+    const HttpResult ep = client->perform(empty_post);
+    REQUIRE_MESSAGE(ep.ok(), describe(ep));
+    CHECK(ep.response.header("x-method") == "POST");
+    CHECK(ep.response.body.empty());
+    CHECK(ep.response.body.capacity() >= kBodyPadding);
+
+    HttpRequest del = get(server.url("/echo"));
+    del.method = "DELETE";
+    const HttpResult d = client->perform(del);
+    REQUIRE_MESSAGE(d.ok(), describe(d));
+    CHECK(d.response.header("x-method") == "DELETE");
+
+    HttpRequest head = get(server.url("/echo"));
+    head.method = "HEAD";
+    const HttpResult h = client->perform(head);
+    REQUIRE_MESSAGE(h.ok(), describe(h));
+    CHECK(h.response.status == 200);
+    CHECK(h.response.header("x-method") == "HEAD");
+    CHECK(h.response.body.empty());
+
+    // After a POST, a GET on the same handle must really be a GET again.
+    const HttpResult g = client->perform(get(server.url("/echo")));
+    REQUIRE_MESSAGE(g.ok(), describe(g));
+    CHECK(g.response.header("x-method") == "GET");
+}
+
+TEST_CASE("keep-alive: consecutive requests reuse one connection") {
+    REQUIRE(kCurlReady);
+    TestServer server;
+    std::mutex mu;
+    std::vector<int> client_ports;
+    server.http().Get("/p", [&](const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mu);
+        client_ports.push_back(req.remote_port);
+        res.set_content("ok", "text/plain");
+    });
+    server.start();
+    {
+        auto client = make_curl_client({});
+        for (int i = 0; i < 3; ++i) REQUIRE(client->perform(get(server.url("/p"))).ok());
+    }
+    std::lock_guard lock(mu);
+    REQUIRE(client_ports.size() == 3);
+    CHECK(client_ports[0] == client_ports[1]);
+    CHECK(client_ports[1] == client_ports[2]);
+}
+
+TEST_CASE("redirects are returned, never followed") {
+    REQUIRE(kCurlReady);
+    TestServer server;
+    std::atomic<int> target_hits{0};
+    server.http().Get("/from", [&](const httplib::Request&, httplib::Response& res) {
+        res.set_redirect("/to", 302);
+    });
+    server.http().Get("/to", [&](const httplib::Request&, httplib::Response& res) {
+        ++target_hits;
+        res.set_content("moved here", "text/plain");
+    });
+    server.start();
+    auto client = make_curl_client({});
+    HttpRequest req = get(server.url("/from"));
+    req.headers = {{"Authorization", "Bearer must-not-travel"}};
+    const HttpResult r = client->perform(req);
+    REQUIRE_MESSAGE(r.ok(), describe(r));
+    CHECK(r.response.status == 302);
+    CHECK(r.response.header("location") == "/to");
+    CHECK(target_hits == 0);
+}
+
+TEST_CASE("gzip is negotiated and decoded transparently") {
+    REQUIRE(kCurlReady);
+    TestServer server;
+    std::string seen_accept_encoding;
+    std::string payload;
+    for (int i = 0; i < 2000; ++i) payload += "{\"id\":\"guo" + std::to_string(i) + "\"},";
+    server.http().Get("/big", [&](const httplib::Request& req, httplib::Response& res) {
+        seen_accept_encoding = req.get_header_value("Accept-Encoding");
+        res.set_content(payload, "application/json");  // httplib compresses when accepted
+    });
+    server.start();
+    auto client = make_curl_client({});
+    const HttpResult r = client->perform(get(server.url("/big")));
+    REQUIRE_MESSAGE(r.ok(), describe(r));
+    CHECK(seen_accept_encoding.find("gzip") != std::string::npos);
+    CHECK(r.response.header("content-encoding").has_value());
+    CHECK(r.response.body == payload);
+    CHECK(r.response.body.capacity() >= r.response.body.size() + kBodyPadding);
+}
+
+TEST_CASE("timeout: a server that never answers gives kTimeout within the request timeout") {
+    REQUIRE(kCurlReady);
+    TestServer server;
+    server.http().Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
+        server.hold();
+        res.set_content("late", "text/plain");
+    });
+    server.start();
+    auto client = make_curl_client({});
+    const auto t0 = Clock::now();
+    const HttpResult r = client->perform(get(server.url("/slow"), Millis(300)));
+    const auto elapsed = Clock::now() - t0;
+    CHECK_MESSAGE(r.error == TransportError::kTimeout, describe(r));
+    CHECK(std::string(asset_sdk::transport_error_name(r.error)) == "timeout");
+    CHECK(elapsed >= 250ms);
+    CHECK(elapsed < 2s);
+    CHECK_FALSE(r.error_message.empty());
+}
+
+TEST_CASE("connection refused, and error text never carries request headers") {
+    REQUIRE(kCurlReady);
+    auto client = make_curl_client({});
+    HttpRequest req = get("http://127.0.0.1:" + std::to_string(closed_port()) + "/x");
+    req.headers = {{"Authorization", "SSWS 00secret-token-abc"}};
+    const HttpResult r = client->perform(req);
+    CHECK_MESSAGE(r.error == TransportError::kConnectionRefused, describe(r));
+    CHECK(std::string(asset_sdk::transport_error_name(r.error)) == "connection_refused");
+    CHECK(r.error_message.find("00secret-token-abc") == std::string::npos);
+    CHECK(r.error_message.find("Authorization") == std::string::npos);
+    CHECK_FALSE(r.error_message.empty());
+}
+
+TEST_CASE("DNS failure is reported as kDnsFailed, without leaving the machine") {
+    REQUIRE(kCurlReady);
+    // A 70-character label cannot be encoded in a DNS query, so the system resolver fails
+    // locally before sending anything (verified with strace: no UDP socket is opened). A plain
+    // "x.invalid" name would be sent to the configured DNS server, which is not loopback.
+    const std::string host = std::string(70, 'a') + ".invalid";
+    auto client = make_curl_client({});
+    const auto t0 = Clock::now();
+    const HttpResult r = client->perform(get("http://" + host + "/", Millis(3'000)));
+    const auto elapsed = Clock::now() - t0;
+    if (r.error == TransportError::kTimeout) {
+        MESSAGE("resolver hung in this environment; DNS case skipped");
+        return;
+    }
+    CHECK_MESSAGE(r.error == TransportError::kDnsFailed, describe(r));
+    CHECK(std::string(asset_sdk::transport_error_name(r.error)) == "dns_failed");
+    CHECK(elapsed < 3s);
+}
+
+TEST_CASE("invalid or non-http URLs give kInvalidUrl") {
+    REQUIRE(kCurlReady);
+    auto client = make_curl_client({});
+    for (const std::string url : {"ftp://127.0.0.1/file", "file:///etc/passwd",
+                                  "gopher://127.0.0.1/", "http://[::1/", "not a url"}) {
+        CAPTURE(url);
+        const HttpResult r = client->perform(get(url));
+        CHECK_MESSAGE(r.error == TransportError::kInvalidUrl, describe(r));
+    }
+}
+
+TEST_CASE("the server closing mid-body, or sending nothing, is kConnectionLost") {
+    REQUIRE(kCurlReady);
+    auto client = make_curl_client({});
+    {
+        RawServer raw(
+            "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly forty bytes of the promised "
+            "thousand");
+        const HttpResult r = client->perform(get(raw.url()));
+        CHECK_MESSAGE(r.error == TransportError::kConnectionLost, describe(r));
+        CHECK(r.response.body.empty());  // no partial data handed out as if complete
+    }
+    {
+        RawServer raw("");
+        const HttpResult r = client->perform(get(raw.url()));
+        CHECK_MESSAGE(r.error == TransportError::kConnectionLost, describe(r));
+    }
+    {
+        // Chunked body cut before the terminating chunk.
+        RawServer raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+        const HttpResult r = client->perform(get(raw.url()));
+        CHECK_MESSAGE(r.error == TransportError::kConnectionLost, describe(r));
+    }
+}
+
+TEST_CASE("bodies over max_body_bytes give kTooLarge (announced or streamed)") {
+    REQUIRE(kCurlReady);
+    TestServer server;
+    const std::string big(50'000, 'z');
+    server.http().Get("/sized", [&](const httplib::Request&, httplib::Response& res) {
+        res.set_content(big, "application/octet-stream");
+    });
+    server.http().Get("/chunked", [&](const httplib::Request&, httplib::Response& res) {
+        res.set_chunked_content_provider("application/octet-stream",
+                                         [&](size_t, httplib::DataSink& sink) {
+                                             for (int i = 0; i < 10; ++i) {
+                                                 sink.write(big.data(), 5'000);
+                                             }
+                                             sink.done();
+                                             return true;
+                                         });
+    });
+    server.http().Get("/small", [&](const httplib::Request&, httplib::Response& res) {
+        res.set_content(big.substr(0, 10'000), "application/octet-stream");
+    });
+    server.start();
+
+    auto client =
+        make_curl_client(options_with([&](HttpClientOptions& o) { o.max_body_bytes = 10'000; }));
+    for (const std::string path : {"/sized", "/chunked"}) {
+        CAPTURE(path);
+        const HttpResult r = client->perform(get(server.url(path)));
+        CHECK_MESSAGE(r.error == TransportError::kTooLarge, describe(r));
+        CHECK(r.error_message.find("10000") != std::string::npos);
+        CHECK(r.response.body.empty());
+    }
+    // Exactly at the limit is fine, and the client still works after aborted transfers.
+    const HttpResult ok = client->perform(get(server.url("/small")));
+    REQUIRE_MESSAGE(ok.ok(), describe(ok));
+    CHECK(ok.response.body.size() == 10'000);
+}
+
+TEST_CASE("cancellation aborts a slow response promptly with kCancelled") {
+    REQUIRE(kCurlReady);
+    TestServer server;
+    server.http().Get("/stall", [&](const httplib::Request&, httplib::Response& res) {
+        res.set_chunked_content_provider("text/plain", [&](size_t, httplib::DataSink& sink) {
+            sink.write("first chunk", 11);  // headers and some body arrive, then nothing
+            server.hold();
+            sink.done();
+            return true;
+        });
+    });
+    server.start();
+
+    std::atomic<bool> stop{false};
+    auto client = make_curl_client(
+        options_with([&](HttpClientOptions& o) { o.cancelled = [&] { return stop.load(); }; }));
+    std::atomic<std::int64_t> stop_at{0};
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(300ms);
+        stop_at = Clock::now().time_since_epoch().count();
+        stop = true;
+    });
+    const HttpResult r = client->perform(get(server.url("/stall"), Millis(10'000)));
+    const auto returned = Clock::now();
+    canceller.join();
+    CHECK_MESSAGE(r.error == TransportError::kCancelled, describe(r));
+    CHECK(std::string(asset_sdk::transport_error_name(r.error)) == "cancelled");
+    const auto latency = returned.time_since_epoch() - Clock::duration(stop_at.load());
+    CHECK(latency < 300ms);  // polled every 50 ms; generous for a loaded machine
+
+    // Already cancelled: nothing is sent.
+    const HttpResult again = client->perform(get(server.url("/stall")));
+    CHECK(again.error == TransportError::kCancelled);
+}
+
+TEST_CASE("proxy failures are kProxy: proxy refusing connections, or refusing CONNECT") {
+    REQUIRE(kCurlReady);
+    TestServer server;
+    server.http().Get("/x", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("direct", "text/plain");
+    });
+    server.start();
+    {
+        auto client = make_curl_client(options_with([&](HttpClientOptions& o) {
+            o.proxy = "http://127.0.0.1:" + std::to_string(closed_port());
+        }));
+        const HttpResult r = client->perform(get(server.url("/x")));
+        CHECK_MESSAGE(r.error == TransportError::kProxy, describe(r));
+    }
+    {
+        RawServer proxy("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+        auto client =
+            make_curl_client(options_with([&](HttpClientOptions& o) { o.proxy = proxy.url(); }));
+        const HttpResult r = client->perform(get(server.url("/x", "https")));
+        CHECK_MESSAGE(r.error == TransportError::kProxy, describe(r));
+    }
+}
+
+TEST_CASE("header values with line breaks are refused, not sent, and not echoed") {
+    REQUIRE(kCurlReady);
+    TestServer server;
+    std::atomic<int> hits{0};
+    server.http().Get("/x", [&](const httplib::Request&, httplib::Response& res) {
+        ++hits;
+        res.set_content("ok", "text/plain");
+    });
+    server.start();
+    auto client = make_curl_client({});
+    HttpRequest req = get(server.url("/x"));
+    req.headers = {{"Authorization", "SSWS tok3n\r\nX-Injected: 1"}};
+    const HttpResult r = client->perform(req);
+    CHECK(r.error == TransportError::kOther);
+    CHECK(r.error_message.find("Authorization") != std::string::npos);
+    CHECK(r.error_message.find("tok3n") == std::string::npos);
+    CHECK(hits == 0);
+    CHECK(client->perform(get(server.url("/x"))).ok());
+}
+
+TEST_CASE("transport_error_name is stable and distinct") {
+    std::set<std::string> names;
+    for (int e = 0; e <= static_cast<int>(TransportError::kOther); ++e) {
+        names.insert(asset_sdk::transport_error_name(static_cast<TransportError>(e)));
+    }
+    CHECK(names.size() == static_cast<std::size_t>(TransportError::kOther) + 1);
+    CHECK(std::string(asset_sdk::transport_error_name(TransportError::kDnsFailed)) == "dns_failed");
+    CHECK(std::string(asset_sdk::transport_error_name(TransportError::kTlsHostMismatch)) ==
+          "tls_host_mismatch");
+}
+
+// --- TLS -------------------------------------------------------------------------------------
+
+namespace {
+std::unique_ptr<TestServer> start_tls_server(const testsupport::CertFiles& files) {
+    auto server = std::make_unique<TestServer>(
+        std::make_unique<httplib::SSLServer>(files.cert.c_str(), files.key.c_str()));
+    server->http().Get("/hello", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("secure hello", "text/plain");
+    });
+    server->start();
+    return server;
+}
+}  // namespace
+
+TEST_CASE("TLS: self-signed certificate is untrusted by default, trusted via ca_file") {
+    REQUIRE(kCurlReady);
+    testsupport::TempDir dir;
+    const auto files = testsupport::write_self_signed_cert(dir.path(), "good");
+    auto server = start_tls_server(files);
+
+    auto system_trust = make_curl_client({});
+    const HttpResult untrusted = system_trust->perform(get(server->url("/hello", "https")));
+    CHECK_MESSAGE(untrusted.error == TransportError::kTlsUntrusted, describe(untrusted));
+
+    auto with_ca = make_curl_client(
+        options_with([&](HttpClientOptions& o) { o.ca_file = files.cert.string(); }));
+    for (const std::string host : {"127.0.0.1", "localhost"}) {
+        CAPTURE(host);
+        const HttpResult r = with_ca->perform(get(server->url("/hello", "https", host)));
+        REQUIRE_MESSAGE(r.ok(), describe(r));
+        CHECK(r.response.status == 200);
+        CHECK(r.response.body == "secure hello");
+    }
+}
+
+TEST_CASE("TLS: certificate for another name gives kTlsHostMismatch") {
+    REQUIRE(kCurlReady);
+    testsupport::TempDir dir;
+    testsupport::CertSpec spec;
+    spec.common_name = "other.example";
+    spec.dns_names = {"other.example"};
+    spec.ip_addresses = {"10.9.8.7"};
+    const auto files = testsupport::write_self_signed_cert(dir.path(), "other", spec);
+    auto server = start_tls_server(files);
+    auto client = make_curl_client(
+        options_with([&](HttpClientOptions& o) { o.ca_file = files.cert.string(); }));
+    for (const std::string host : {"127.0.0.1", "localhost"}) {
+        CAPTURE(host);
+        const HttpResult r = client->perform(get(server->url("/hello", "https", host)));
+        CHECK_MESSAGE(r.error == TransportError::kTlsHostMismatch, describe(r));
+    }
+}
+
+TEST_CASE("TLS: expired and not-yet-valid certificates give kTlsExpired") {
+    REQUIRE(kCurlReady);
+    testsupport::TempDir dir;
+    testsupport::CertSpec expired;
+    expired.not_before = -std::chrono::hours(48);
+    expired.not_after = -std::chrono::hours(24);
+    testsupport::CertSpec future;
+    future.not_before = std::chrono::hours(24);
+    future.not_after = std::chrono::hours(48);
+    for (const auto& [name, spec] :
+         {std::pair{std::string("expired"), expired}, std::pair{std::string("future"), future}}) {
+        CAPTURE(name);
+        const auto files = testsupport::write_self_signed_cert(dir.path(), name, spec);
+        auto server = start_tls_server(files);
+        auto client = make_curl_client(
+            options_with([&](HttpClientOptions& o) { o.ca_file = files.cert.string(); }));
+        const HttpResult r = client->perform(get(server->url("/hello", "https")));
+        CHECK_MESSAGE(r.error == TransportError::kTlsExpired, describe(r));
+    }
+}
+
+TEST_CASE("TLS: an unreadable ca_file is a TLS configuration error naming the file") {
+    REQUIRE(kCurlReady);
+    testsupport::TempDir dir;
+    const auto files = testsupport::write_self_signed_cert(dir.path(), "good");
+    auto server = start_tls_server(files);
+    const std::string missing = (dir.path() / "missing-ca.pem").string();
+    auto client =
+        make_curl_client(options_with([&](HttpClientOptions& o) { o.ca_file = missing; }));
+    const HttpResult r = client->perform(get(server->url("/hello", "https")));
+    CHECK_MESSAGE(r.error == TransportError::kTlsOther, describe(r));
+    CHECK(r.error_message.find("missing-ca.pem") != std::string::npos);
+}
+
+TEST_CASE("TLS: plain HTTP spoken to a TLS port fails as a TLS or connection error") {
+    REQUIRE(kCurlReady);
+    TestServer plain;
+    plain.http().Get("/hello", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("plain", "text/plain");
+    });
+    plain.start();
+    auto client = make_curl_client({});
+    const HttpResult r = client->perform(get(plain.url("/hello", "https"), Millis(3'000)));
+    CHECK_MESSAGE(
+        (r.error == TransportError::kTlsOther || r.error == TransportError::kConnectionLost),
+        describe(r));
+}
