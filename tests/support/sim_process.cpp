@@ -8,6 +8,8 @@
 namespace testsupport {
 
 SimProcess::SimProcess(const std::string& binary, std::vector<std::string> args) {
+    for (const auto& a : args)
+        if (a == "--tls-cert") tls_ = true;
     std::vector<std::string> argv{binary, "--port", "0"};
     argv.insert(argv.end(), args.begin(), args.end());
     process_ = std::make_unique<Process>(argv);
@@ -23,24 +25,34 @@ SimProcess::~SimProcess() {
     if (process_ && process_->running()) stop();
 }
 
-std::string SimProcess::base_url(bool tls) const {
-    return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+std::string SimProcess::base_url() const {
+    return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
 }
 
-SimProcess::Reply SimProcess::get(const std::string& path) const {
-    httplib::Client c("127.0.0.1", port_);
+namespace {
+
+// The control API of a TLS simulator is on its TLS port; tests don't verify its throw-away
+// certificate for control calls (the product code under test always verifies).
+template <typename Call>
+SimProcess::Reply control_call(bool tls, int port, Call&& call) {
+    httplib::Client c(std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port));
+    c.enable_server_certificate_verification(false);
     c.set_read_timeout(30, 0);
-    auto r = c.Get(path.c_str());
+    auto r = call(c);
     if (!r) return {0, "transport error: " + httplib::to_string(r.error())};
     return {r->status, r->body};
+}
+
+}  // namespace
+
+SimProcess::Reply SimProcess::get(const std::string& path) const {
+    return control_call(tls_, port_, [&](httplib::Client& c) { return c.Get(path.c_str()); });
 }
 
 SimProcess::Reply SimProcess::post(const std::string& path, const std::string& json_body) const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(30, 0);
-    auto r = c.Post(path.c_str(), json_body, "application/json");
-    if (!r) return {0, "transport error: " + httplib::to_string(r.error())};
-    return {r->status, r->body};
+    return control_call(tls_, port_, [&](httplib::Client& c) {
+        return c.Post(path.c_str(), json_body, "application/json");
+    });
 }
 
 ProcessResult SimProcess::stop() {

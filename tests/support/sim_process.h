@@ -18,10 +18,16 @@ public:
     ~SimProcess();
 
     int port() const { return port_; }
-    // "http://127.0.0.1:<port>" (or https when started with TLS arguments and `tls` is set).
-    std::string base_url(bool tls = false) const;
+    // "http://127.0.0.1:<port>", or https:// when the simulator was started with --tls-cert.
+    std::string base_url() const;
+    // Same, forcing the scheme (kept for callers that say it explicitly).
+    std::string base_url(bool tls) const {
+        return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+    }
+    bool tls() const { return tls_; }
 
-    // Plain HTTP calls to the simulator (for its /_sim/... control endpoints).
+    // Calls to the simulator's /_sim/... control endpoints (over TLS, unverified, when the
+    // simulator serves TLS: the control API shares its port).
     struct Reply {
         int status = 0;
         std::string body;
@@ -35,6 +41,7 @@ public:
 private:
     std::unique_ptr<Process> process_;
     int port_ = 0;
+    bool tls_ = false;
 };
 
 }  // namespace testsupport

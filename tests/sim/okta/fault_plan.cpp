@@ -1,0 +1,125 @@
+#include "fault_plan.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace oktasim {
+
+namespace {
+
+const std::pair<const char*, FaultKind> kKinds[] = {
+    {"http_500", FaultKind::kHttp500},
+    {"http_502", FaultKind::kHttp502},
+    {"http_503", FaultKind::kHttp503},
+    {"rate_limit_429", FaultKind::kRateLimit429},
+    {"concurrency_429", FaultKind::kConcurrency429},
+    {"truncated_body", FaultKind::kTruncatedBody},
+    {"malformed_json", FaultKind::kMalformedJson},
+    {"off_origin_next", FaultKind::kOffOriginNext},
+    {"repeated_next", FaultKind::kRepeatedNext},
+    {"slow", FaultKind::kSlow},
+    {"drop_connection", FaultKind::kDropConnection},
+    {"unauthorized", FaultKind::kUnauthorized},
+    {"bad_request", FaultKind::kBadRequest},
+};
+
+}  // namespace
+
+bool Fault::terminal() const {
+    switch (kind) {
+        case FaultKind::kTruncatedBody:
+        case FaultKind::kMalformedJson:
+        case FaultKind::kOffOriginNext:
+        case FaultKind::kRepeatedNext:
+        case FaultKind::kSlow:
+            return false;
+        default:
+            return true;
+    }
+}
+
+std::string FaultPlan::arm(const Json& body, uint64_t seen) {
+    if (!body.is_object() || !body.contains("faults") || !body["faults"].is_array()) {
+        return "body must be {\"faults\": [ {\"kind\": ...}, ... ]}";
+    }
+    std::vector<Fault> parsed;
+    for (const auto& f : body["faults"]) {
+        if (!f.is_object() || !f.contains("kind") || !f["kind"].is_string()) {
+            return "each fault needs a string \"kind\"";
+        }
+        Fault fault;
+        fault.name = f["kind"].get<std::string>();
+        const auto* kind = std::find_if(std::begin(kKinds), std::end(kKinds),
+                                        [&](const auto& k) { return fault.name == k.first; });
+        if (kind == std::end(kKinds)) return "unknown fault kind '" + fault.name + "'";
+        fault.kind = kind->second;
+        uint64_t on_request = 1;
+        for (const auto& [key, v] : f.items()) {
+            if (key == "kind") continue;
+            if (key == "on_request" || key == "count") {
+                if (!v.is_number_unsigned() || v.get<uint64_t>() < 1) {
+                    return fault.name + "." + key + " must be an integer >= 1";
+                }
+                (key == "count" ? fault.count : on_request) = v.get<uint64_t>();
+            } else if (key == "delay_ms" || key == "retry_after" || key == "reset_after_ms") {
+                if (!v.is_number_unsigned()) {
+                    return fault.name + "." + key + " must be a non-negative integer";
+                }
+                if (key == "delay_ms") fault.delay_ms = v.get<int64_t>();
+                if (key == "retry_after") fault.retry_after_s = v.get<int64_t>();
+                if (key == "reset_after_ms") fault.reset_after_ms = v.get<int64_t>();
+            } else if (key == "variant") {
+                if (!v.is_string()) return fault.name + ".variant must be a string";
+                fault.variant = v.get<std::string>();
+            } else {
+                return fault.name + ": unknown key '" + key + "'";
+            }
+        }
+        if (fault.kind == FaultKind::kOffOriginNext) {
+            if (fault.variant.empty()) fault.variant = "port";
+            if (fault.variant != "port" && fault.variant != "host" && fault.variant != "scheme" &&
+                fault.variant != "host_evil") {
+                return "off_origin_next.variant must be port, host, scheme or host_evil";
+            }
+        } else if (fault.kind == FaultKind::kRepeatedNext) {
+            if (fault.variant.empty()) fault.variant = "self";
+            if (fault.variant != "self" && fault.variant != "first") {
+                return "repeated_next.variant must be self or first";
+            }
+        } else if (!fault.variant.empty()) {
+            return fault.name + " takes no variant";
+        }
+        fault.first = seen + on_request;
+        parsed.push_back(std::move(fault));
+    }
+    const bool append =
+        body.contains("append") && body["append"].is_boolean() && body["append"].get<bool>();
+    if (!append) faults_.clear();
+    for (auto& f : parsed) faults_.push_back(std::move(f));
+    return "";
+}
+
+std::vector<Fault> FaultPlan::on_device_request(uint64_t n) {
+    std::vector<Fault> hits;
+    for (auto& f : faults_) {
+        if (n >= f.first && n < f.first + f.count) {
+            ++f.fired;
+            hits.push_back(f);
+        }
+    }
+    return hits;
+}
+
+Json FaultPlan::to_json() const {
+    Json arr = Json::array();
+    for (const auto& f : faults_) {
+        Json j{
+            {"kind", f.name}, {"first_request", f.first}, {"count", f.count}, {"fired", f.fired}};
+        if (!f.variant.empty()) j["variant"] = f.variant;
+        if (f.kind == FaultKind::kSlow) j["delay_ms"] = f.delay_ms;
+        arr.push_back(j);
+    }
+    return arr;
+}
+
+}  // namespace oktasim

@@ -1,0 +1,64 @@
+// sekoia-sim: a fake Sekoia.io asset-connector API on loopback for tests and the demo.
+// Protocol shared by every simulator (tests/support/sim_process.h): bind 127.0.0.1:<--port,
+// 0 = ephemeral>, print one line "LISTENING <port>", serve until SIGTERM/SIGINT, exit 0.
+// See README.md in this folder.
+#include "simulator.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+int main(int argc, char** argv) {
+    sekoiasim::SimConfig config;
+    int port = 0;
+    std::vector<std::string> connectors;
+    CLI::App app{"sekoia-sim: a simulated Sekoia.io asset-connector API on 127.0.0.1"};
+    app.add_option("--port", port, "TCP port on 127.0.0.1 (0 = ephemeral)");
+    app.add_option("--api-key", config.api_key,
+                   "API key expected as 'Authorization: Bearer <key>'");
+    app.add_option("--connector", connectors,
+                   "accepted connector UUID (repeatable; default: any well-formed UUID)");
+    app.add_option("--success-status", config.success_status,
+                   "status answered to an accepted push (200, 201, 202 or 204)")
+        ->check(CLI::IsMember({200, 201, 202, 204}));
+    app.add_option("--max-items", config.max_items, "largest accepted items array (else 413)")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--tls-cert", config.tls_cert, "PEM certificate: serve HTTPS")
+        ->check(CLI::ExistingFile);
+    app.add_option("--tls-key", config.tls_key, "PEM private key for --tls-cert")
+        ->check(CLI::ExistingFile);
+    app.add_flag("--verbose", config.verbose, "log one line per intake request to stderr");
+    CLI11_PARSE(app, argc, argv);
+    if (config.tls_cert.empty() != config.tls_key.empty()) {
+        std::cerr << "sekoia-sim: --tls-cert and --tls-key go together\n";
+        return 2;
+    }
+    config.connectors.insert(connectors.begin(), connectors.end());
+
+    // Signals are taken synchronously by the main thread (sigwait); server threads created
+    // below inherit the blocked mask. A client that hangs up mid-write must not kill us.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    sekoiasim::Simulator sim(config);
+    std::string error;
+    if (!sim.bind(port, error)) {
+        std::cerr << "sekoia-sim: " << error << "\n";
+        return 2;
+    }
+    sim.start();
+    std::printf("LISTENING %d\n", sim.port());
+    std::fflush(stdout);
+
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    sim.stop();
+    return 0;
+}

@@ -1,0 +1,281 @@
+#include "simulator.h"
+
+#include "item_validation.h"
+
+#include <httplib.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace sekoiasim {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kIntakePattern = R"(/api/v2/asset-management/asset-connector/([^/]+))";
+
+void send_json(httplib::Response& res, int status, const json& body) {
+    res.status = status;
+    res.set_content(body.dump(), "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& code,
+                const std::string& message) {
+    send_json(res, status, {{"code", code}, {"message", message}});
+}
+
+bool is_uuid(const std::string& s) {
+    if (s.size() != 36) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+    }
+    return true;
+}
+
+std::string http_date(std::time_t t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return buf;
+}
+
+std::size_t query_size(const httplib::Request& req, const char* key, std::size_t fallback) {
+    if (!req.has_param(key)) return fallback;
+    try {
+        return static_cast<std::size_t>(std::stoull(req.get_param_value(key)));
+    } catch (...) {
+        return fallback;
+    }
+}
+
+}  // namespace
+
+Simulator::Simulator(SimConfig config) : config_(std::move(config)) {
+    if (!config_.tls_cert.empty()) {
+        server_ =
+            std::make_unique<httplib::SSLServer>(config_.tls_cert.c_str(), config_.tls_key.c_str());
+    } else {
+        server_ = std::make_unique<httplib::Server>();
+    }
+    // Held ("hang") requests occupy a thread each: keep enough for the rest to be served.
+    server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
+    server_->set_payload_max_length(256u << 20);
+    server_->set_read_timeout(30, 0);
+    server_->set_write_timeout(30, 0);
+
+    server_->Post(kIntakePattern, [this](const httplib::Request& req, httplib::Response& res) {
+        handle_intake(req, res);
+    });
+    server_->Get(R"(/_sim/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+        handle_control(req, res);
+    });
+    server_->Post(R"(/_sim/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+        handle_control(req, res);
+    });
+}
+
+Simulator::~Simulator() {
+    stop();
+}
+
+bool Simulator::bind(int port, std::string& error) {
+    if (!server_->is_valid()) {
+        error = "cannot set up the server (TLS certificate or key unreadable?)";
+        return false;
+    }
+    if (port == 0) {
+        port_ = server_->bind_to_any_port("127.0.0.1");
+    } else {
+        port_ = server_->bind_to_port("127.0.0.1", port) ? port : -1;
+    }
+    if (port_ <= 0) {
+        error = "cannot bind 127.0.0.1:" + std::to_string(port);
+        return false;
+    }
+    return true;
+}
+
+void Simulator::start() {
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
+}
+
+void Simulator::stop() {
+    if (stopping_.exchange(true)) return;
+    server_->stop();
+    if (thread_.joinable()) thread_.join();
+}
+
+void Simulator::hold(std::int64_t ms) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (!stopping_ && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+void Simulator::handle_intake(const httplib::Request& req, httplib::Response& res) {
+    const std::string connector = req.matches[1];
+    ledger_.count_request(connector);
+    std::optional<Fault> fault;
+    {
+        std::lock_guard lock(mu_);
+        fault = faults_.next_request();
+    }
+    auto finish = [&](bool accepted) {
+        ledger_.count_status(connector, res.status, accepted);
+        if (config_.verbose) {
+            std::fprintf(stderr, "sekoia-sim: POST %s -> %d%s\n", connector.c_str(), res.status,
+                         fault ? (" (fault " + fault->kind_name + ")").c_str() : "");
+        }
+    };
+
+    if (fault) {
+        const std::string message = fault->message;
+        auto msg = [&](const char* fallback) { return message.empty() ? fallback : message; };
+        auto add_retry_after = [&] {
+            if (!fault->retry_after_seconds) return;
+            if (fault->retry_after_http_date) {
+                const auto now =
+                    std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+                res.set_header(
+                    "Retry-After",
+                    http_date(now + static_cast<std::time_t>(*fault->retry_after_seconds + 0.999)));
+            } else {
+                res.set_header("Retry-After",
+                               std::to_string(static_cast<long long>(*fault->retry_after_seconds)));
+            }
+        };
+        switch (fault->kind) {
+            case FaultKind::kHttp500:
+                send_error(res, 500, "INTERNAL_ERROR", msg("simulated internal error"));
+                return finish(false);
+            case FaultKind::kHttp503:
+                add_retry_after();
+                send_error(res, 503, "SERVICE_UNAVAILABLE", msg("simulated outage"));
+                return finish(false);
+            case FaultKind::kRateLimit429:
+                add_retry_after();
+                send_error(res, 429, "TOO_MANY_REQUESTS", msg("simulated rate limit"));
+                return finish(false);
+            case FaultKind::kHang:
+                ledger_.count_hang();
+                hold(fault->hang_ms);
+                send_error(res, 504, "GATEWAY_TIMEOUT", "held by the hang fault");
+                return finish(false);
+            case FaultKind::kAcceptThenHang:
+                break;  // validated and recorded below, then held
+            case FaultKind::kHttp400:
+                send_error(res, 400, "BAD_REQUEST", msg("simulated bad request"));
+                return finish(false);
+            case FaultKind::kHttp401:
+                send_error(res, 401, "UNAUTHORIZED", msg("simulated: invalid API key"));
+                return finish(false);
+            case FaultKind::kHttp403:
+                send_error(res, 403, "FORBIDDEN", msg("simulated: permission denied"));
+                return finish(false);
+            case FaultKind::kHttp404:
+                send_error(res, 404, "NOT_FOUND", msg("simulated: unknown asset connector"));
+                return finish(false);
+            case FaultKind::kHttp413:
+                send_error(res, 413, "PAYLOAD_TOO_LARGE", msg("simulated: request too large"));
+                return finish(false);
+        }
+    }
+
+    // Checks in the order a real API gateway would make them. Never echo the credentials.
+    if (req.get_header_value("Authorization") != "Bearer " + config_.api_key) {
+        send_error(res, 401, "UNAUTHORIZED", "missing or invalid API key");
+        return finish(false);
+    }
+    if (!is_uuid(connector) ||
+        (!config_.connectors.empty() && config_.connectors.count(connector) == 0)) {
+        send_error(res, 404, "NOT_FOUND", "no asset connector with uuid '" + connector + "'");
+        return finish(false);
+    }
+    if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+        send_error(res, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+        return finish(false);
+    }
+    const std::string expected_agent = "sekoiaio-asset-connector-" + connector;
+    if (req.get_header_value("User-Agent") != expected_agent) {
+        send_error(res, 400, "BAD_USER_AGENT", "User-Agent must be '" + expected_agent + "'");
+        return finish(false);
+    }
+    const json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded()) {
+        send_error(res, 400, "INVALID_JSON", "the body is not valid JSON");
+        return finish(false);
+    }
+    if (auto error = validate_body(body)) {
+        send_error(res, 400, error->code, error->message);
+        return finish(false);
+    }
+    const json items = body.contains("items") ? body["items"] : json::array();
+    if (items.size() > config_.max_items) {
+        send_error(res, 413, "PAYLOAD_TOO_LARGE",
+                   std::to_string(items.size()) + " items in one request; at most " +
+                       std::to_string(config_.max_items));
+        return finish(false);
+    }
+
+    accept(connector, items, res);
+    if (fault && fault->kind == FaultKind::kAcceptThenHang) {
+        ledger_.count_hang();
+        hold(fault->hang_ms);
+        send_error(res, 504, "GATEWAY_TIMEOUT", "held by the accept_then_hang fault");
+        ledger_.count_status(connector, 504, true);
+        return;
+    }
+    finish(true);
+}
+
+void Simulator::accept(const std::string& connector, const json& items, httplib::Response& res) {
+    ledger_.record_items(connector, items);
+    if (config_.success_status == 204) {
+        res.status = 204;
+        return;
+    }
+    send_json(res, config_.success_status, {{"result", "success"}, {"accepted", items.size()}});
+}
+
+void Simulator::handle_control(const httplib::Request& req, httplib::Response& res) {
+    const std::string& path = req.path;
+    if (req.method == "GET" && path == "/_sim/stats") {
+        return send_json(res, 200, ledger_.stats());
+    }
+    if (req.method == "GET" && path == "/_sim/items") {
+        return send_json(
+            res, 200, ledger_.items(query_size(req, "offset", 0), query_size(req, "limit", 1000)));
+    }
+    if (req.method == "GET" && path == "/_sim/uids") return send_json(res, 200, ledger_.uids());
+    if (req.method == "GET" && path == "/_sim/faults") {
+        std::lock_guard lock(mu_);
+        return send_json(res, 200, faults_.to_json());
+    }
+    if (req.method == "POST" && path == "/_sim/faults") {
+        const json body = json::parse(req.body, nullptr, false);
+        FaultPlan plan;
+        std::string error;
+        if (body.is_discarded() || !FaultPlan::parse(body, plan, error)) {
+            return send_error(res, 400, "BAD_FAULTS", error.empty() ? "invalid JSON" : error);
+        }
+        std::lock_guard lock(mu_);
+        faults_ = std::move(plan);
+        return send_json(res, 200, faults_.to_json());
+    }
+    if (req.method == "POST" && path == "/_sim/reset") {
+        {
+            std::lock_guard lock(mu_);
+            faults_ = FaultPlan{};
+        }
+        ledger_.reset();
+        return send_json(res, 200, {{"reset", true}});
+    }
+    send_error(res, 404, "NOT_FOUND", "unknown control endpoint " + req.method + " " + path);
+}
+
+}  // namespace sekoiasim

@@ -1,0 +1,63 @@
+// The sekoia-sim process: Sekoia's asset-connector intake endpoint plus the /_sim/ control API
+// on one loopback port (HTTP, or HTTPS with --tls-cert/--tls-key). See README.md.
+#pragma once
+
+#include "fault_plan.h"
+#include "ledger.h"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace sekoiasim {
+
+struct SimConfig {
+    std::string api_key = "sim-key";   // expected as "Authorization: Bearer <key>"
+    std::set<std::string> connectors;  // accepted connector UUIDs; empty = any UUID
+    int success_status = 200;          // 2xx answered to an accepted push
+    std::size_t max_items = 1000;      // more items in one request -> 413
+    std::string tls_cert;              // PEM; with tls_key: serve HTTPS
+    std::string tls_key;
+    bool verbose = false;  // one stderr line per intake request
+};
+
+class Simulator {
+public:
+    explicit Simulator(SimConfig config);
+    ~Simulator();
+
+    // Binds 127.0.0.1:<port> (0 = ephemeral). false + message when it cannot.
+    bool bind(int port, std::string& error);
+    void start();  // serves on background threads
+    void stop();   // releases held ("hang") requests, stops the server, joins
+    int port() const { return port_; }
+
+private:
+    void handle_intake(const httplib::Request& req, httplib::Response& res);
+    void handle_control(const httplib::Request& req, httplib::Response& res);
+    // Answers an intake request that passed every check: records the items.
+    void accept(const std::string& connector, const nlohmann::json& items, httplib::Response& res);
+    // Holds the request like a server that never answers, until `ms` or stop().
+    void hold(std::int64_t ms);
+
+    SimConfig config_;
+    std::unique_ptr<httplib::Server> server_;
+    std::thread thread_;
+    int port_ = 0;
+    std::atomic<bool> stopping_{false};
+
+    std::mutex mu_;  // guards faults_
+    FaultPlan faults_;
+    Ledger ledger_;
+};
+
+}  // namespace sekoiasim
