@@ -1,0 +1,282 @@
+#include "config.h"
+
+#include <asset_sdk/time_util.h>
+#include <asset_sdk/url.h>
+
+#include <simdjson.h>
+
+#include <array>
+#include <chrono>
+#include <cmath>
+
+namespace okta_device {
+
+namespace {
+
+using asset_sdk::invalid_argument;
+using asset_sdk::Millis;
+using asset_sdk::Result;
+using asset_sdk::Status;
+
+// Okta's own cloud domains. Only on these do we know that "<org>-admin.<domain>" is the Admin
+// Console of "<org>.<domain>"; on a custom domain "-admin" may be a real part of the name.
+constexpr std::array<std::string_view, 6> kOktaDomains = {
+    "okta.com", "oktapreview.com", "okta-emea.com", "okta-gov.com", "okta.mil", "okta-miltest.com"};
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() &&
+           (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() &&
+           (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+Status key_error(std::string_view key, std::string_view why) {
+    return invalid_argument("config." + std::string(key) + ": " + std::string(why));
+}
+
+// A duration: a string like "30s" / "1h30m" / "250ms", or a bare integer meaning seconds.
+Result<Millis> read_duration(std::string_view key, simdjson::dom::element value, Millis min,
+                             Millis max) {
+    Millis parsed{0};
+    if (value.is_string()) {
+        const std::string_view text = value.get_string().value_unsafe();
+        const auto d = asset_sdk::parse_duration(text);
+        if (!d) {
+            return key_error(key, "'" + std::string(text.substr(0, 40)) +
+                                      "' is not a duration (use e.g. 30s, 5m, 24h, 1h30m, 250ms)");
+        }
+        parsed = *d;
+    } else if (value.is_int64()) {
+        const std::int64_t secs = value.get_int64().value_unsafe();
+        if (secs < 0 || secs > 10LL * 365 * 86400) return key_error(key, "must not be negative");
+        parsed = Millis(secs * 1000);
+    } else {
+        return key_error(key, "must be a duration string such as \"30s\" or a number of seconds");
+    }
+    if (parsed < min || parsed > max) {
+        return key_error(key, "must be between " + asset_sdk::format_duration(min) + " and " +
+                                  asset_sdk::format_duration(max) + " (got " +
+                                  asset_sdk::format_duration(parsed) + ")");
+    }
+    return parsed;
+}
+
+Result<std::string> read_string(std::string_view key, simdjson::dom::element value) {
+    if (!value.is_string()) return key_error(key, "must be a string");
+    return std::string(value.get_string().value_unsafe());
+}
+
+}  // namespace
+
+std::string_view expand_param(ExpandMode mode) {
+    switch (mode) {
+        case ExpandMode::kUser:
+            return "user";
+        case ExpandMode::kUserSummary:
+            return "userSummary";
+        case ExpandMode::kNone:
+            return "";
+    }
+    return "";
+}
+
+Result<std::string> normalise_base_url(std::string_view raw, bool allow_insecure_http,
+                                       std::vector<std::string>& notes) {
+    std::string_view text = trim(raw);
+    if (text.empty())
+        return key_error("base_url",
+                         "is empty; set it to your org URL, e.g. https://acme.okta.com");
+    if (text.find('#') != std::string_view::npos) {
+        return key_error(
+            "base_url",
+            "must not contain a fragment ('#'); use the org URL, e.g. https://acme.okta.com");
+    }
+    if (text.find('?') != std::string_view::npos) {
+        return key_error(
+            "base_url",
+            "must not contain a query ('?...'); use the org URL, e.g. https://acme.okta.com");
+    }
+    auto parsed = asset_sdk::parse_url(text);
+    if (!parsed) {
+        return key_error("base_url", parsed.status().message() +
+                                         "; expected the org URL, e.g. https://acme.okta.com");
+    }
+    asset_sdk::Url url = std::move(parsed).value();
+
+    // Paths people paste from the browser: "/", "/admin", "/admin/", "/admin/dashboard" is not
+    // accepted (it says something we would be guessing at).
+    std::string path = url.path;
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    if (ends_with(path, "/admin")) {
+        path.resize(path.size() - 6);
+        while (!path.empty() && path.back() == '/') path.pop_back();
+    }
+    if (!path.empty()) {
+        return key_error("base_url", "must be the org URL without a path (got path '" +
+                                         url.path.substr(0, 60) + "'); e.g. https://acme.okta.com");
+    }
+
+    if (url.scheme == "http" && !allow_insecure_http) {
+        return key_error("base_url",
+                         "uses http://, which would send the API token in clear text; use "
+                         "https:// (allow_insecure_http: true is only for local simulators)");
+    }
+
+    for (std::string_view domain : kOktaDomains) {
+        const std::string suffix = "." + std::string(domain);
+        if (!ends_with(url.host, suffix)) continue;
+        const std::string_view label =
+            std::string_view(url.host).substr(0, url.host.size() - suffix.size());
+        if (label.find('.') == std::string_view::npos && ends_with(label, "-admin") &&
+            label.size() > 6) {
+            const std::string org_host = std::string(label.substr(0, label.size() - 6)) + suffix;
+            notes.push_back("base_url " + url.host +
+                            " is the Admin Console host; using the org host " + org_host +
+                            " for API calls");
+            url.host = org_host;
+        }
+        break;
+    }
+    return url.origin();
+}
+
+Result<OktaConfig> parse_config(std::string_view json) {
+    simdjson::dom::parser parser;
+    const simdjson::padded_string padded(json);
+    simdjson::dom::element root;
+    if (auto err = parser.parse(padded).get(root)) {
+        return invalid_argument(std::string("config is not valid JSON: ") +
+                                simdjson::error_message(err));
+    }
+    simdjson::dom::object obj;
+    if (root.get_object().get(obj)) return invalid_argument("config must be a JSON object");
+
+    OktaConfig cfg;
+    bool have_base = false, have_token = false;
+    std::string raw_base;
+
+    // First pass for allow_insecure_http: base_url's check depends on it, whatever the key order.
+    for (auto field : obj) {
+        if (field.key == "allow_insecure_http") {
+            if (!field.value.is_bool()) return key_error(field.key, "must be true or false");
+            cfg.allow_insecure_http = field.value.get_bool().value_unsafe();
+        }
+    }
+
+    for (auto field : obj) {
+        const std::string_view key = field.key;
+        const simdjson::dom::element value = field.value;
+        if (key == "base_url") {
+            auto s = read_string(key, value);
+            if (!s) return s.status();
+            raw_base = *s;
+            have_base = true;
+        } else if (key == "api_token") {
+            // Never quote the value, not even partly.
+            if (!value.is_string()) return key_error(key, "must be a string");
+            const std::string_view token = trim(value.get_string().value_unsafe());
+            if (token.empty())
+                return key_error(key,
+                                 "is empty; set it to an Okta API token reference such as "
+                                 "${env:OKTA_API_TOKEN}");
+            if (token.size() >= 5 &&
+                (token.substr(0, 5) == "SSWS " || token.substr(0, 5) == "ssws ")) {
+                return key_error(key, "must be the bare token, without the 'SSWS ' prefix");
+            }
+            for (char c : token) {
+                const auto u = static_cast<unsigned char>(c);
+                if (u < 0x21 || u == 0x7f) {
+                    return key_error(key,
+                                     "contains spaces or control characters (check the referenced "
+                                     "file or variable)");
+                }
+            }
+            cfg.api_token = std::string(token);
+            have_token = true;
+        } else if (key == "page_size") {
+            std::int64_t n = 0;
+            if (!value.is_int64() || (n = value.get_int64().value_unsafe()) < 1 || n > 200) {
+                return key_error(key, "must be an integer between 1 and 200");
+            }
+            cfg.page_size = static_cast<int>(n);
+        } else if (key == "expand") {
+            auto s = read_string(key, value);
+            if (!s) return s.status();
+            if (*s == "user") {
+                cfg.expand = ExpandMode::kUser;
+            } else if (*s == "userSummary") {
+                cfg.expand = ExpandMode::kUserSummary;
+            } else if (*s == "none") {
+                cfg.expand = ExpandMode::kNone;
+            } else {
+                return key_error(key, "must be one of: user, userSummary, none");
+            }
+        } else if (key == "timeout") {
+            auto d = read_duration(key, value, Millis(100), Millis(3'600'000));
+            if (!d) return d.status();
+            cfg.timeout = *d;
+        } else if (key == "ca_file") {
+            auto s = read_string(key, value);
+            if (!s) return s.status();
+            cfg.ca_file = *s;
+        } else if (key == "proxy") {
+            auto s = read_string(key, value);
+            if (!s) return s.status();
+            cfg.proxy = *s;
+        } else if (key == "allow_insecure_http") {
+            // read in the first pass
+        } else if (key == "rate_limit_reserve") {
+            double r = -1;
+            if (value.is_double()) {
+                r = value.get_double().value_unsafe();
+            } else if (value.is_int64()) {
+                r = static_cast<double>(value.get_int64().value_unsafe());
+            } else {
+                return key_error(key, "must be a number between 0 and 0.9");
+            }
+            if (!std::isfinite(r) || r < 0 || r > 0.9) {
+                return key_error(key,
+                                 "must be a number between 0 and 0.9 (the share of each rate-limit "
+                                 "window left to other integrations)");
+            }
+            cfg.rate_limit_reserve = r;
+        } else if (key == "incremental_overlap") {
+            auto d = read_duration(key, value, Millis(0), Millis(7LL * 86'400'000));
+            if (!d) return d.status();
+            cfg.incremental_overlap = *d;
+        } else if (key == "full_sync_every") {
+            auto d = read_duration(key, value, Millis(0), Millis(365LL * 86'400'000));
+            if (!d) return d.status();
+            cfg.full_sync_every = *d;
+        } else if (key == "max_retry_time") {
+            auto d = read_duration(key, value, Millis(0), Millis(86'400'000));
+            if (!d) return d.status();
+            cfg.max_retry_time = *d;
+        } else {
+            return invalid_argument("config: unknown key '" + std::string(key.substr(0, 64)) +
+                                    "' (see the okta_device README for the accepted keys)");
+        }
+    }
+    if (!have_base)
+        return invalid_argument(
+            "config.base_url: missing; set it to your org URL, e.g. https://acme.okta.com");
+    if (!have_token)
+        return invalid_argument(
+            "config.api_token: missing; set it to a reference such as ${env:OKTA_API_TOKEN}");
+
+    auto base = normalise_base_url(raw_base, cfg.allow_insecure_http, cfg.notes);
+    if (!base) return base.status();
+    cfg.base_url = std::move(base).value();
+    return cfg;
+}
+
+}  // namespace okta_device

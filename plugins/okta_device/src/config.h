@@ -1,0 +1,51 @@
+// The Okta Device connector's configuration: parsed from the manifest's `config` object (JSON),
+// defaults applied, base_url normalised. Every key is documented in ../README.md and described
+// by the JSON Schema in config_schema.h; the host validates against that schema first, and this
+// parser checks again so the plugin never trusts its caller.
+#pragma once
+
+#include <asset_sdk/clock.h>
+#include <asset_sdk/status.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace okta_device {
+
+enum class ExpandMode { kNone, kUser, kUserSummary };
+
+// The value Okta's `expand` query parameter takes ("" for kNone: the parameter is omitted).
+std::string_view expand_param(ExpandMode mode);
+
+struct OktaConfig {
+    // Normalised org origin: scheme://host[:port], no path, no trailing slash.
+    std::string base_url;
+    std::string api_token;  // secret: never logged, never in an error or a marker
+    int page_size = 200;    // Okta's `limit`, 1..200
+    ExpandMode expand = ExpandMode::kUserSummary;
+    asset_sdk::Millis timeout{30'000};  // per HTTP request
+    std::string ca_file;                // extra CA bundle (PEM)
+    std::string proxy;                  // explicit proxy; libcurl honours *_proxy env anyway
+    bool allow_insecure_http = false;   // http:// allowed (loopback simulators only)
+    double rate_limit_reserve = 0.5;    // share of each rate-limit window left to others
+    asset_sdk::Millis incremental_overlap{5 * 60'000};
+    asset_sdk::Millis full_sync_every{24 * 3'600'000};
+    asset_sdk::Millis max_retry_time{10 * 60'000};  // per request: retries + rate-limit waits
+
+    // Human notes about normalisation (e.g. an admin-console host mapped to the org host),
+    // logged once at configure time. Never contain the token.
+    std::vector<std::string> notes;
+};
+
+// Parses and validates the config JSON. Errors name the key and the fix; they never quote the
+// token.
+asset_sdk::Result<OktaConfig> parse_config(std::string_view json);
+
+// Normalises an Okta org URL: trims, drops a trailing '/' and '/admin', maps an Admin Console
+// host (acme-admin.okta.com) to the org host, rejects paths, queries, fragments and userinfo,
+// and https-only unless `allow_insecure_http`. Appends human notes to `notes`.
+asset_sdk::Result<std::string> normalise_base_url(std::string_view raw, bool allow_insecure_http,
+                                                  std::vector<std::string>& notes);
+
+}  // namespace okta_device

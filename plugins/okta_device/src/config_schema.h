@@ -1,0 +1,95 @@
+// JSON Schema (draft-07) of the connector's config, published in the plugin descriptor. The host
+// validates manifests against it (unknown keys, types, ranges) before configure() runs, and
+// never prints values of properties marked "x-secret". Keep in sync with config.cpp and the
+// README's config table (a unit test checks that every property here is documented there).
+#pragma once
+
+namespace okta_device {
+
+inline constexpr char kConfigSchema[] = R"json({
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "title": "Okta Device connector",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["base_url", "api_token"],
+  "properties": {
+    "base_url": {
+      "type": "string",
+      "description": "Your Okta org URL, e.g. https://acme.okta.com (any Okta domain or a custom domain). A trailing '/' or '/admin' is ignored and an Admin Console host (acme-admin.okta.com) is mapped to the org host. https only, unless allow_insecure_http is true.",
+      "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+      "minLength": 8,
+      "maxLength": 2048
+    },
+    "api_token": {
+      "type": "string",
+      "description": "Okta API token, sent as 'Authorization: SSWS <token>'. Use a reference (${env:NAME} or ${file:PATH}), never the literal value.",
+      "minLength": 1,
+      "x-secret": true
+    },
+    "page_size": {
+      "type": "integer",
+      "description": "Devices per page (Okta's 'limit'). 200 is Okta's maximum and uses the fewest requests.",
+      "minimum": 1,
+      "maximum": 200,
+      "default": 200
+    },
+    "expand": {
+      "type": "string",
+      "description": "Embed the device's users in each page: 'userSummary' (id, login, name, email), 'user' (full user objects, heavier pages) or 'none' (no owners in the records).",
+      "enum": ["user", "userSummary", "none"],
+      "default": "userSummary"
+    },
+    "timeout": {
+      "type": ["string", "integer"],
+      "description": "Time limit for one HTTP request, e.g. '30s' (a bare number means seconds).",
+      "pattern": "^([0-9]+|([0-9]+(ms|s|m|h|d))+)$",
+      "minimum": 0,
+      "default": "30s"
+    },
+    "ca_file": {
+      "type": "string",
+      "description": "Extra CA bundle (PEM file) to trust, e.g. for a TLS-inspecting proxy. Empty: the system's trust store only.",
+      "default": ""
+    },
+    "proxy": {
+      "type": "string",
+      "description": "HTTP(S) proxy URL, e.g. http://proxy.internal:3128. Empty: libcurl's default, which honours the https_proxy / no_proxy environment variables.",
+      "default": ""
+    },
+    "allow_insecure_http": {
+      "type": "boolean",
+      "description": "Allow an http:// base_url. Only for local simulators: the API token would travel in clear text.",
+      "default": false
+    },
+    "rate_limit_reserve": {
+      "type": "number",
+      "description": "Share of each Okta rate-limit window this connector leaves to the org's other integrations (0 = use it all, 0.9 = use at most 10%).",
+      "minimum": 0,
+      "maximum": 0.9,
+      "default": 0.5
+    },
+    "incremental_overlap": {
+      "type": ["string", "integer"],
+      "description": "How far before the last sync's high-water mark an incremental sync starts, to cover Okta's eventually consistent search index.",
+      "pattern": "^([0-9]+|([0-9]+(ms|s|m|h|d))+)$",
+      "minimum": 0,
+      "default": "5m"
+    },
+    "full_sync_every": {
+      "type": ["string", "integer"],
+      "description": "Run a full sync (every device) when this much time has passed since the last completed one; incremental syncs otherwise.",
+      "pattern": "^([0-9]+|([0-9]+(ms|s|m|h|d))+)$",
+      "minimum": 0,
+      "default": "24h"
+    },
+    "max_retry_time": {
+      "type": ["string", "integer"],
+      "description": "How long one request may keep retrying (5xx, network errors, rate-limit waits) before the cycle fails.",
+      "pattern": "^([0-9]+|([0-9]+(ms|s|m|h|d))+)$",
+      "minimum": 0,
+      "default": "10m"
+    }
+  }
+})json";
+
+}  // namespace okta_device

@@ -1,0 +1,39 @@
+// "Test connector": the checks a user runs before the first sync, in order, each ok / warn /
+// fail with what was observed and what to do. It stops at the first failure that makes the
+// later checks meaningless (no network → no point asking about the token).
+//   1. base_url        — well formed (configure() already normalised it)
+//   2. reachability    — DNS, TCP, TLS; the failure named
+//   3. okta_org        — /.well-known/okta-organization: Identity Engine (idx) or Classic (v1)
+//   4. api_token       — 401 E0000011 → invalid or expired token
+//   5. devices_read    — GET /api/v1/devices?limit=1; 403 → missing permission; ok → rate-limit
+//                        headroom
+//   6. device_assurance — GET /api/v1/device-assurances; not readable → warn
+#pragma once
+
+#include "config.h"
+#include "host_io.h"
+
+#include <asset_host/plugin_abi.h>
+#include <asset_sdk/clock.h>
+#include <asset_sdk/http_client.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace okta_device {
+
+struct CheckResult {
+    std::string name;
+    ah_check_status status = AH_CHECK_OK;
+    std::string detail;
+    std::string remedy;
+};
+
+using CheckReportFn = std::function<void(const CheckResult&)>;
+
+// Runs the checks, reporting each as it completes. Returns false when cancelled.
+bool run_connection_checks(const OktaConfig& config, asset_sdk::HttpClient& http,
+                           asset_sdk::Clock& clock, HostIo& io, const CheckReportFn& report);
+
+}  // namespace okta_device

@@ -1,0 +1,78 @@
+// One Okta device (an element of GET /api/v1/devices, read with simdjson On-Demand straight from
+// the page buffer) → one OCSF 1.6 "Device Inventory Info" record (class 5001, activity Collect),
+// written with JsonWriter into a caller-owned buffer that is reused for every device.
+//
+// Tolerance rules (Okta marks only id, profile.displayName, platform and registered as
+// required, and enums grow): any optional field that is absent, null, of an unexpected JSON type
+// or carries an unknown enum value still yields a record — the field is omitted (never written
+// as null) or, for enums, passed through as Okta's raw value where that is honest. A device
+// without a usable `id` or `profile.displayName` is skipped (the caller warns and counts).
+// Only a JSON document that is structurally broken is fatal: the error is returned and the
+// whole page is retried by the caller.
+//
+// The field-by-field mapping and the reasons are in ../README.md ("Mapping").
+#pragma once
+
+#include <asset_sdk/clock.h>
+#include <asset_sdk/json_writer.h>
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace okta_device {
+
+inline constexpr char kOcsfVersion[] = "1.6.0";
+
+struct MapOutcome {
+    // SUCCESS, or a structural JSON error (the page is unusable).
+    simdjson::error_code fatal = simdjson::SUCCESS;
+    bool skipped = false;                         // no record: see skip_reason
+    std::string_view skip_reason;                 // static text, e.g. "missing id"
+    std::string id;                               // the device id when known (for logs), else ""
+    std::optional<std::int64_t> last_updated_ms;  // parsed lastUpdated, for the watermark
+    int tolerated = 0;  // fields dropped for a wrong type or a bad timestamp
+};
+
+class DeviceMapper {
+public:
+    DeviceMapper();
+
+    // Maps `device` into `out` (cleared first). `collected_at` becomes the record's `time`.
+    MapOutcome map(simdjson::ondemand::value device, asset_sdk::SystemTime collected_at,
+                   std::string& out);
+
+private:
+    struct UserLink {
+        std::optional<std::string_view> id, login, email, first_name, last_name;
+        std::optional<std::string_view> management_status, screen_lock_type;
+    };
+    struct View {
+        std::optional<std::string_view> id, status, created, last_updated;
+        std::optional<std::string_view> display_name, platform, manufacturer, model, os_version,
+            serial_number, imei, meid, udid, sid, tpm_hash, disk_encryption;
+        std::optional<bool> registered, secure_hardware, jailbreak, managed;
+        std::size_t user_count = 0;  // valid entries of users_
+    };
+
+    simdjson::error_code read_device(simdjson::ondemand::value device, MapOutcome& outcome);
+    simdjson::error_code read_profile(simdjson::ondemand::value profile, MapOutcome& outcome);
+    simdjson::error_code read_embedded(simdjson::ondemand::value embedded, MapOutcome& outcome);
+    simdjson::error_code read_user_link(simdjson::ondemand::value link, UserLink& user,
+                                        MapOutcome& outcome);
+    simdjson::error_code read_user(simdjson::ondemand::value user, UserLink& link,
+                                   MapOutcome& outcome);
+    void write(asset_sdk::SystemTime collected_at, MapOutcome& outcome, std::string& out);
+    void write_device(asset_sdk::JsonWriter& w, MapOutcome& outcome);
+    void write_enrichments(asset_sdk::JsonWriter& w);
+
+    View v_;
+    std::vector<UserLink> users_;          // reused across devices: no per-device allocation
+    std::vector<std::string_view> names_;  // scratch for grouping users by a value
+};
+
+}  // namespace okta_device

@@ -1,0 +1,235 @@
+#include "device_sync.h"
+
+#include <asset_sdk/backoff.h>
+#include <asset_sdk/time_util.h>
+
+#include <algorithm>
+
+namespace okta_device {
+
+namespace {
+
+using asset_sdk::Millis;
+using asset_sdk::Status;
+using asset_sdk::StatusCode;
+
+constexpr int kMaxSkipWarnings = 50;  // per cycle; later skipped devices are only counted
+
+std::optional<std::int64_t> max_opt(std::optional<std::int64_t> a, std::optional<std::int64_t> b) {
+    if (!a) return b;
+    if (!b) return a;
+    return std::max(*a, *b);
+}
+
+std::string page_label(std::int64_t page) {
+    return "page " + std::to_string(page);
+}
+
+// "1 page", "25 pages".
+std::string count(std::int64_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+}  // namespace
+
+DeviceSync::DeviceSync(const OktaConfig& config, asset_sdk::HttpClient& http,
+                       asset_sdk::Clock& clock, HostIo& io, std::uint64_t seed)
+    : config_(config), clock_(clock), io_(io), client_(config, http, clock, io, seed) {}
+
+void DeviceSync::warn_skipped(std::int64_t page, int index, std::string_view id,
+                              std::string_view reason) {
+    if (skip_warnings_ < kMaxSkipWarnings) {
+        io_.warn("skipped device #" + std::to_string(index + 1) + " of " + page_label(page) +
+                 (id.empty() ? std::string() : " (id " + std::string(id) + ")") + ": " +
+                 std::string(reason));
+    } else if (skip_warnings_ == kMaxSkipWarnings) {
+        io_.warn("more devices skipped; only counting them from now on (see the cycle summary)");
+    }
+    ++skip_warnings_;
+}
+
+Status DeviceSync::run(std::optional<std::string_view> marker_json, bool force_full) {
+    const asset_sdk::SteadyTime cycle_began = clock_.steady_now();
+    SyncPlan plan = plan_sync(marker_json, force_full, config_, clock_.now());
+    for (const std::string& w : plan.warnings) io_.warn(w);
+
+    summary_ = SyncSummary{};
+    summary_.mode = plan.mode;
+
+    Marker marker;
+    marker.org = config_.base_url;
+    marker.mode = plan.mode;
+    marker.watermark_ms = plan.watermark_ms;
+    marker.last_full_sync_completed_ms = plan.last_full_sync_completed_ms;
+    marker.lower_bound_ms = plan.lower_bound_ms;
+    marker.sync_started_ms = plan.resume ? plan.sync_started_ms : std::nullopt;
+
+    Pager pager(config_, plan.mode == SyncMode::kIncremental && plan.lower_bound_ms
+                             ? incremental_search(*plan.lower_bound_ms)
+                             : std::string());
+    std::string url;
+    bool resuming = plan.resume;
+    if (resuming) {
+        auto resumed = pager.resume_url(plan.resume_url);
+        if (resumed) {
+            url = std::move(resumed).value();
+        } else {
+            io_.warn("cannot resume from the stored checkpoint (" + resumed.status().message() +
+                     "); restarting the " + mode_name(plan.mode) + " sync from its first page");
+            resuming = false;
+        }
+    }
+    if (!resuming) url = pager.first_url();
+    pager.mark_visited(url);
+    summary_.resumed = resuming;
+    io_.info(std::string(resuming ? "resuming " : "starting ") + mode_name(plan.mode) +
+             " sync of " + config_.base_url + ": " + plan.reason);
+
+    bool first_response = true;
+    std::int64_t page = 0;
+    for (;;) {
+        if (io_.cancelled()) return asset_sdk::cancelled();
+        ++page;
+        const asset_sdk::SteadyTime page_began = clock_.steady_now();
+        ApiResult r = client_.get(url);
+        if (!r.ok()) {
+            if (r.status.code() == StatusCode::kCancelled) return r.status;
+            if (resuming && first_response && r.http_status == 400) {
+                // The saved cursor expired or was refused: start this sync over rather than fail
+                // every cycle on it.
+                io_.warn("Okta refused the saved page cursor (" + r.status.message() +
+                         "); restarting the " + mode_name(plan.mode) + " sync from its first page");
+                resuming = false;
+                summary_.resumed = false;
+                marker.sync_started_ms.reset();
+                url = pager.first_url();
+                pager.mark_visited(url);
+                page = 0;
+                continue;
+            }
+            summary_.client = client_.stats();
+            return r.status.with_context(page_label(page) + ": ");
+        }
+        if (first_response) {
+            first_response = false;
+            // The server's clock, not ours: lastUpdated values are stamped by the same clock.
+            std::optional<asset_sdk::SystemTime> server_now;
+            if (auto date = r.response.header("date"))
+                server_now = asset_sdk::parse_http_date(*date);
+            if (!marker.sync_started_ms) {
+                marker.sync_started_ms =
+                    asset_sdk::to_epoch_millis(server_now ? *server_now : clock_.now());
+            }
+        }
+
+        // Read the page; a broken body is fetched again (bounded), never skipped.
+        PageStats stats;
+        asset_sdk::Backoff reread_backoff(client_.backoff_policy(),
+                                          static_cast<std::uint64_t>(page) * 7919u);
+        const asset_sdk::SteadyTime reread_deadline = clock_.steady_now() + config_.max_retry_time;
+        bool retry = false;
+        int warned_upto = -1;  // skipped devices of this page already warned about
+        for (int attempt = 1;; ++attempt) {
+            const Status st = reader_.read(
+                r.response.body, clock_.now(), retry,
+                [this](std::string_view record) { return io_.emit(record); },
+                [this, page, &warned_upto](int index, std::string_view id,
+                                           std::string_view reason) {
+                    if (index <= warned_upto) return;  // warned by an earlier attempt
+                    warned_upto = index;
+                    warn_skipped(page, index, id, reason);
+                },
+                stats);
+            // Records count from every attempt (they were sent); skipped devices only from the
+            // attempt that read the whole page, so a re-read does not count them twice.
+            summary_.devices += stats.devices;
+            marker.watermark_ms = max_opt(marker.watermark_ms, stats.max_last_updated_ms);
+            if (st.is_ok()) {
+                summary_.skipped += stats.skipped;
+                summary_.tolerated += stats.tolerated;
+                break;
+            }
+            if (st.code() == StatusCode::kCancelled) return st;
+            const Millis delay = reread_backoff.next_delay();
+            if (clock_.steady_now() + delay > reread_deadline) {
+                summary_.client = client_.stats();
+                return Status(StatusCode::kProtocol,
+                              page_label(page) + ": " + st.message() +
+                                  request_id_suffix(r.response) + "; still broken after " +
+                                  std::to_string(attempt) + " attempts (max_retry_time " +
+                                  asset_sdk::format_duration(config_.max_retry_time) +
+                                  "); no checkpoint was written past the last complete page, so "
+                                  "the next cycle reads this page again");
+            }
+            io_.warn(page_label(page) + ": " + st.message() + request_id_suffix(r.response) +
+                     "; reading the page again in " + asset_sdk::format_duration(delay));
+            ++summary_.page_rereads;
+            if (!client_.wait(delay)) return asset_sdk::cancelled();
+            r = client_.get(url);
+            if (!r.ok()) {
+                summary_.client = client_.stats();
+                if (r.status.code() == StatusCode::kCancelled) return r.status;
+                return r.status.with_context(page_label(page) + ": ");
+            }
+            retry = true;
+        }
+
+        auto next = pager.next(r.response);
+        if (!next) {
+            summary_.client = client_.stats();
+            return next.status().with_context(page_label(page) + ": ");
+        }
+        std::optional<std::string> next_url = std::move(next).value();
+        if (stats.elements == 0 && next_url) {
+            // Okta ends a list with a page without a next link; an empty page that still links
+            // on would only make us spend rate limit on nothing.
+            io_.debug(page_label(page) +
+                      " is empty but links to a next page; treating it as the end");
+            next_url.reset();
+        }
+        ++summary_.pages;
+
+        const auto rl = client_.rate_limiter().last();
+        io_.debug(
+            page_label(page) + ": " + std::to_string(stats.devices) + " devices" +
+            (stats.skipped ? ", " + std::to_string(stats.skipped) + " skipped" : "") +
+            (stats.already_emitted ? ", " + std::to_string(stats.already_emitted) + " already sent"
+                                   : "") +
+            " in " +
+            asset_sdk::format_duration(
+                std::chrono::duration_cast<Millis>(clock_.steady_now() - page_began)) +
+            (rl.remaining && rl.limit
+                 ? "; rate limit " + std::to_string(*rl.remaining) + "/" + std::to_string(*rl.limit)
+                 : ""));
+
+        if (next_url) {
+            marker.complete = false;
+            marker.resume = Pager::path_and_query(*next_url);
+            if (!io_.checkpoint(serialize_marker(marker))) return asset_sdk::cancelled();
+            url = std::move(*next_url);
+            continue;
+        }
+        marker.complete = true;
+        marker.resume.clear();
+        if (plan.mode == SyncMode::kFull) {
+            marker.last_full_sync_completed_ms = asset_sdk::to_epoch_millis(clock_.now());
+        }
+        if (!io_.checkpoint(serialize_marker(marker))) return asset_sdk::cancelled();
+        break;
+    }
+
+    summary_.client = client_.stats();
+    const auto& c = summary_.client;
+    io_.info(std::string(mode_name(plan.mode)) +
+             " sync complete: " + count(summary_.devices, "device", "devices") + " in " +
+             count(summary_.pages, "page", "pages") + ", " + std::to_string(summary_.skipped) +
+             " skipped, " + count(c.retries, "retry", "retries") + ", " +
+             count(c.rate_limited, "rate-limited response", "rate-limited responses") + ", " +
+             count(summary_.page_rereads, "page re-read", "pages re-read") + ", waited " +
+             asset_sdk::format_duration(c.waited) + ", took " +
+             asset_sdk::format_duration(
+                 std::chrono::duration_cast<Millis>(clock_.steady_now() - cycle_began)));
+    return Status::ok();
+}
+
+}  // namespace okta_device

@@ -1,0 +1,89 @@
+// Authenticated GETs against one Okta org with the connector's retry policy:
+//  - Authorization: SSWS <token> on API calls (never on anything but the configured origin:
+//    callers pass URLs that the pager already checked);
+//  - pacing before each request so the rate-limit reserve is kept (RateLimiter);
+//  - 429 → wait until the window resets (skew-corrected), concurrency 429 → back-off;
+//  - 5xx and transport errors → capped exponential back-off with full jitter;
+//  - every retry bounded by max_retry_time, then a clear error with the last failure;
+//  - 400/401/403/404 and other 4xx → no retry, an error carrying Okta's errorCode/errorSummary;
+//  - every wait goes through the injected Clock and stops at once on cancellation.
+#pragma once
+
+#include "config.h"
+#include "host_io.h"
+#include "okta_error.h"
+#include "rate_limiter.h"
+
+#include <asset_sdk/backoff.h>
+#include <asset_sdk/clock.h>
+#include <asset_sdk/http_client.h>
+#include <asset_sdk/status.h>
+
+#include <cstdint>
+#include <string>
+
+namespace okta_device {
+
+struct ApiResult {
+    asset_sdk::Status status;          // ok: `response` is a 2xx
+    asset_sdk::HttpResponse response;  // the last response (also for HTTP errors)
+    long http_status = 0;              // 0 when no response arrived
+    OktaError okta;                    // parsed error body for HTTP errors
+    asset_sdk::TransportError transport = asset_sdk::TransportError::kNone;
+
+    bool ok() const { return status.is_ok(); }
+};
+
+struct ClientStats {
+    std::int64_t requests = 0;
+    std::int64_t retries = 0;
+    std::int64_t rate_limited = 0;  // 429 responses
+    asset_sdk::Millis waited{0};    // pacing + 429 waits + back-off
+};
+
+class OktaClient {
+public:
+    OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http, asset_sdk::Clock& clock,
+               HostIo& io, std::uint64_t seed);
+
+    // GET with retries as described above. `with_token` false for public endpoints
+    // (/.well-known/okta-organization).
+    ApiResult get(const std::string& url, bool with_token = true);
+
+    // One attempt, no retry and no pacing: "Test connector" wants to see the first failure as
+    // it is. The rate limiter still observes the response.
+    ApiResult get_once(const std::string& url, bool with_token = true);
+
+    // Wait through the clock, stopping at once when the host cancels. false when cancelled.
+    bool wait(asset_sdk::Millis d);
+
+    // Back-off policy for callers that retry at a higher level (a page whose body is broken).
+    asset_sdk::BackoffPolicy backoff_policy() const;
+
+    RateLimiter& rate_limiter() { return limiter_; }
+    const ClientStats& stats() const { return stats_; }
+    ClientStats& mutable_stats() { return stats_; }
+    asset_sdk::Clock& clock() { return clock_; }
+
+private:
+    asset_sdk::HttpRequest make_request(const std::string& url, bool with_token, int retry_count,
+                                        const std::string& retry_for) const;
+    ApiResult to_result(asset_sdk::HttpResult&& result) const;
+
+    const OktaConfig& config_;
+    asset_sdk::HttpClient& http_;
+    asset_sdk::Clock& clock_;
+    HostIo& io_;
+    RateLimiter limiter_;
+    std::uint64_t seed_;
+    ClientStats stats_;
+};
+
+// Whether a transport failure may go away by itself (retry) or needs a human (TLS trust,
+// malformed URL, oversized answer).
+bool is_retryable(asset_sdk::TransportError error);
+
+// Plain words for a transport failure, e.g. "connection refused".
+std::string describe_transport(asset_sdk::TransportError error, const std::string& message);
+
+}  // namespace okta_device

@@ -1,0 +1,84 @@
+// The ABI glue: the ASSET_HOST_PLUGIN descriptor and a Plugin class that adapts the host's
+// callbacks to the core (config, checks, sync). Everything with logic lives in the
+// okta_device_core library, which the unit tests link directly.
+#include "config.h"
+#include "config_schema.h"
+#include "connection_checks.h"
+#include "device_sync.h"
+#include "host_io.h"
+
+#include <asset_sdk/clock.h>
+#include <asset_sdk/http_client.h>
+#include <asset_host/plugin.hpp>
+
+#include <memory>
+#include <random>
+
+namespace okta_device {
+
+namespace {
+
+class HostAdapter final : public HostIo {
+public:
+    explicit HostAdapter(asset_host::Host host) : host_(host) {}
+    void log(ah_log_level level, std::string_view message) override { host_.log(level, message); }
+    bool emit(std::string_view record) override { return host_.emit(record); }
+    bool checkpoint(std::string_view marker) override { return host_.checkpoint(marker); }
+    bool cancelled() override { return host_.cancelled(); }
+
+private:
+    asset_host::Host host_;
+};
+
+class OktaDevicePlugin final : public asset_host::Plugin {
+public:
+    static asset_sdk::Result<std::unique_ptr<OktaDevicePlugin>> create(std::string_view config_json,
+                                                                       asset_host::Host host) {
+        auto config = parse_config(config_json);
+        if (!config) return config.status();
+        auto plugin = std::unique_ptr<OktaDevicePlugin>(
+            new OktaDevicePlugin(std::move(config).value(), host));
+        for (const std::string& note : plugin->config_.notes) plugin->io_.info(note);
+        return plugin;
+    }
+
+    asset_sdk::Status test(asset_host::CheckReporter& reporter) override {
+        const bool finished =
+            run_connection_checks(config_, *http_, asset_sdk::SystemClock::instance(), io_,
+                                  [&reporter](const CheckResult& c) {
+                                      reporter.report(c.name, c.status, c.detail, c.remedy);
+                                  });
+        return finished ? asset_sdk::Status::ok() : asset_sdk::cancelled();
+    }
+
+    asset_sdk::Status fetch(const asset_host::FetchRequest& request) override {
+        DeviceSync sync(config_, *http_, asset_sdk::SystemClock::instance(), io_,
+                        std::random_device{}());
+        return sync.run(request.checkpoint, request.full);
+    }
+
+private:
+    OktaDevicePlugin(OktaConfig config, asset_host::Host host)
+        : config_(std::move(config)), io_(host) {
+        asset_sdk::HttpClientOptions options;
+        options.user_agent = "asset-host-okta-device/1.0.0";
+        options.ca_file = config_.ca_file;
+        options.proxy = config_.proxy;
+        options.connect_timeout = std::min(config_.timeout, asset_sdk::Millis(10'000));
+        options.cancelled = [host] { return host.cancelled(); };
+        http_ = asset_sdk::make_curl_client(std::move(options));
+    }
+
+    OktaConfig config_;
+    HostAdapter io_;
+    std::unique_ptr<asset_sdk::HttpClient> http_;
+};
+
+}  // namespace
+
+}  // namespace okta_device
+
+ASSET_HOST_PLUGIN(okta_device::OktaDevicePlugin, "okta_device", "1.0.0",
+                  "Okta Device: every device of an Okta Identity Engine org as OCSF Device "
+                  "Inventory Info (class 5001)",
+                  "ocsf/5001", okta_device::kConfigSchema)

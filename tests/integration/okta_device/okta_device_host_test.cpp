@@ -1,0 +1,644 @@
+// The Okta Device plugin through the REAL asset-host binary (it loads build/plugins/
+// okta_device.so) against okta-sim on loopback: full syncs, faults, incremental cycles, rate
+// limits and every Test connector outcome. The API token is checked to appear nowhere in any
+// output of any run.
+#include <asset_sdk/time_util.h>
+
+#include <doctest/doctest.h>
+#include <process.h>
+#include <sim_process.h>
+#include <temp_dir.h>
+#include <tls_test_certs.h>
+#include <nlohmann/json.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+
+using nlohmann::json;
+using testsupport::ProcessResult;
+using testsupport::SimProcess;
+using testsupport::TempDir;
+
+namespace {
+
+constexpr char kToken[] = "int-SECRET-okta-token-93c1d";
+
+struct Sim {
+    explicit Sim(int devices, std::vector<std::string> extra = {})
+        : process(ASSET_HOST_OKTA_SIM_BIN, args(devices, std::move(extra))) {}
+    static std::vector<std::string> args(int devices, std::vector<std::string> extra) {
+        std::vector<std::string> a{
+            "--devices", std::to_string(devices), "--token", kToken, "--seed", "11"};
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    }
+    void faults(const json& list) {
+        const auto r = process.post("/_sim/faults", json{{"faults", list}}.dump());
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+    }
+    void config(const json& patch) {
+        const auto r = process.post("/_sim/config", patch.dump());
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+    }
+    json stats() const { return json::parse(process.get("/_sim/stats").body); }
+    json devices() const { return json::parse(process.get("/_sim/devices").body); }
+    std::string url() const { return process.base_url(); }
+
+    SimProcess process;
+};
+
+// A manifest and a state directory in a temp dir, and the commands to run on them.
+struct Host {
+    TempDir dir;
+
+    std::string manifest(const std::string& base_url, const std::string& extra_config = "") {
+        const std::string text =
+            "name: okta-devices\n"
+            "plugin: okta_device\n"
+            "config:\n"
+            "  base_url: " +
+            base_url +
+            "\n"
+            "  api_token: ${env:OKTA_TOKEN}\n"
+            "  allow_insecure_http: true\n"
+            "  incremental_overlap: 0s\n" +
+            extra_config +
+            "destination:\n"
+            "  type: stdout\n";
+        return dir.write("manifests/okta-devices.yaml", text).string();
+    }
+
+    ProcessResult run(std::vector<std::string> args,
+                      std::chrono::seconds timeout = std::chrono::seconds(60)) {
+        std::vector<std::string> argv{ASSET_HOST_BIN,
+                                      "--plugins-dir",
+                                      ASSET_HOST_PLUGINS_DIR,
+                                      "--manifests-dir",
+                                      (dir / "manifests").string(),
+                                      "--state-dir",
+                                      (dir / "state").string()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        testsupport::ProcessOptions options;
+        options.env["OKTA_TOKEN"] = kToken;
+        ProcessResult r = testsupport::run_process(argv, options, timeout);
+        // The token never appears in anything the host or the plugin printed.
+        CHECK(r.out.find(kToken) == std::string::npos);
+        CHECK(r.err.find(kToken) == std::string::npos);
+        if (std::filesystem::exists(dir / "state")) {
+            for (const auto& f : std::filesystem::directory_iterator(dir / "state")) {
+                CHECK(testsupport::read_file(f.path()).find(kToken) == std::string::npos);
+            }
+        }
+        return r;
+    }
+
+    ProcessResult fetch(const std::string& manifest, bool full = false) {
+        std::vector<std::string> a{"fetch", manifest, "--output", "-"};
+        if (full) a.push_back("--full");
+        return run(a);
+    }
+    ProcessResult test(const std::string& manifest) { return run({"test", manifest, "--json"}); }
+};
+
+std::vector<json> records_of(const ProcessResult& r) {
+    std::vector<json> out;
+    for (const auto& line : testsupport::split_lines(r.out)) {
+        if (!line.empty()) out.push_back(json::parse(line));
+    }
+    return out;
+}
+
+std::multiset<std::string> uids_of(const std::vector<json>& records) {
+    std::multiset<std::string> out;
+    for (const auto& r : records) out.insert(r["device"]["uid"].get<std::string>());
+    return out;
+}
+
+bool has_text(const json& v) {
+    return v.is_string() && !v.get<std::string>().empty();
+}
+
+// Devices a record must exist for: an id and a display name.
+std::multiset<std::string> valid_ids(const json& devices) {
+    std::multiset<std::string> out;
+    for (const auto& d : devices) {
+        if (has_text(d.value("id", json())) && d.contains("profile") &&
+            has_text(d["profile"].value("displayName", json()))) {
+            out.insert(d["id"].get<std::string>());
+        }
+    }
+    return out;
+}
+
+json seconds(const std::string& iso) {
+    const auto t = asset_sdk::parse_iso8601(iso);
+    REQUIRE(t);
+    const std::int64_t ms = asset_sdk::to_epoch_millis(*t);
+    if (ms % 1000 == 0) return ms / 1000;
+    return static_cast<double>(ms) / 1000.0;
+}
+
+// An independent statement of the mapping rules (plugins/okta_device/README.md), applied to
+// the simulator's raw device: the OCSF `device` object the record must carry, exactly.
+json expected_device(const json& d) {
+    const json& p = d["profile"];
+    auto text = [&](const char* k) -> std::optional<std::string> {
+        if (p.contains(k) && has_text(p[k])) return p[k].get<std::string>();
+        return std::nullopt;
+    };
+    json e;
+    e["uid"] = d["id"];
+    e["name"] = p["displayName"];
+    e["hostname"] = p["displayName"];
+    // Okta's enums are matched case-insensitively (README "Mapping"); the raw value is kept
+    // only for a platform the rules do not know.
+    const auto raw_platform = text("platform");
+    std::optional<std::string> platform;
+    if (raw_platform) {
+        std::string up = *raw_platform;
+        for (char& ch : up) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        platform = up;
+    }
+    static const std::map<std::string, std::pair<int, const char*>> kType = {
+        {"WINDOWS", {2, "Desktop"}},
+        {"MACOS", {2, "Desktop"}},
+        {"IOS", {5, "Mobile"}},
+        {"ANDROID", {5, "Mobile"}}};
+    const auto t = platform ? kType.find(*platform) : kType.end();
+    e["type_id"] = t == kType.end() ? 0 : t->second.first;
+    e["type"] = t == kType.end() ? "Unknown" : t->second.second;
+    if (platform) {
+        json os;
+        const auto model = text("model");
+        if (*platform == "WINDOWS")
+            os = {{"name", "Windows"}, {"type", "windows"}, {"type_id", 100}};
+        else if (*platform == "MACOS")
+            os = {{"name", "macOS"}, {"type", "macos"}, {"type_id", 300}};
+        else if (*platform == "IOS" && model && model->size() >= 4 &&
+                 (model->substr(0, 4) == "iPad" || model->substr(0, 4) == "IPAD" ||
+                  model->substr(0, 4) == "ipad"))
+            os = {{"name", "iPadOS"}, {"type", "ipados"}, {"type_id", 302}};
+        else if (*platform == "IOS")
+            os = {{"name", "iOS"}, {"type", "ios"}, {"type_id", 301}};
+        else if (*platform == "ANDROID")
+            os = {{"name", "Android"}, {"type", "android"}, {"type_id", 201}};
+        else if (*platform == "LINUX")
+            os = {{"name", "Linux"}, {"type", "linux"}, {"type_id", 200}};
+        else if (*platform == "CHROMEOS")
+            os = {{"name", "ChromeOS"}, {"type", "other"}, {"type_id", 99}};
+        else
+            os = {{"name", *platform}, {"type", "other"}, {"type_id", 99}};
+        if (auto v = text("osVersion")) os["version"] = *v;
+        e["os"] = os;
+    } else if (auto v = text("osVersion")) {
+        e["os"] = {{"name", "Unknown"}, {"type", "unknown"}, {"type_id", 0}, {"version", *v}};
+    }
+    if (auto v = text("manufacturer")) e["vendor_name"] = *v;
+    if (auto v = text("model")) e["model"] = *v;
+    if (auto v = text("serialNumber")) {
+        e["uid_alt"] = *v;
+        e["hw_info"] = {{"serial_number", *v}};
+    }
+    if (auto v = text("udid")) e["udid"] = *v;
+    if (auto v = text("meid")) e["meid"] = *v;
+    if (auto v = text("imei")) e["imei_list"] = json::array({*v});
+    if (has_text(d.value("created", json()))) {
+        e["created_time"] = seconds(d["created"]);
+        e["first_seen_time"] = seconds(d["created"]);
+    }
+    if (has_text(d.value("lastUpdated", json()))) e["modified_time"] = seconds(d["lastUpdated"]);
+    const json users = d.contains("_embedded") && d["_embedded"].is_object()
+                           ? d["_embedded"].value("users", json::array())
+                           : json::array();
+    if (p.contains("managed") && p["managed"].is_boolean()) {
+        e["is_managed"] = p["managed"];
+    } else {
+        std::optional<bool> managed;
+        for (const auto& u : users) {
+            const auto s = u.value("managementStatus", json());
+            if (s == "MANAGED") {
+                managed = true;
+                break;
+            }
+            if (s == "NOT_MANAGED") managed = false;
+        }
+        if (managed) e["is_managed"] = *managed;
+    }
+    for (const auto& u : users) {
+        const json user = u.value("user", json::object());
+        const json up = user.value("profile", json::object());
+        if (!has_text(user.value("id", json())) && !has_text(up.value("login", json()))) continue;
+        json owner;
+        if (has_text(user.value("id", json()))) owner["uid"] = user["id"];
+        if (has_text(up.value("login", json())))
+            owner["name"] = up["login"];
+        else if (has_text(up.value("email", json())))
+            owner["name"] = up["email"];
+        if (has_text(up.value("email", json()))) owner["email_addr"] = up["email"];
+        std::string first =
+            has_text(up.value("firstName", json())) ? up["firstName"].get<std::string>() : "";
+        std::string last =
+            has_text(up.value("lastName", json())) ? up["lastName"].get<std::string>() : "";
+        if (!first.empty() || !last.empty()) {
+            owner["full_name"] = first + (!first.empty() && !last.empty() ? " " : "") + last;
+        }
+        e["owner"] = owner;
+        break;
+    }
+    return e;
+}
+
+std::optional<json> enrichment(const json& record, const std::string& name) {
+    for (const auto& e : record.value("enrichments", json::array())) {
+        if (e["name"] == name) return e;
+    }
+    return std::nullopt;
+}
+
+const json* check_named(const json& report, const std::string& name) {
+    for (const auto& c : report["checks"]) {
+        if (c["name"] == name) return &c;
+    }
+    return nullptr;
+}
+
+std::string iso_now() {
+    return asset_sdk::format_iso8601_ms(std::chrono::system_clock::now());
+}
+
+// A loopback port with nothing listening on it (bound, then closed).
+int closed_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+}  // namespace
+
+TEST_CASE("full sync of 5,000 devices: one record per device, every field as the rules say") {
+    Sim sim(5000);
+    Host host;
+    const auto manifest = host.manifest(sim.url());
+    const auto started = std::chrono::steady_clock::now();
+    const ProcessResult r = host.fetch(manifest);
+    const auto took = std::chrono::steady_clock::now() - started;
+    REQUIRE_MESSAGE(r.exited_with(0), r.err);
+    MESSAGE("full sync of 5000 devices through asset-host: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+
+    const auto records = records_of(r);
+    const json devices = sim.devices();
+    const auto uids = uids_of(records);
+    CHECK(records.size() == 5000);
+    CHECK(std::set<std::string>(uids.begin(), uids.end()).size() == uids.size());  // no duplicates
+    CHECK(uids == valid_ids(devices));
+    CHECK(r.err.find("full sync complete: 5000 devices in 25 pages") != std::string::npos);
+
+    std::map<std::string, const json*> by_id;
+    for (const auto& d : devices) by_id[d["id"].get<std::string>()] = &d;
+    std::map<std::string, int> per_platform;
+    for (const auto& rec : records) {
+        const json& d = *by_id.at(rec["device"]["uid"].get<std::string>());
+        const std::string platform = d["profile"].value("platform", json("(none)")).is_string()
+                                         ? d["profile"].value("platform", std::string("(none)"))
+                                         : "(not a string)";
+        CAPTURE(platform);
+        CAPTURE(d.dump());
+        ++per_platform[platform];
+        CHECK(rec["device"] == expected_device(d));
+        CHECK(rec["class_uid"] == 5001);
+        CHECK(rec["type_uid"] == 500102);
+        CHECK(rec["metadata"]["version"] == "1.6.0");
+        const json& p = d["profile"];
+        if (has_text(d.value("status", json()))) {
+            CHECK(enrichment(rec, "device_status")->at("value") == d["status"]);
+        }
+        if (p.contains("registered") && p["registered"].is_boolean()) {
+            CHECK(enrichment(rec, "registered")->at("value") ==
+                  (p["registered"].get<bool>() ? "true" : "false"));
+        }
+        if (has_text(p.value("diskEncryptionType", json()))) {
+            CHECK(enrichment(rec, "disk_encryption")->at("value") == p["diskEncryptionType"]);
+        }
+        if (has_text(p.value("sid", json())))
+            CHECK(enrichment(rec, "windows_sid")->at("value") == p["sid"]);
+        if (p.contains("integrityJailbreak") && p["integrityJailbreak"].is_boolean()) {
+            CHECK(enrichment(rec, "jailbroken").has_value());
+        }
+        CHECK(rec.dump().find("null") == std::string::npos);
+    }
+    // The simulated org covers every platform Okta documents.
+    for (const char* p : {"WINDOWS", "MACOS", "IOS", "ANDROID"}) {
+        CAPTURE(p);
+        CHECK(per_platform[p] > 100);
+    }
+}
+
+TEST_CASE("transient faults are retried and the cycle completes with every device once") {
+    Sim sim(1500);
+    sim.faults(
+        json::array({{{"kind", "http_503"}, {"on_request", 2}, {"count", 2}},
+                     {{"kind", "truncated_body"}, {"on_request", 5}},
+                     {{"kind", "drop_connection"}, {"on_request", 7}},
+                     {{"kind", "slow"}, {"on_request", 9}, {"delay_ms", 1500}},
+                     {{"kind", "malformed_json"}, {"on_request", 11}},
+                     {{"kind", "rate_limit_429"}, {"on_request", 13}, {"reset_after_ms", 1000}}}));
+    Host host;
+    const ProcessResult r = host.fetch(host.manifest(sim.url(), "  timeout: 1s\n"));
+    REQUIRE_MESSAGE(r.exited_with(0), r.err);
+    const auto uids = uids_of(records_of(r));
+    CHECK(uids.size() == 1500);
+    CHECK(uids == valid_ids(sim.devices()));
+    const json fired = sim.stats()["faults_fired"];
+    for (const char* f : {"http_503", "truncated_body", "drop_connection", "slow", "malformed_json",
+                          "rate_limit_429"}) {
+        CAPTURE(f);
+        CHECK(fired.value(f, 0) >= 1);
+    }
+    CHECK(r.err.find("reading the page again") != std::string::npos);
+}
+
+TEST_CASE("malformed JSON that persists: exit 1 with a clear error") {
+    Sim sim(1000);
+    sim.faults(json::array({{{"kind", "malformed_json"}, {"on_request", 3}, {"count", 1000}}}));
+    Host host;
+    const ProcessResult r = host.fetch(host.manifest(sim.url(), "  max_retry_time: 2s\n"));
+    CHECK(r.exited_with(1));
+    CHECK(r.err.find("page 3: Okta returned a malformed devices page") != std::string::npos);
+    CHECK(r.err.find("the next cycle reads this page again") != std::string::npos);
+}
+
+TEST_CASE("a next link off origin: exit 1, and the decoy never saw the token") {
+    for (const char* variant : {"port", "host_evil", "scheme"}) {
+        CAPTURE(variant);
+        Sim sim(600);
+        sim.faults(
+            json::array({{{"kind", "off_origin_next"}, {"on_request", 2}, {"variant", variant}}}));
+        Host host;
+        const ProcessResult r = host.fetch(host.manifest(sim.url()));
+        CHECK(r.exited_with(1));
+        CHECK(r.err.find("refusing to send the API token there") != std::string::npos);
+        const json stats = sim.stats();
+        CHECK(stats["decoy_requests_with_authorization"] == 0);
+        CHECK(stats["decoy_requests"] == 0);
+        CHECK(stats["off_origin_followed_with_authorization"] == 0);
+    }
+}
+
+TEST_CASE("a repeated next link: exit 1 with a loop error") {
+    Sim sim(600);
+    sim.faults(json::array({{{"kind", "repeated_next"}, {"on_request", 2}, {"variant", "first"}}}));
+    Host host;
+    const ProcessResult r = host.fetch(host.manifest(sim.url()));
+    CHECK(r.exited_with(1));
+    CHECK(r.err.find("pagination loop") != std::string::npos);
+}
+
+TEST_CASE("an incremental cycle returns only the devices changed since the checkpoint") {
+    Sim sim(2000);
+    Host host;
+    const auto manifest = host.manifest(sim.url());
+    // The checkpoint a completed full sync leaves (format: plugins/okta_device/README.md),
+    // written where the host reads it (host/src/state/checkpoint_store.h).
+    std::string watermark;
+    for (const auto& d : sim.devices())
+        watermark = std::max(watermark, d["lastUpdated"].get<std::string>());
+    const std::string now = iso_now();
+    const json marker = {{"v", 1},
+                         {"org", sim.url()},
+                         {"mode", "full"},
+                         {"state", "complete"},
+                         {"sync_started", now},
+                         {"watermark", watermark},
+                         {"last_full_sync_completed", now}};
+    host.dir.write("state/okta-devices.json", json{{"connector", "okta-devices"},
+                                                   {"plugin", "okta_device"},
+                                                   {"updated_at", now},
+                                                   {"marker", marker}}
+                                                  .dump());
+
+    const json mutated = json::parse(
+        sim.process
+            .post("/_sim/mutate", R"({"update":{"count":17},"set":{"osVersion":"99.1"},"add":3})")
+            .body);
+    std::multiset<std::string> changed;
+    for (const auto& id : mutated["updated"]) changed.insert(id.get<std::string>());
+    for (const auto& id : mutated["added"]) changed.insert(id.get<std::string>());
+    REQUIRE(changed.size() == 20);
+
+    const ProcessResult r = host.fetch(manifest);
+    REQUIRE_MESSAGE(r.exited_with(0), r.err);
+    CHECK(r.err.find("starting incremental sync") != std::string::npos);
+    const auto records = records_of(r);
+    CHECK(uids_of(records) == changed);
+    for (const auto& rec : records) {
+        if (mutated["updated"].dump().find(rec["device"]["uid"].get<std::string>()) ==
+            std::string::npos)
+            continue;
+        CHECK(rec["device"]["os"]["version"] == "99.1");
+    }
+    // --full ignores the checkpoint: every device again.
+    const ProcessResult full = host.fetch(manifest, true);
+    REQUIRE(full.exited_with(0));
+    CHECK(records_of(full).size() == 2003);
+}
+
+TEST_CASE("rate-limit budget exhausted mid-sync: the sync waits, keeps the reserve, completes") {
+    // 8 requests per 1.5 s window; the connector keeps half for others: 4 per window.
+    Sim sim(2000, {"--rate-limit", "8", "--rate-window-ms", "1500"});
+    Host host;
+    const auto started = std::chrono::steady_clock::now();
+    const ProcessResult r = host.fetch(host.manifest(sim.url()));
+    const auto took = std::chrono::steady_clock::now() - started;
+    REQUIRE_MESSAGE(r.exited_with(0), r.err);
+    CHECK(records_of(r).size() == 2000);
+    const json stats = sim.stats();
+    CHECK(stats["rate_limit"]["rejected_429"] == 0);  // paced, never pushed into a 429
+    CHECK(stats["device_requests"] == 10);
+    // 10 pages at 4 per window need at least two waits for a window to turn over.
+    CHECK(took >= std::chrono::milliseconds(2000));
+    CHECK(r.err.find("waited 0s") == std::string::npos);
+}
+
+TEST_CASE("SIGTERM during a rate-limit wait: the host stops at once") {
+    // 2 requests per 20 s window and half kept in reserve: after page 1 the plugin must wait
+    // for the window to turn over. Records go to a file: a stdout pipe nobody reads would
+    // block the host instead.
+    Sim sim(600, {"--rate-limit", "2", "--rate-window-ms", "20000"});
+    Host host;
+    const auto manifest = host.manifest(sim.url());
+    testsupport::ProcessOptions options;
+    options.env["OKTA_TOKEN"] = kToken;
+    testsupport::Process p({ASSET_HOST_BIN, "--plugins-dir", ASSET_HOST_PLUGINS_DIR, "--log-level",
+                            "debug", "--state-dir", (host.dir / "state").string(), "fetch",
+                            manifest, "--output", (host.dir / "out.ndjson").string()},
+                           options);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (sim.stats()["device_requests"] == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));  // page 1 done, now waiting
+    REQUIRE(p.running());
+    const auto signalled = std::chrono::steady_clock::now();
+    p.signal(SIGTERM);
+    const ProcessResult r = p.wait(std::chrono::seconds(15));
+    const auto stop_took = std::chrono::steady_clock::now() - signalled;
+    CHECK(r.exited_with(1));
+    CHECK(stop_took < std::chrono::seconds(2));
+    CHECK(r.err.find("pausing") != std::string::npos);  // it was in the pacing wait
+    CHECK(r.err.find("200 records, 1 checkpoint") != std::string::npos);
+    CHECK(r.err.find(kToken) == std::string::npos);
+    CHECK(sim.stats()["device_requests"] == 1);
+}
+
+TEST_CASE("Test connector: every outcome") {
+    SUBCASE("valid") {
+        Sim sim(20);
+        Host host;
+        const ProcessResult r = host.test(host.manifest(sim.url()));
+        CHECK(r.exited_with(0));
+        const json report = json::parse(r.out);
+        CHECK(report["checks"].size() == 6);
+        for (const char* name :
+             {"reachability", "okta_org", "api_token", "devices_read", "device_assurance"}) {
+            CAPTURE(name);
+            REQUIRE(check_named(report, name));
+            CHECK(check_named(report, name)->at("status") == "ok");
+        }
+        CHECK(check_named(report, "base_url")->at("status") == "warn");  // plain http
+        CHECK(check_named(report, "devices_read")
+                  ->at("detail")
+                  .get<std::string>()
+                  .find("requests left in this window") != std::string::npos);
+    }
+    SUBCASE("invalid token") {
+        Sim sim(20);
+        Host host;
+        const auto manifest = host.manifest(sim.url());
+        sim.config({{"token", "another-token"}});
+        const ProcessResult r = host.test(manifest);
+        CHECK(r.exited_with(1));
+        const json report = json::parse(r.out);
+        const json* c = check_named(report, "api_token");
+        REQUIRE(c);
+        CHECK(c->at("status") == "fail");
+        CHECK(c->at("detail").get<std::string>().find("E0000011") != std::string::npos);
+        CHECK(c->at("remedy").get<std::string>().find("30 days") != std::string::npos);
+        CHECK_FALSE(check_named(report, "devices_read"));  // stopped
+    }
+    SUBCASE("forbidden") {
+        Sim sim(20);
+        sim.config({{"forbidden", true}});
+        Host host;
+        const ProcessResult r = host.test(host.manifest(sim.url()));
+        CHECK(r.exited_with(1));
+        const json report = json::parse(r.out);
+        const json* c = check_named(report, "devices_read");
+        REQUIRE(c);
+        CHECK(c->at("status") == "fail");
+        CHECK(c->at("detail").get<std::string>().find("E0000006") != std::string::npos);
+        CHECK(c->at("remedy").get<std::string>().find("okta.devices.read") != std::string::npos);
+    }
+    SUBCASE("Classic Engine org") {
+        Sim sim(20, {"--engine", "v1"});
+        Host host;
+        const ProcessResult r = host.test(host.manifest(sim.url()));
+        CHECK(r.exited_with(1));
+        const json report = json::parse(r.out);
+        const json* c = check_named(report, "okta_org");
+        REQUIRE(c);
+        CHECK(c->at("status") == "fail");
+        CHECK(c->at("detail").get<std::string>().find("Classic Engine") != std::string::npos);
+        CHECK(c->at("detail").get<std::string>().find(
+                  "Devices API exists only on Okta Identity Engine") != std::string::npos);
+        CHECK_FALSE(check_named(report, "api_token"));
+    }
+    SUBCASE("unreachable: connection refused") {
+        Host host;
+        const ProcessResult r =
+            host.test(host.manifest("http://127.0.0.1:" + std::to_string(closed_port())));
+        CHECK(r.exited_with(1));
+        const json report = json::parse(r.out);
+        const json* c = check_named(report, "reachability");
+        REQUIRE(c);
+        CHECK(c->at("status") == "fail");
+        CHECK(c->at("detail").get<std::string>().find("connection refused") != std::string::npos);
+        CHECK_FALSE(check_named(report, "okta_org"));
+    }
+    SUBCASE("assurance policies not readable: warn, exit 0") {
+        Sim sim(20);
+        sim.config({{"assurances_forbidden", true}});
+        Host host;
+        const ProcessResult r = host.test(host.manifest(sim.url()));
+        CHECK(r.exited_with(0));
+        const json report = json::parse(r.out);
+        const json* c = check_named(report, "device_assurance");
+        REQUIRE(c);
+        CHECK(c->at("status") == "warn");
+        CHECK(c->at("detail").get<std::string>().find("trust enrichment") != std::string::npos);
+    }
+}
+
+TEST_CASE("Test connector over TLS: a self-signed server is not trusted; with ca_file it is") {
+    TempDir certs;
+    const auto self_signed = testsupport::write_self_signed_cert(certs.path(), "okta");
+    Sim sim(10, {"--tls-cert", self_signed.cert.string(), "--tls-key", self_signed.key.string()});
+    const std::string https = "https://127.0.0.1:" + std::to_string(sim.process.port());
+
+    Host host;
+    ProcessResult r = host.test(host.manifest(https));
+    CHECK(r.exited_with(1));
+    json report = json::parse(r.out);
+    const json* c = check_named(report, "reachability");
+    REQUIRE(c);
+    CHECK(c->at("status") == "fail");
+    CHECK(c->at("detail").get<std::string>().find("not trusted") != std::string::npos);
+    CHECK(c->at("remedy").get<std::string>().find("ca_file") != std::string::npos);
+
+    Host trusted;
+    r = trusted.test(trusted.manifest(https, "  ca_file: " + self_signed.cert.string() + "\n"));
+    CHECK(r.exited_with(0));
+    report = json::parse(r.out);
+    CHECK(check_named(report, "reachability")->at("status") == "ok");
+    CHECK(check_named(report, "base_url")->at("status") == "ok");
+    CHECK(check_named(report, "devices_read")->at("status") == "ok");
+
+    // A certificate for another name, trusted: the host name does not match.
+    TempDir other_certs;
+    testsupport::CertSpec other;
+    other.common_name = "other.example";
+    other.dns_names = {"other.example"};
+    other.ip_addresses = {};
+    const auto wrong_name = testsupport::write_self_signed_cert(other_certs.path(), "other", other);
+    Sim sim2(10, {"--tls-cert", wrong_name.cert.string(), "--tls-key", wrong_name.key.string()});
+    Host mismatch;
+    r = mismatch.test(mismatch.manifest("https://127.0.0.1:" + std::to_string(sim2.process.port()),
+                                        "  ca_file: " + wrong_name.cert.string() + "\n"));
+    CHECK(r.exited_with(1));
+    report = json::parse(r.out);
+    c = check_named(report, "reachability");
+    REQUIRE(c);
+    CHECK(c->at("detail").get<std::string>().find("does not match") != std::string::npos);
+}
+
+TEST_CASE("config errors are exit 2 and never echo the token") {
+    Host host;
+    const ProcessResult r = host.fetch(host.manifest("http://127.0.0.1:1/api/v1", ""));
+    CHECK(r.exited_with(2));
+    CHECK(r.err.find("base_url") != std::string::npos);
+}
