@@ -1,0 +1,172 @@
+// asset-host fetch NAME|FILE --output FILE|- [--full]: one cycle as a dry run. Records are
+// written as NDJSON while the plugin runs; nothing is delivered and no checkpoint is stored.
+// A regular FILE is written as FILE.partial and renamed when the cycle succeeds, so a failed
+// or cancelled fetch never leaves a half-written FILE behind.
+#include "cli/commands.h"
+#include "cli/connector_setup.h"
+#include "cli/ndjson_sink.h"
+#include "common/cancellation.h"
+#include "common/console.h"
+#include "common/exit_codes.h"
+#include "common/logging.h"
+#include "common/paths.h"
+#include "common/signals.h"
+#include "plugin/plugin_instance.h"
+#include "state/checkpoint_store.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+
+namespace asset_host {
+
+namespace {
+
+// Where the records go: stdout, or FILE.partial until the cycle succeeds.
+class Output {
+public:
+    explicit Output(const std::string& target) : target_(target) {}
+    ~Output() { discard(); }
+
+    asset_sdk::Status open() {
+        if (target_ == "-") {
+            fd_ = STDOUT_FILENO;
+            return asset_sdk::Status::ok();
+        }
+        partial_ = target_ + ".partial";
+        fd_ = ::open(partial_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd_ < 0) {
+            return asset_sdk::io_error("cannot write " + display_path(partial_) + ": " +
+                                       errno_message(errno));
+        }
+        return asset_sdk::Status::ok();
+    }
+
+    int fd() const { return fd_; }
+    std::string name() const { return target_ == "-" ? "stdout" : display_path(target_); }
+
+    // Makes FILE appear, complete, in one step.
+    asset_sdk::Status commit() {
+        if (partial_.empty()) return asset_sdk::Status::ok();
+        const int fd = fd_;
+        fd_ = -1;
+        if (::fsync(fd) != 0 || ::close(fd) != 0) {
+            const int err = errno;
+            ::unlink(partial_.c_str());
+            partial_.clear();
+            return asset_sdk::io_error("cannot write " + display_path(target_) + ": " +
+                                       errno_message(err));
+        }
+        if (::rename(partial_.c_str(), target_.c_str()) != 0) {
+            const int err = errno;
+            ::unlink(partial_.c_str());
+            partial_.clear();
+            return asset_sdk::io_error("cannot rename output to " + display_path(target_) + ": " +
+                                       errno_message(err));
+        }
+        partial_.clear();
+        return asset_sdk::Status::ok();
+    }
+
+    // Removes FILE.partial (failure, cancellation).
+    void discard() {
+        if (partial_.empty()) return;
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+        ::unlink(partial_.c_str());
+        partial_.clear();
+    }
+
+private:
+    std::string target_;
+    std::string partial_;
+    int fd_ = -1;
+};
+
+std::string seconds_text(std::chrono::steady_clock::duration d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f s", std::chrono::duration<double>(d).count());
+    return buf;
+}
+
+}  // namespace
+
+int cmd_fetch_output(const GlobalOptions& g, const FetchArgs& args) {
+    int exit_code = kExitOk;
+    auto prepared = prepare_connector(g, args.target, exit_code);
+    if (!prepared) return exit_code;
+    const Manifest& manifest = prepared->manifest;
+    auto log = connector_logger(manifest.name);
+
+    // The stored checkpoint is handed over (an incremental dry run) unless --full.
+    std::optional<std::string> checkpoint;
+    if (!args.full) {
+        CheckpointStore store(g.state_dir);
+        auto stored = store.load(manifest.name);
+        if (!stored) {
+            print_error("asset-host: " + stored.status().message());
+            return kExitFailure;
+        }
+        if (*stored) checkpoint = (*stored)->marker_json;
+    }
+
+    CancelSource cancel(shutdown_source().token());
+    auto instance = PluginInstance::create(*prepared->plugin, manifest, cancel.token());
+    if (!instance) {
+        print_error(instance.status().message());
+        return kExitUsage;
+    }
+
+    Output output(*args.output);
+    if (auto st = output.open(); !st.is_ok()) {
+        print_error("asset-host: " + st.message());
+        return kExitFailure;
+    }
+    log->info("fetch (dry run) to {}: {}", output.name(),
+              args.full    ? "full sync (--full)"
+              : checkpoint ? "resuming from the stored checkpoint"
+                           : "no stored checkpoint");
+
+    NdjsonSink sink(output.fd(), cancel.token());
+    const auto started = std::chrono::steady_clock::now();
+    const FetchResult result = (*instance)->fetch(sink, checkpoint, args.full);
+    const asset_sdk::Status written = sink.finish();
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    const std::string counts = std::to_string(sink.records()) + " records, " +
+                               std::to_string(sink.checkpoints()) + " checkpoint markers";
+
+    if (!written.is_ok()) {
+        output.discard();
+        print_error("asset-host: fetch stopped: cannot write " + output.name() + ": " +
+                    written.message() + " (" + counts + ")");
+        return kExitFailure;
+    }
+    if (result.outcome == FetchResult::Outcome::kCancelled || cancel.cancelled()) {
+        output.discard();
+        const int sig = shutdown_signal();
+        print_error(std::string("asset-host: fetch cancelled") +
+                    (sig == SIGTERM  ? " by SIGTERM"
+                     : sig == SIGINT ? " by SIGINT"
+                                     : "") +
+                    " after " + seconds_text(elapsed) + " (" + counts + "; nothing stored)");
+        return kExitFailure;
+    }
+    if (result.outcome == FetchResult::Outcome::kError) {
+        output.discard();
+        print_error("asset-host: fetch failed: " + result.error + " (" + counts + ")");
+        return kExitFailure;
+    }
+    if (auto st = output.commit(); !st.is_ok()) {
+        print_error("asset-host: " + st.message());
+        return kExitFailure;
+    }
+    log->info("fetch done in {}: {} to {} (dry run: nothing delivered, no checkpoint stored)",
+              seconds_text(elapsed), counts, output.name());
+    return kExitOk;
+}
+
+}  // namespace asset_host

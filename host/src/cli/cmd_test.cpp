@@ -1,0 +1,113 @@
+// asset-host test NAME|FILE [--json]: "Test connector". The plugin's checks, then the
+// destination's (run_destination_checks, delivery_commands.h), each printed as it completes.
+#include "cli/commands.h"
+#include "cli/connector_setup.h"
+#include "cli/delivery_commands.h"
+#include "common/cancellation.h"
+#include "common/console.h"
+#include "common/exit_codes.h"
+#include "plugin/plugin_instance.h"
+
+#include <nlohmann/json.hpp>
+
+namespace asset_host {
+
+namespace {
+
+const char* status_word(ah_check_status s) {
+    switch (s) {
+        case AH_CHECK_OK:
+            return "ok";
+        case AH_CHECK_WARN:
+            return "warn";
+        default:
+            return "fail";
+    }
+}
+
+const char* status_tag(ah_check_status s) {
+    switch (s) {
+        case AH_CHECK_OK:
+            return "[ ok ]";
+        case AH_CHECK_WARN:
+            return "[warn]";
+        default:
+            return "[FAIL]";
+    }
+}
+
+void print_check_line(const CheckResult& c) {
+    std::string line = std::string(status_tag(c.status)) + " " + c.name;
+    if (!c.detail.empty()) line += ": " + c.detail;
+    print_out(line);
+    if (!c.remedy.empty()) print_out("       remedy: " + c.remedy);
+}
+
+}  // namespace
+
+int cmd_test(const GlobalOptions& g, const TestArgs& args) {
+    int exit_code = kExitOk;
+    auto prepared = prepare_connector(g, args.target, exit_code);
+    if (!prepared) return exit_code;
+    const Manifest& manifest = prepared->manifest;
+
+    CancelSource cancel(shutdown_source().token());
+    auto instance = PluginInstance::create(*prepared->plugin, manifest, cancel.token());
+    if (!instance) {
+        print_error(instance.status().message());
+        return kExitUsage;
+    }
+
+    std::vector<CheckResult> checks;
+    auto on_check = [&](const CheckResult& c) {
+        checks.push_back(c);
+        if (!args.json) print_check_line(c);
+    };
+    asset_sdk::Status st = (*instance)->test(on_check);
+    if (st.code() == asset_sdk::StatusCode::kCancelled || cancel.cancelled()) {
+        print_error("asset-host: test cancelled");
+        return kExitFailure;
+    }
+    if (!st.is_ok()) {
+        on_check(CheckResult{"plugin", "checks", AH_CHECK_FAIL, st.message(),
+                             "run again with --log-level debug to see what the plugin did"});
+    }
+    run_destination_checks(manifest, cancel.token(), on_check);
+    if (cancel.cancelled()) {
+        print_error("asset-host: test cancelled");
+        return kExitFailure;
+    }
+
+    int ok = 0, warn = 0, fail = 0;
+    for (const auto& c : checks) {
+        if (c.status == AH_CHECK_OK)
+            ++ok;
+        else if (c.status == AH_CHECK_WARN)
+            ++warn;
+        else
+            ++fail;
+    }
+    const char* result = fail ? "fail" : warn ? "warn" : "ok";
+    if (args.json) {
+        nlohmann::ordered_json out;
+        out["connector"] = manifest.name;
+        out["plugin"] = manifest.plugin;
+        out["checks"] = nlohmann::ordered_json::array();
+        for (const auto& c : checks) {
+            out["checks"].push_back({{"source", c.source},
+                                     {"name", c.name},
+                                     {"status", status_word(c.status)},
+                                     {"detail", c.detail},
+                                     {"remedy", c.remedy}});
+        }
+        out["result"] = result;
+        print_out(out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    } else {
+        print_out("result: " + std::string(result) + " (" + std::to_string(checks.size()) +
+                  " checks: " + std::to_string(ok) + " ok, " + std::to_string(warn) +
+                  " warnings, " + std::to_string(fail) + " failed)");
+    }
+    return fail ? kExitFailure : kExitOk;
+}
+
+}  // namespace asset_host

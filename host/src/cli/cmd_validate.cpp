@@ -1,0 +1,72 @@
+// asset-host validate [NAME|FILE...]: check manifests without running anything.
+#include "cli/commands.h"
+#include "cli/connector_setup.h"
+#include "common/console.h"
+#include "common/exit_codes.h"
+#include "common/paths.h"
+#include "config/manifest_finder.h"
+
+#include <map>
+#include <set>
+
+namespace asset_host {
+
+int cmd_validate(const GlobalOptions& g, const ValidateArgs& args) {
+    bool failed = false;
+    std::vector<std::filesystem::path> files;
+    if (args.targets.empty()) {
+        auto all = list_manifest_files(g.manifests_dir);
+        if (!all) {
+            print_error("asset-host: " + all.status().message());
+            return kExitUsage;
+        }
+        if (all->empty()) {
+            print_error("asset-host: no manifests (*.yaml, *.yml) in " +
+                        display_path(g.manifests_dir));
+            return kExitUsage;
+        }
+        files = std::move(all).value();
+    } else {
+        for (const auto& target : args.targets) {
+            auto file = find_manifest(target, g.manifests_dir);
+            if (!file) {
+                print_error("asset-host: " + file.status().message());
+                failed = true;
+                continue;
+            }
+            files.push_back(*file);
+        }
+    }
+
+    // Two files with one name: the second one is in error (state files are per name).
+    std::map<std::filesystem::path, std::string> duplicate_errors;
+    if (args.targets.empty()) {
+        for (const auto& dup : find_duplicate_names(files)) {
+            duplicate_errors[dup.second] = display_path(dup.second) + ": name: connector name \"" +
+                                           dup.name + "\" is already used by " +
+                                           display_path(dup.first);
+        }
+    }
+
+    const PluginCatalog& catalog = plugin_catalog(g);
+    bool other_plugin_errors = false;
+    for (const auto& file : files) {
+        ManifestLoad load = load_manifest(file, schema_lookup(catalog));
+        if (const auto dup = duplicate_errors.find(file); dup != duplicate_errors.end()) {
+            load.errors.push_back(dup->second);
+        }
+        print_manifest_diagnostics(load);
+        if (!catalog.errors.empty() && !catalog.error_for(load.plugin)) other_plugin_errors = true;
+        if (!load.errors.empty() || !load.manifest) {
+            failed = true;
+            continue;
+        }
+        const LoadedPlugin* plugin = catalog.find(load.manifest->plugin);
+        print_out(display_path(file) + ": ok (connector " + load.manifest->name + ", plugin " +
+                  load.manifest->plugin + (plugin ? " " + plugin->version : std::string()) + ")");
+    }
+    if (other_plugin_errors) warn_about_unused_load_errors(catalog);
+    return failed ? kExitUsage : kExitOk;
+}
+
+}  // namespace asset_host

@@ -1,0 +1,17 @@
+// One function per command. Each returns the process exit code (common/exit_codes.h) and prints
+// its own output (stdout) and diagnostics (stderr).
+#pragma once
+
+#include "cli/options.h"
+
+namespace asset_host {
+
+int cmd_plugins(const GlobalOptions& g, const PluginsArgs& args);
+int cmd_validate(const GlobalOptions& g, const ValidateArgs& args);
+int cmd_test(const GlobalOptions& g, const TestArgs& args);
+// fetch --output FILE|- : a dry run writing NDJSON, nothing delivered, nothing persisted.
+int cmd_fetch_output(const GlobalOptions& g, const FetchArgs& args);
+int cmd_state_show(const GlobalOptions& g, const StateArgs& args);
+int cmd_state_reset(const GlobalOptions& g, const StateArgs& args);
+
+}  // namespace asset_host

@@ -1,0 +1,80 @@
+#include "cli/connector_setup.h"
+
+#include "common/console.h"
+#include "common/exit_codes.h"
+#include "common/logging.h"
+#include "config/manifest_finder.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace asset_host {
+
+const PluginCatalog& plugin_catalog(const GlobalOptions& g) {
+    static std::mutex mu;
+    static std::map<std::filesystem::path, std::unique_ptr<PluginCatalog>> catalogs;
+    std::lock_guard lock(mu);
+    auto& slot = catalogs[g.plugins_dir];
+    if (!slot) slot = std::make_unique<PluginCatalog>(scan_plugins(g.plugins_dir));
+    return *slot;
+}
+
+PluginSchemaLookup schema_lookup(const PluginCatalog& catalog) {
+    return
+        [&catalog](const std::string& id) -> asset_sdk::Result<std::shared_ptr<const JsonSchema>> {
+            if (const LoadedPlugin* p = catalog.find(id)) return p->config_schema;
+            return asset_sdk::not_found(catalog.missing_plugin_message(id));
+        };
+}
+
+void warn_about_unused_load_errors(const PluginCatalog& catalog) {
+    static std::once_flag once;
+    std::call_once(once, [&catalog] {
+        for (const auto& e : catalog.errors) host_log().warn("skipping plugin file: {}", e.message);
+    });
+}
+
+void print_manifest_diagnostics(const ManifestLoad& load) {
+    for (const auto& w : load.warnings) print_error("warning: " + w);
+    for (const auto& e : load.errors) print_error(e);
+}
+
+std::optional<PreparedConnector> prepare_connector_file(const GlobalOptions& g,
+                                                        const std::filesystem::path& file,
+                                                        int& exit_code) {
+    const PluginCatalog& catalog = plugin_catalog(g);
+    ManifestLoad load = load_manifest(file, schema_lookup(catalog));
+    print_manifest_diagnostics(load);
+    // Unrelated broken plugins are worth a warning; the one this manifest needs was reported
+    // as its error already.
+    if (!catalog.errors.empty() && (load.plugin.empty() || !catalog.error_for(load.plugin))) {
+        warn_about_unused_load_errors(catalog);
+    }
+    if (!load.ok()) {
+        exit_code = kExitUsage;
+        return std::nullopt;
+    }
+    PreparedConnector out;
+    out.plugin = catalog.find(load.manifest->plugin);
+    out.manifest = std::move(*load.manifest);
+    if (!out.plugin) {  // cannot happen: the lookup succeeded during validation
+        print_error(out.manifest.file.string() + ": plugin: not loaded");
+        exit_code = kExitUsage;
+        return std::nullopt;
+    }
+    return out;
+}
+
+std::optional<PreparedConnector> prepare_connector(const GlobalOptions& g,
+                                                   const std::string& target, int& exit_code) {
+    auto file = find_manifest(target, g.manifests_dir);
+    if (!file) {
+        print_error("asset-host: " + file.status().message());
+        exit_code = kExitUsage;
+        return std::nullopt;
+    }
+    return prepare_connector_file(g, *file, exit_code);
+}
+
+}  // namespace asset_host

@@ -1,0 +1,44 @@
+// From a NAME|FILE argument to a validated manifest and the loaded plugin it names: the first
+// steps of `test`, `fetch` and (per manifest) `run`. Problems are printed to stderr, one line
+// each, and turned into an exit code.
+#pragma once
+
+#include "cli/options.h"
+#include "config/manifest.h"
+#include "config/manifest_loader.h"
+#include "plugin/plugin_loader.h"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace asset_host {
+
+struct PreparedConnector {
+    Manifest manifest;
+    const LoadedPlugin* plugin = nullptr;
+};
+
+// Every plugin in g.plugins_dir, loaded on first use and kept for the process lifetime.
+// Later calls return the same catalog.
+const PluginCatalog& plugin_catalog(const GlobalOptions& g);
+
+// The config-schema lookup manifests are validated with.
+PluginSchemaLookup schema_lookup(const PluginCatalog& catalog);
+
+// Logs (warn) the load errors of plugin files nobody asked for, once per process: a broken
+// file must be visible, but it only fails the commands that need it.
+void warn_about_unused_load_errors(const PluginCatalog& catalog);
+
+// NAME|FILE -> manifest + plugin. On failure prints the errors and sets exit_code (2).
+std::optional<PreparedConnector> prepare_connector(const GlobalOptions& g,
+                                                   const std::string& target, int& exit_code);
+// The same for a manifest file already found (e.g. by `run` listing the manifests directory).
+std::optional<PreparedConnector> prepare_connector_file(const GlobalOptions& g,
+                                                        const std::filesystem::path& file,
+                                                        int& exit_code);
+
+// Prints a manifest's warnings ("warning: ...") and errors to stderr.
+void print_manifest_diagnostics(const ManifestLoad& load);
+
+}  // namespace asset_host

@@ -1,0 +1,79 @@
+#include "cli/ndjson_sink.h"
+
+#include "common/paths.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace asset_host {
+
+namespace {
+// A slow plugin that checkpoints rarely still shows progress on `--output -` at this pace.
+constexpr auto kMaxBufferAge = std::chrono::milliseconds(500);
+}  // namespace
+
+NdjsonSink::NdjsonSink(int fd, CancelToken cancel, std::size_t flush_bytes)
+    : fd_(fd),
+      cancel_(std::move(cancel)),
+      flush_bytes_(flush_bytes),
+      last_flush_(std::chrono::steady_clock::now()) {
+    buf_.reserve(flush_bytes_ + 4096);
+}
+
+SinkResult NdjsonSink::record(std::string_view json) {
+    if (!error_.empty() || cancel_.cancelled()) return SinkResult::kStop;
+    if (json.empty()) return SinkResult::kContinue;  // nothing to write; a line must be an object
+    const std::size_t start = buf_.size();
+    buf_.append(json);
+    // One record per line. A raw newline can only be whitespace between JSON tokens (inside a
+    // string it would be invalid JSON), so replacing it keeps the record's meaning.
+    if (std::memchr(json.data(), '\n', json.size()) ||
+        std::memchr(json.data(), '\r', json.size())) {
+        for (std::size_t i = start; i < buf_.size(); ++i) {
+            if (buf_[i] == '\n' || buf_[i] == '\r') buf_[i] = ' ';
+        }
+    }
+    buf_.push_back('\n');
+    ++records_;
+    if (buf_.size() >= flush_bytes_ ||
+        std::chrono::steady_clock::now() - last_flush_ >= kMaxBufferAge) {
+        if (!flush()) return SinkResult::kStop;
+    }
+    return SinkResult::kContinue;
+}
+
+SinkResult NdjsonSink::checkpoint(std::string_view) {
+    ++checkpoints_;
+    if (!error_.empty() || cancel_.cancelled()) return SinkResult::kStop;
+    return flush() ? SinkResult::kContinue : SinkResult::kStop;
+}
+
+asset_sdk::Status NdjsonSink::finish() {
+    flush();
+    if (!error_.empty()) return asset_sdk::io_error(error_);
+    return asset_sdk::Status::ok();
+}
+
+bool NdjsonSink::flush() {
+    last_flush_ = std::chrono::steady_clock::now();
+    if (!error_.empty()) return false;
+    const char* p = buf_.data();
+    std::size_t left = buf_.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd_, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            error_ = errno == EPIPE ? "the output was closed (broken pipe)" : errno_message(errno);
+            buf_.clear();
+            return false;
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    buf_.clear();  // keeps its capacity: no allocation per record once warmed up
+    return true;
+}
+
+}  // namespace asset_host

@@ -1,0 +1,167 @@
+#include "common/logging.h"
+
+#include "common/redactor.h"
+
+#include <spdlog/formatter.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <mutex>
+
+namespace asset_host {
+namespace {
+
+// "2026-11-28T14:49:47.123Z"
+void append_utc_timestamp(std::chrono::system_clock::time_point t, spdlog::memory_buf_t& dest) {
+    const auto ms_total =
+        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    const std::time_t secs = static_cast<std::time_t>(ms_total / 1000);
+    const int ms = static_cast<int>(ms_total % 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[40];
+    const int n =
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+    dest.append(buf, buf + n);
+}
+
+void append(spdlog::memory_buf_t& dest, std::string_view s) {
+    dest.append(s.data(), s.data() + s.size());
+}
+
+std::string json_string(std::string_view s) {
+    // replace: invalid UTF-8 from a plugin must not make logging throw.
+    return nlohmann::json(std::string(s))
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Formats a line in the chosen format, redacting the message first. Redaction happens here so
+// that no code path (host or plugin log) can bypass it.
+class HostFormatter final : public spdlog::formatter {
+public:
+    explicit HostFormatter(LogFormat format) : format_(format) {}
+
+    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+        const std::string text = redact(std::string_view(msg.payload.data(), msg.payload.size()));
+        const std::string_view connector(msg.logger_name.data(), msg.logger_name.size());
+        const std::string_view level = log_level_name(msg.level);
+        if (format_ == LogFormat::kJson) {
+            append(dest, "{\"ts\":\"");
+            append_utc_timestamp(msg.time, dest);
+            append(dest, "\",\"level\":\"");
+            append(dest, level);
+            append(dest, "\",\"connector\":");
+            append(dest, connector.empty() ? std::string("null") : json_string(connector));
+            append(dest, ",\"msg\":");
+            append(dest, json_string(text));
+            append(dest, "}\n");
+            return;
+        }
+        append_utc_timestamp(msg.time, dest);
+        append(dest, " ");
+        append(dest, level);
+        append(dest, " ");
+        if (!connector.empty()) {
+            append(dest, "[");
+            append(dest, connector);
+            append(dest, "] ");
+        }
+        // One event per line: a message with newlines (e.g. a plugin error) stays on one line.
+        for (char c : text) {
+            const char out = (c == '\n' || c == '\r') ? ' ' : c;
+            dest.push_back(out);
+        }
+        dest.push_back('\n');
+    }
+
+    std::unique_ptr<spdlog::formatter> clone() const override {
+        return std::make_unique<HostFormatter>(format_);
+    }
+
+private:
+    LogFormat format_;
+};
+
+struct LogState {
+    std::mutex mu;
+    std::shared_ptr<spdlog::sinks::stderr_sink_mt> sink;
+    std::shared_ptr<spdlog::logger> host;
+    std::atomic<int> level{spdlog::level::info};
+};
+
+LogState& state() {
+    static LogState* s = [] {
+        auto* st = new LogState();  // leaked: threads may log while static destructors run
+        st->sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+        st->sink->set_formatter(std::make_unique<HostFormatter>(LogFormat::kText));
+        st->host = std::make_shared<spdlog::logger>("", st->sink);
+        st->host->set_level(spdlog::level::info);
+        // Stray spdlog::info(...) calls must not reach stdout (spdlog's default logger writes
+        // there): route them through the host's sink, format and redaction.
+        spdlog::set_default_logger(st->host);
+        return st;
+    }();
+    return *s;
+}
+
+}  // namespace
+
+std::optional<spdlog::level::level_enum> parse_log_level(std::string_view name) {
+    if (name == "trace") return spdlog::level::trace;
+    if (name == "debug") return spdlog::level::debug;
+    if (name == "info") return spdlog::level::info;
+    if (name == "warn" || name == "warning") return spdlog::level::warn;
+    if (name == "error") return spdlog::level::err;
+    return std::nullopt;
+}
+
+std::optional<LogFormat> parse_log_format(std::string_view name) {
+    if (name == "text") return LogFormat::kText;
+    if (name == "json") return LogFormat::kJson;
+    return std::nullopt;
+}
+
+std::string_view log_level_name(spdlog::level::level_enum level) {
+    switch (level) {
+        case spdlog::level::trace:
+            return "trace";
+        case spdlog::level::debug:
+            return "debug";
+        case spdlog::level::info:
+            return "info";
+        case spdlog::level::warn:
+            return "warn";
+        case spdlog::level::err:
+            return "error";
+        case spdlog::level::critical:
+            return "critical";
+        default:
+            return "off";
+    }
+}
+
+void setup_logging(spdlog::level::level_enum level, LogFormat format) {
+    LogState& s = state();
+    std::lock_guard lock(s.mu);
+    s.sink->set_formatter(std::make_unique<HostFormatter>(format));
+    s.level.store(level);
+    s.host->set_level(level);
+}
+
+spdlog::logger& host_log() {
+    return *state().host;
+}
+
+std::shared_ptr<spdlog::logger> connector_logger(const std::string& connector) {
+    LogState& s = state();
+    auto logger = std::make_shared<spdlog::logger>(connector, s.sink);
+    logger->set_level(static_cast<spdlog::level::level_enum>(s.level.load()));
+    return logger;
+}
+
+}  // namespace asset_host

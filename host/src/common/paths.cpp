@@ -1,0 +1,54 @@
+#include "common/paths.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace asset_host {
+
+std::string display_path(const std::filesystem::path& p) {
+    std::string s = p.lexically_normal().string();
+    if (s.size() > 1 && s.back() == '/') s.pop_back();  // "manifests/." -> "manifests"
+    return s.empty() ? std::string(".") : s;
+}
+
+std::filesystem::path executable_dir() {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) return {};
+    return exe.parent_path();
+}
+
+asset_sdk::Result<std::string> read_small_file(const std::filesystem::path& file,
+                                               std::size_t max_bytes) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return asset_sdk::io_error(errno_message(errno));
+    std::string out;
+    char buf[8192];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            const int err = errno;
+            ::close(fd);
+            return asset_sdk::io_error(errno_message(err));
+        }
+        if (n == 0) break;
+        out.append(buf, static_cast<std::size_t>(n));
+        if (out.size() > max_bytes) {
+            ::close(fd);
+            return asset_sdk::io_error("larger than " + std::to_string(max_bytes) + " bytes");
+        }
+    }
+    ::close(fd);
+    return out;
+}
+
+std::string errno_message(int err) {
+    return std::error_code(err, std::generic_category()).message();
+}
+
+}  // namespace asset_host

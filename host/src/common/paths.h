@@ -1,0 +1,27 @@
+// Small path helpers shared by the CLI and the loaders.
+#pragma once
+
+#include <asset_sdk/status.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+
+namespace asset_host {
+
+// How a path is shown in messages: as the user gave it, normalised ("./manifests/a.yaml" ->
+// "manifests/a.yaml"), never made absolute behind their back.
+std::string display_path(const std::filesystem::path& p);
+
+// Directory holding the running executable (from /proc/self/exe); empty if unknown.
+std::filesystem::path executable_dir();
+
+// The whole content of a file, at most `max_bytes`. On failure the Status message is the reason
+// only ("Permission denied", "Is a directory", "larger than 1048576 bytes"): callers add the path.
+asset_sdk::Result<std::string> read_small_file(const std::filesystem::path& file,
+                                               std::size_t max_bytes);
+
+// strerror(errno) as a std::string, thread-safe.
+std::string errno_message(int err);
+
+}  // namespace asset_host

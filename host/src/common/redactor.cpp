@@ -1,0 +1,62 @@
+#include "common/redactor.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace asset_host {
+
+Redactor& Redactor::global() {
+    static Redactor* r = new Redactor();  // leaked on purpose: threads may log during exit
+    return *r;
+}
+
+void Redactor::add(std::string_view secret) {
+    if (secret.empty()) return;
+    std::unique_lock lock(mu_);
+    if (std::find(secrets_.begin(), secrets_.end(), secret) != secrets_.end()) return;
+    secrets_.emplace_back(secret);
+    std::stable_sort(
+        secrets_.begin(), secrets_.end(),
+        [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    any_.store(true, std::memory_order_release);
+}
+
+std::string Redactor::redact(std::string_view text) const {
+    if (!any_.load(std::memory_order_acquire)) return std::string(text);
+    std::shared_lock lock(mu_);
+    std::string out(text);
+    for (const std::string& s : secrets_) {
+        std::size_t pos = 0;
+        while ((pos = out.find(s, pos)) != std::string::npos) {
+            out.replace(pos, s.size(), kMask);
+            pos += kMask.size();
+        }
+    }
+    return out;
+}
+
+bool Redactor::contains_secret(std::string_view text) const {
+    if (!any_.load(std::memory_order_acquire)) return false;
+    std::shared_lock lock(mu_);
+    for (const std::string& s : secrets_) {
+        if (text.find(s) != std::string_view::npos) return true;
+    }
+    return false;
+}
+
+std::size_t Redactor::size() const {
+    std::shared_lock lock(mu_);
+    return secrets_.size();
+}
+
+void Redactor::clear() {
+    std::unique_lock lock(mu_);
+    secrets_.clear();
+    any_.store(false, std::memory_order_release);
+}
+
+std::string redact(std::string_view text) {
+    return Redactor::global().redact(text);
+}
+
+}  // namespace asset_host

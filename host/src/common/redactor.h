@@ -1,0 +1,41 @@
+// Process-wide secret redaction. Every resolved secret (plugin config properties marked
+// "x-secret": true, destination.api_key) is registered here when its manifest is loaded; every
+// log line and every message the host prints goes through redact(), which replaces each
+// occurrence of a registered secret with "***". This is the last line of defence: messages are
+// written not to contain values in the first place.
+#pragma once
+
+#include <atomic>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace asset_host {
+
+class Redactor {
+public:
+    static constexpr std::string_view kMask = "***";
+
+    // The instance the host uses everywhere (never destroyed, usable from any thread).
+    static Redactor& global();
+
+    // Registers a secret value. Empty values are ignored (nothing to hide).
+    void add(std::string_view secret);
+    // `text` with every registered secret replaced by kMask.
+    std::string redact(std::string_view text) const;
+    // True when `text` contains a registered secret.
+    bool contains_secret(std::string_view text) const;
+    std::size_t size() const;
+    void clear();  // tests only
+
+private:
+    mutable std::shared_mutex mu_;
+    std::vector<std::string> secrets_;  // longest first, so a secret containing another wins
+    std::atomic<bool> any_{false};      // fast path: no lock when nothing is registered
+};
+
+// Shorthand for Redactor::global().redact(text).
+std::string redact(std::string_view text);
+
+}  // namespace asset_host

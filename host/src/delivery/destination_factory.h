@@ -1,0 +1,37 @@
+// Building a destination from a manifest's `destination:` section, and the destination half of
+// "Test connector" (asset-host test): configuration sanity and reachability, without sending
+// a single asset.
+#pragma once
+
+#include "config/manifest.h"
+#include "delivery/destination.h"
+#include "delivery/sekoia_destination.h"
+#include "plugin/plugin_instance.h"  // CheckResult, shared with the plugin's checks
+
+#include <asset_sdk/clock.h>
+#include <asset_sdk/status.h>
+
+#include <functional>
+#include <memory>
+
+namespace asset_host::delivery {
+
+// The destination `spec` describes. `clock` paces retries (Sekoia) and must outlive it; retry
+// warnings go to `log` (nullptr: the host's logger).
+asset_sdk::Result<std::unique_ptr<Destination>> make_destination(
+    const DestinationSpec& spec, asset_sdk::Clock& clock,
+    std::shared_ptr<spdlog::logger> log = nullptr, SekoiaRetryPolicy sekoia_policy = {});
+
+// Destination checks, reported in order through `on_check` (names "destination.*"):
+//   sekoia: connector_uuid well formed, api_key present, base_url scheme (https, or http with
+//           allow_insecure_http: a warning), and base_url reachable over TLS — one GET of the
+//           base URL without credentials; any HTTP answer proves DNS, TCP and the certificate.
+//           The API key itself cannot be verified without pushing assets, so it is not.
+//   file:   the directory exists and the file can be appended to (nothing is written).
+//   stdout: always ok.
+// `cancelled` (e.g. Ctrl-C) aborts the reachability request. Returns false when a check failed.
+bool destination_checks(const DestinationSpec& spec,
+                        const std::function<void(const CheckResult&)>& on_check,
+                        const asset_sdk::CancelCheck& cancelled = {});
+
+}  // namespace asset_host::delivery

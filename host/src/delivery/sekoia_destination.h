@@ -1,0 +1,79 @@
+// Sekoia.io asset API destination: POST {base_url}/api/v2/asset-management/asset-connector/
+// {connector_uuid} with {"version": 1, "items": [...]}.
+//
+// Differences from Sekoia's reference SDK, on purpose (reference/sekoia_asset_api.md §2.2):
+// - any 2xx acknowledges (RFC 9110: the request was accepted); the SDK demands exactly 200,
+//   so a 201/202/204 from the API would make it re-send the batch forever;
+// - 408/425/429/5xx and transport errors are retried with capped exponential back-off and full
+//   jitter, honouring Retry-After, within a total retry budget per batch; the SDK never retries
+//   a status and drops the batch;
+// - other 4xx fail at once with Sekoia's {code, message}, so a bad key is one request per
+//   cycle, not a retry storm; 413 says to lower batch_size.
+// The API key is only ever put in the Authorization header; error texts are scrubbed of it.
+#pragma once
+
+#include "config/manifest.h"
+#include "delivery/destination.h"
+
+#include <asset_sdk/backoff.h>
+#include <asset_sdk/http_client.h>
+
+#include <spdlog/logger.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace asset_host::delivery {
+
+struct SekoiaRetryPolicy {
+    asset_sdk::Millis initial_backoff{1'000};
+    asset_sdk::Millis max_backoff{30'000};
+    // A Retry-After of 0 (or an HTTP-date in the past) still waits this long: no hot loop.
+    asset_sdk::Millis min_retry_after{250};
+    std::uint64_t seed = 0;  // 0: random
+};
+
+class SekoiaDestination final : public Destination {
+public:
+    // `spec` is validated by the manifest loader (UUID, https unless allow_insecure_http).
+    // Retries are logged (warn) to `log`; nullptr: the host's logger.
+    SekoiaDestination(SekoiaDestinationSpec spec, int batch_size, asset_sdk::Clock& clock,
+                      std::shared_ptr<spdlog::logger> log = nullptr, SekoiaRetryPolicy policy = {});
+    ~SekoiaDestination() override;
+
+    std::string_view kind() const override { return "sekoia"; }
+    DeliveryResult deliver(const Batch& batch, const asset_sdk::CancelCheck& abort) override;
+
+    const std::string& endpoint() const { return endpoint_; }
+    std::string user_agent() const;
+
+private:
+    // One HTTP client per concurrent delivery (libcurl handles are single-threaded); clients
+    // are pooled so connections stay alive between batches and cycles.
+    struct Slot {
+        std::unique_ptr<asset_sdk::HttpClient> client;
+        asset_sdk::CancelCheck abort;  // the current delivery's abort check
+        asset_sdk::HttpRequest request;
+    };
+    Slot* acquire();
+    void release(Slot* slot);
+    std::string secret_free(std::string text) const;
+
+    SekoiaDestinationSpec spec_;
+    int batch_size_;
+    asset_sdk::Clock& clock_;
+    std::shared_ptr<spdlog::logger> log_;
+    SekoiaRetryPolicy policy_;
+    std::string endpoint_;
+    std::atomic<std::uint64_t> seed_counter_{0};
+
+    std::mutex pool_mu_;
+    std::vector<std::unique_ptr<Slot>> slots_;  // every slot created (owned here)
+    std::vector<Slot*> free_;
+};
+
+}  // namespace asset_host::delivery

@@ -1,0 +1,167 @@
+#include "delivery/sekoia_response.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+
+namespace asset_host::delivery {
+
+namespace {
+
+constexpr std::size_t kMaxRawBody = 300;
+
+// One line of printable text: error bodies may be HTML pages or multi-line dumps.
+std::string one_line(std::string_view text, std::size_t max_bytes) {
+    std::string out;
+    bool space = false;
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isspace(u) || u < 0x20) {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out.push_back(' ');
+        space = false;
+        out.push_back(c);
+        if (out.size() >= max_bytes) {
+            out += "...";
+            break;
+        }
+    }
+    return out;
+}
+
+std::string json_scalar_text(const nlohmann::json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_null()) return {};
+    return v.dump();
+}
+
+}  // namespace
+
+SekoiaVerdict classify_sekoia_status(long status) {
+    if (status >= 200 && status < 300) return SekoiaVerdict::kAcknowledged;
+    if (status == 408 || status == 425 || status == 429 || (status >= 500 && status < 600)) {
+        return SekoiaVerdict::kRetry;
+    }
+    return SekoiaVerdict::kRefused;
+}
+
+bool is_retryable_transport_error(asset_sdk::TransportError error) {
+    using asset_sdk::TransportError;
+    switch (error) {
+        case TransportError::kDnsFailed:
+        case TransportError::kConnectionRefused:
+        case TransportError::kConnectFailed:
+        case TransportError::kTimeout:
+        case TransportError::kTlsOther:
+        case TransportError::kConnectionLost:
+        case TransportError::kProxy:
+        case TransportError::kOther:
+            return true;
+        case TransportError::kNone:
+        case TransportError::kInvalidUrl:
+        case TransportError::kTlsUntrusted:
+        case TransportError::kTlsExpired:
+        case TransportError::kTlsHostMismatch:
+        case TransportError::kTooLarge:
+        case TransportError::kCancelled:
+            return false;
+    }
+    return false;
+}
+
+std::string transport_error_text(asset_sdk::TransportError error) {
+    using asset_sdk::TransportError;
+    switch (error) {
+        case TransportError::kNone:
+            return "no error";
+        case TransportError::kInvalidUrl:
+            return "invalid URL";
+        case TransportError::kDnsFailed:
+            return "host name did not resolve";
+        case TransportError::kConnectionRefused:
+            return "connection refused";
+        case TransportError::kConnectFailed:
+            return "cannot connect";
+        case TransportError::kTimeout:
+            return "timed out";
+        case TransportError::kTlsUntrusted:
+            return "TLS certificate not trusted";
+        case TransportError::kTlsExpired:
+            return "TLS certificate expired or not yet valid";
+        case TransportError::kTlsHostMismatch:
+            return "TLS certificate does not match the host";
+        case TransportError::kTlsOther:
+            return "TLS handshake failed";
+        case TransportError::kConnectionLost:
+            return "connection lost";
+        case TransportError::kProxy:
+            return "proxy error";
+        case TransportError::kTooLarge:
+            return "response too large";
+        case TransportError::kCancelled:
+            return "cancelled";
+        case TransportError::kOther:
+            return "transport error";
+    }
+    return "transport error";
+}
+
+std::string describe_sekoia_error(long status, std::string_view body) {
+    std::string text = "HTTP " + std::to_string(status);
+    const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_object() && (doc.contains("code") || doc.contains("message"))) {
+        const std::string code = doc.contains("code") ? json_scalar_text(doc["code"]) : "";
+        const std::string message = doc.contains("message") ? json_scalar_text(doc["message"]) : "";
+        if (!code.empty()) text += " (code " + one_line(code, 80) + ")";
+        if (!message.empty()) text += ": " + one_line(message, kMaxRawBody);
+        return text;
+    }
+    const std::string raw = one_line(body, kMaxRawBody);
+    if (!raw.empty()) text += ": " + raw;
+    return text;
+}
+
+std::string sekoia_error_hint(long status, int batch_size) {
+    switch (status) {
+        case 400:
+            return "Sekoia refused the payload; the records do not match its asset model "
+                   "(see the message), fix the connector's mapping";
+        case 401:
+            return "check destination.api_key: Sekoia did not accept it as a valid API key";
+        case 403:
+            return "the API key is valid but not allowed to push assets for this connector; "
+                   "check its permissions and destination.connector_uuid";
+        case 404:
+            return "check destination.connector_uuid (the asset connector's configuration UUID) "
+                   "and destination.base_url";
+        case 413:
+            return "the request is too large for Sekoia: lower destination.batch_size (now " +
+                   std::to_string(batch_size) + ")";
+        default:
+            return {};
+    }
+}
+
+std::string mask_secret(std::string text, std::string_view secret) {
+    if (secret.empty()) return text;
+    for (std::size_t pos = text.find(secret); pos != std::string::npos;
+         pos = text.find(secret, pos + 3)) {
+        text.replace(pos, secret.size(), "***");
+    }
+    return text;
+}
+
+bool is_well_formed_uuid(std::string_view text) {
+    if (text.size() != 36) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace asset_host::delivery

@@ -1,0 +1,42 @@
+// How the Sekoia destination reads an answer: which statuses acknowledge a batch, which are
+// worth retrying, and how a refusal is turned into a message a user can act on.
+#pragma once
+
+#include <asset_sdk/http_client.h>
+
+#include <string>
+#include <string_view>
+
+namespace asset_host::delivery {
+
+enum class SekoiaVerdict {
+    kAcknowledged,  // 2xx
+    kRetry,         // 408, 425, 429, 5xx: the server may accept the same batch later
+    kRefused,       // any other status: retrying the same request cannot succeed
+};
+
+SekoiaVerdict classify_sekoia_status(long status);
+
+// Transport failures worth retrying (the network or server may recover): DNS, refused,
+// timeouts, lost connections, proxy hiccups. Not: invalid URL, untrusted/expired/mismatched
+// certificates, oversized responses, cancellation — those need a human or mean "stop".
+bool is_retryable_transport_error(asset_sdk::TransportError error);
+
+// Plain words for a transport failure class, e.g. "connection refused", "TLS certificate not
+// trusted".
+std::string transport_error_text(asset_sdk::TransportError error);
+
+// "HTTP 401 (code T300): invalid token" from Sekoia's {"code", "message"} error body, falling
+// back to the raw body (whitespace collapsed, truncated to ~300 bytes) when it is not that JSON.
+std::string describe_sekoia_error(long status, std::string_view body);
+
+// What to do about a refusal, e.g. "check destination.api_key". Empty when nothing specific.
+std::string sekoia_error_hint(long status, int batch_size);
+
+// `text` with every occurrence of `secret` replaced by "***" (no-op for an empty secret).
+std::string mask_secret(std::string text, std::string_view secret);
+
+// 8-4-4-4-12 hexadecimal digits, as Sekoia's connector configuration UUIDs are written.
+bool is_well_formed_uuid(std::string_view text);
+
+}  // namespace asset_host::delivery

@@ -1,0 +1,189 @@
+#include "plugin/plugin_instance.h"
+
+#include "common/logging.h"
+#include "common/paths.h"
+#include "common/redactor.h"
+#include "plugin/plugin_loader.h"
+
+#include <spdlog/logger.h>
+
+namespace asset_host {
+
+// The state behind one configured instance. Its address is the host_ctx every host API call
+// receives, so it must not move: it lives in a unique_ptr for the instance's whole life.
+struct PluginInstance::Impl {
+    const LoadedPlugin* plugin = nullptr;
+    std::string connector;
+    std::string manifest_file;
+    std::shared_ptr<spdlog::logger> logger;
+    CancelToken cancel;
+    ah_host_api api{};
+    ah_instance* instance = nullptr;
+    RecordSink* sink = nullptr;  // set only while fetch() runs
+    bool warned_emit_outside_fetch = false;
+
+    const ah_plugin_descriptor& d() const { return *plugin->descriptor; }
+
+    std::string last_error() const {
+        const char* e = instance ? d().last_error(instance) : nullptr;
+        return redact(e && *e ? e : "(the plugin gave no error message)");
+    }
+
+    // ---- the host API table (C callbacks; nothing may throw out of them) -----------------
+
+    static Impl* self(void* ctx) { return static_cast<Impl*>(ctx); }
+
+    static void log(void* ctx, ah_log_level level, const char* msg, size_t len) noexcept {
+        try {
+            Impl* s = self(ctx);
+            const auto lvl = level <= AH_LOG_TRACE   ? spdlog::level::trace
+                             : level == AH_LOG_DEBUG ? spdlog::level::debug
+                             : level == AH_LOG_INFO  ? spdlog::level::info
+                             : level == AH_LOG_WARN  ? spdlog::level::warn
+                                                     : spdlog::level::err;
+            if (!s->logger->should_log(lvl)) return;
+            s->logger->log(lvl, spdlog::string_view_t(msg ? msg : "", msg ? len : 0));
+        } catch (...) {
+        }
+    }
+
+    static bool no_sink(Impl* s, const char* what) {
+        if (s->sink) return false;
+        if (!s->warned_emit_outside_fetch) {
+            s->warned_emit_outside_fetch = true;
+            s->logger->warn("plugin called {} outside fetch(); ignored", what);
+        }
+        return true;
+    }
+
+    static ah_emit_result emit(void* ctx, const char* json, size_t len) noexcept {
+        try {
+            Impl* s = self(ctx);
+            if (no_sink(s, "emit") || s->cancel.cancelled()) return AH_EMIT_STOP;
+            const auto r = s->sink->record(std::string_view(json ? json : "", json ? len : 0));
+            return r == SinkResult::kContinue ? AH_EMIT_CONTINUE : AH_EMIT_STOP;
+        } catch (...) {
+            return AH_EMIT_STOP;
+        }
+    }
+
+    static ah_emit_result checkpoint(void* ctx, const char* json, size_t len) noexcept {
+        try {
+            Impl* s = self(ctx);
+            if (no_sink(s, "checkpoint") || s->cancel.cancelled()) return AH_EMIT_STOP;
+            const auto r = s->sink->checkpoint(std::string_view(json ? json : "", json ? len : 0));
+            return r == SinkResult::kContinue ? AH_EMIT_CONTINUE : AH_EMIT_STOP;
+        } catch (...) {
+            return AH_EMIT_STOP;
+        }
+    }
+
+    static int cancelled(void* ctx) noexcept { return self(ctx)->cancel.cancelled() ? 1 : 0; }
+};
+
+namespace {
+
+struct ReportContext {
+    const std::function<void(const CheckResult&)>* on_check;
+};
+
+void report_check(void* ctx, const ah_check* check) noexcept {
+    if (!ctx || !check) return;
+    try {
+        CheckResult r;
+        r.source = "plugin";
+        r.name = redact(check->name ? check->name : "(unnamed)");
+        r.status = check->status;
+        if (r.status != AH_CHECK_OK && r.status != AH_CHECK_WARN) r.status = AH_CHECK_FAIL;
+        r.detail = redact(check->detail ? check->detail : "");
+        r.remedy = redact(check->remedy ? check->remedy : "");
+        const auto* rc = static_cast<ReportContext*>(ctx);
+        if (*rc->on_check) (*rc->on_check)(r);
+    } catch (...) {
+    }
+}
+
+}  // namespace
+
+PluginInstance::PluginInstance(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+PluginInstance::~PluginInstance() {
+    if (impl_ && impl_->instance) impl_->d().destroy(impl_->instance);
+}
+
+asset_sdk::Result<std::unique_ptr<PluginInstance>> PluginInstance::create(
+    const LoadedPlugin& plugin, const Manifest& manifest, CancelToken cancel) {
+    auto impl = std::make_unique<Impl>();
+    impl->plugin = &plugin;
+    impl->connector = manifest.name;
+    impl->manifest_file = display_path(manifest.file);
+    impl->logger = connector_logger(manifest.name);
+    impl->cancel = std::move(cancel);
+    impl->api.struct_size = sizeof(ah_host_api);
+    impl->api.log = &Impl::log;
+    impl->api.emit = &Impl::emit;
+    impl->api.checkpoint = &Impl::checkpoint;
+    impl->api.cancelled = &Impl::cancelled;
+
+    const std::string config =
+        manifest.config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    ah_instance* instance = nullptr;
+    const ah_status rc = plugin.descriptor->configure(config.data(), config.size(), &impl->api,
+                                                      impl.get(), &instance);
+    impl->instance = instance;
+    if (rc != AH_OK || !instance) {
+        const std::string why = instance ? impl->last_error() : "(no instance returned)";
+        if (instance) plugin.descriptor->destroy(instance);
+        impl->instance = nullptr;
+        return asset_sdk::invalid_argument(impl->manifest_file + ": config: plugin " + plugin.id +
+                                           " rejected the configuration: " + why);
+    }
+    return std::unique_ptr<PluginInstance>(new PluginInstance(std::move(impl)));
+}
+
+asset_sdk::Status PluginInstance::test(const std::function<void(const CheckResult&)>& on_check) {
+    ReportContext ctx{&on_check};
+    const ah_status rc = impl_->d().test(impl_->instance, &report_check, &ctx);
+    if (rc == AH_OK) return asset_sdk::Status::ok();
+    if (rc == AH_CANCELLED) return asset_sdk::cancelled("test cancelled");
+    return asset_sdk::Status(
+        asset_sdk::StatusCode::kInternal,
+        "plugin " + impl_->plugin->id + " could not run its checks: " + impl_->last_error());
+}
+
+FetchResult PluginInstance::fetch(RecordSink& sink, const std::optional<std::string>& checkpoint,
+                                  bool full) {
+    ah_fetch_options options{};
+    options.struct_size = sizeof(ah_fetch_options);
+    options.flags = full ? AH_FETCH_FULL : 0u;
+    options.checkpoint_json = checkpoint ? checkpoint->data() : nullptr;
+    options.checkpoint_len = checkpoint ? checkpoint->size() : 0;
+
+    impl_->sink = &sink;
+    const ah_status rc = impl_->d().fetch(impl_->instance, &options);
+    impl_->sink = nullptr;
+
+    FetchResult result;
+    switch (rc) {
+        case AH_OK:
+            result.outcome = FetchResult::Outcome::kOk;
+            break;
+        case AH_CANCELLED:
+            result.outcome = FetchResult::Outcome::kCancelled;
+            break;
+        default:
+            result.outcome = FetchResult::Outcome::kError;
+            result.error = impl_->last_error();
+            break;
+    }
+    return result;
+}
+
+const std::string& PluginInstance::connector() const {
+    return impl_->connector;
+}
+const std::string& PluginInstance::plugin_id() const {
+    return impl_->plugin->id;
+}
+
+}  // namespace asset_host

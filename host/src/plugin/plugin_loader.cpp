@@ -1,0 +1,272 @@
+#include "plugin/plugin_loader.h"
+
+#include "common/paths.h"
+
+#include <dlfcn.h>
+#include <sys/stat.h>
+#include <boost/dll/shared_library.hpp>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <system_error>
+
+namespace asset_host {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using EntryFn = const ah_plugin_descriptor*(std::uint16_t, std::uint16_t);
+
+// Every library ever opened, successful or refused, kept open until the process exits: a
+// library's static initialisers have run and it may have started threads or registered
+// callbacks, so closing it is never safe (OBS and Boost.DLL issue #68 reach the same rule).
+// Heap-allocated and never freed so that no static destructor dlclose()s them at exit either.
+struct Registry {
+    std::mutex mu;
+    std::vector<boost::dll::shared_library> libraries;
+    struct Entry {
+        std::unique_ptr<LoadedPlugin> plugin;
+        PluginLoadError error;
+    };
+    std::map<fs::path, Entry> by_file;
+};
+
+Registry& registry() {
+    static Registry* r = new Registry();
+    return *r;
+}
+
+std::string version_string(unsigned major, unsigned minor) {
+    return std::to_string(major) + "." + std::to_string(minor);
+}
+
+// dlerror() messages usually start with the path again: "/x/garbage.so: invalid ELF header".
+std::string dl_reason(const fs::path& file, const std::error_code& ec) {
+    const char* text = ::dlerror();
+    if (!text) return ec.message();
+    std::string why = text;
+    const std::string prefix = file.string() + ": ";
+    if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
+    return why;
+}
+
+bool valid_id(const char* id) {
+    if (!id || !*id) return false;
+    for (const char* p = id; *p; ++p) {
+        const char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    }
+    return true;
+}
+
+// Everything after the library is open: the descriptor, field by field, in an order that never
+// reads a member the plugin's struct might not have.
+std::string check_descriptor(const std::string& where, const ah_plugin_descriptor* d) {
+    if (!d)
+        return where + ": not an asset-host plugin: " AH_PLUGIN_ENTRY_SYMBOL
+                       " returned no descriptor";
+    constexpr std::size_t kVersionEnd =
+        offsetof(ah_plugin_descriptor, abi_minor) + sizeof(d->abi_minor);
+    if (d->struct_size < kVersionEnd) {
+        return where + ": not an asset-host plugin: descriptor struct_size " +
+               std::to_string(d->struct_size) + " is too small to hold an ABI version";
+    }
+    if (d->abi_major != AH_ABI_MAJOR) {
+        return where + ": plugin ABI " + version_string(d->abi_major, d->abi_minor) +
+               " is not compatible with this host (ABI " + host_abi() +
+               "): the major version differs; rebuild the plugin against asset-host SDK " +
+               std::to_string(AH_ABI_MAJOR) + ".x";
+    }
+    if (d->abi_minor > AH_ABI_MINOR) {
+        return where + ": plugin ABI " + version_string(d->abi_major, d->abi_minor) +
+               " is newer than this host (ABI " + host_abi() +
+               "); upgrade asset-host or rebuild the plugin against SDK " + host_abi();
+    }
+    if (d->struct_size < AH_DESCRIPTOR_MIN_SIZE) {
+        return where + ": invalid plugin descriptor: struct_size is " +
+               std::to_string(d->struct_size) + " bytes, ABI " + host_abi() + " needs at least " +
+               std::to_string(AH_DESCRIPTOR_MIN_SIZE);
+    }
+    const std::pair<const char*, const void*> required[] = {
+        {"id", d->id},
+        {"version", d->version},
+        {"description", d->description},
+        {"record_type", d->record_type},
+        {"config_schema", d->config_schema},
+        {"configure", reinterpret_cast<const void*>(d->configure)},
+        {"test", reinterpret_cast<const void*>(d->test)},
+        {"fetch", reinterpret_cast<const void*>(d->fetch)},
+        {"destroy", reinterpret_cast<const void*>(d->destroy)},
+        {"last_error", reinterpret_cast<const void*>(d->last_error)},
+    };
+    for (const auto& [name, value] : required) {
+        if (!value) return where + ": invalid plugin descriptor: " + name + " is NULL";
+    }
+    if (!valid_id(d->id)) {
+        return where + ": invalid plugin id \"" + std::string(d->id).substr(0, 64) +
+               "\": it must match [a-z0-9_]+";
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string host_abi() {
+    return version_string(AH_ABI_MAJOR, AH_ABI_MINOR);
+}
+
+const LoadedPlugin* load_plugin_file(const fs::path& file, PluginLoadError& error) {
+    Registry& reg = registry();
+    std::lock_guard lock(reg.mu);
+    // Keyed by the path as named (not the symlink target) so messages name what the user sees;
+    // dlopen itself shares one copy of a library reached through several names.
+    std::error_code ec;
+    fs::path key = fs::absolute(file, ec).lexically_normal();
+    if (ec) key = file;
+    if (const auto it = reg.by_file.find(key); it != reg.by_file.end()) {
+        if (it->second.plugin) return it->second.plugin.get();
+        error = it->second.error;
+        return nullptr;
+    }
+    Registry::Entry& entry = reg.by_file[key];
+    const std::string where = display_path(file);
+    auto fail = [&](std::string message, std::string id = {}) -> const LoadedPlugin* {
+        entry.error = PluginLoadError{file, std::move(id), std::move(message)};
+        error = entry.error;
+        return nullptr;
+    };
+
+    // Hygiene before any of the file's code runs (osquery does the same).
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) {
+        return fail(where + ": not an asset-host plugin: " + errno_message(errno));
+    }
+    if (st.st_mode & S_IWOTH) {
+        return fail(where + ": refusing to load: the file is writable by every user (chmod o-w)");
+    }
+
+    boost::dll::shared_library lib;
+    try {
+        ::dlerror();  // clear any stale message
+        lib.load(file, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, ec);
+        if (ec || !lib.is_loaded()) {
+            return fail(where + ": not an asset-host plugin: " + dl_reason(file, ec));
+        }
+        if (!lib.has(AH_PLUGIN_ENTRY_SYMBOL)) {
+            reg.libraries.push_back(std::move(lib));
+            return fail(where +
+                        ": not an asset-host plugin: missing symbol " AH_PLUGIN_ENTRY_SYMBOL);
+        }
+    } catch (const std::exception& e) {
+        return fail(where + ": not an asset-host plugin: " + e.what());
+    }
+    EntryFn& entry_fn = lib.get<EntryFn>(AH_PLUGIN_ENTRY_SYMBOL);
+    reg.libraries.push_back(std::move(lib));  // kept loaded whatever happens next
+
+    const ah_plugin_descriptor* d = entry_fn(AH_ABI_MAJOR, AH_ABI_MINOR);
+    std::string problem = check_descriptor(where, d);
+    const bool id_readable = d && d->struct_size >= AH_DESCRIPTOR_MIN_SIZE &&
+                             d->abi_major == AH_ABI_MAJOR && valid_id(d->id);
+    if (!problem.empty()) return fail(std::move(problem), id_readable ? d->id : "");
+
+    auto schema = JsonSchema::compile(std::string_view(d->config_schema));
+    if (!schema) {
+        return fail(where + ": plugin " + d->id + ": " + schema.status().message(), d->id);
+    }
+
+    auto plugin = std::make_unique<LoadedPlugin>();
+    plugin->file = file;
+    plugin->descriptor = d;
+    plugin->id = d->id;
+    plugin->version = d->version;
+    plugin->description = d->description;
+    plugin->record_type = d->record_type;
+    plugin->abi_major = d->abi_major;
+    plugin->abi_minor = d->abi_minor;
+    plugin->config_schema = std::move(schema).value();
+    entry.plugin = std::move(plugin);
+    return entry.plugin.get();
+}
+
+PluginCatalog scan_plugins(const fs::path& dir) {
+    PluginCatalog catalog;
+    catalog.dir = dir;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        catalog.dir_error = "plugins directory " + display_path(dir) +
+                            " does not exist (set --plugins-dir or ASSET_HOST_PLUGINS_DIR)";
+        return catalog;
+    }
+    std::vector<fs::path> files;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().extension() == ".so" && it->is_regular_file(ec)) files.push_back(it->path());
+    }
+    if (ec) {
+        catalog.dir_error =
+            "cannot list plugins directory " + display_path(dir) + ": " + ec.message();
+        return catalog;
+    }
+    std::sort(files.begin(), files.end());
+    std::map<std::string, fs::path> first_file_by_id;
+    for (const auto& file : files) {
+        PluginLoadError error;
+        const LoadedPlugin* plugin = load_plugin_file(file, error);
+        if (!plugin) {
+            catalog.errors.push_back(std::move(error));
+            continue;
+        }
+        const auto [it, inserted] = first_file_by_id.emplace(plugin->id, file);
+        if (!inserted) {
+            catalog.errors.push_back({file, plugin->id,
+                                      display_path(file) + ": plugin id \"" + plugin->id +
+                                          "\" is already provided by " + display_path(it->second)});
+            continue;
+        }
+        catalog.plugins.push_back(plugin);
+    }
+    return catalog;
+}
+
+const LoadedPlugin* PluginCatalog::find(const std::string& id) const {
+    for (const LoadedPlugin* p : plugins) {
+        if (p->id == id) return p;
+    }
+    return nullptr;
+}
+
+const PluginLoadError* PluginCatalog::error_for(const std::string& id) const {
+    if (id.empty()) return nullptr;
+    for (const auto& e : errors) {
+        if (e.plugin_id == id) return &e;
+    }
+    // A refused descriptor's id cannot always be read (another major ABI may lay it out
+    // differently); plugin files are named <id>.so by convention, so fall back to the name.
+    for (const auto& e : errors) {
+        if (e.plugin_id.empty() && e.file.stem() == id) return &e;
+    }
+    return nullptr;
+}
+
+std::string PluginCatalog::missing_plugin_message(const std::string& id) const {
+    if (!dir_error.empty()) return dir_error;
+    if (const PluginLoadError* e = error_for(id)) {
+        return "plugin \"" + id + "\" failed to load: " + e->message;
+    }
+    std::string known;
+    for (const LoadedPlugin* p : plugins) known += (known.empty() ? "" : ", ") + p->id;
+    std::string message = "unknown plugin \"" + id + "\" (" +
+                          (known.empty() ? "no plugins in " + display_path(dir)
+                                         : "plugins in " + display_path(dir) + ": " + known) +
+                          ")";
+    if (!errors.empty()) {
+        message += "; " + std::to_string(errors.size()) +
+                   (errors.size() == 1 ? " file" : " files") +
+                   " failed to load, see `asset-host plugins`";
+    }
+    return message;
+}
+
+}  // namespace asset_host

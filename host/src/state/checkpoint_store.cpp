@@ -1,0 +1,182 @@
+#include "state/checkpoint_store.h"
+
+#include "common/paths.h"
+
+#include <asset_sdk/time_util.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <system_error>
+
+namespace asset_host {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kMaxCheckpointBytes = 16 << 20;
+
+// Connector names are validated by the manifest schema; this guards the store on its own so a
+// name can never escape the state directory.
+bool safe_name(std::string_view name) {
+    if (name.empty() || name.size() > 128 || name[0] == '.') return false;
+    for (char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+asset_sdk::Status write_all(int fd, const std::string& data) {
+    const char* p = data.data();
+    std::size_t left = data.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return asset_sdk::io_error(errno_message(errno));
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    return asset_sdk::Status::ok();
+}
+
+asset_sdk::Status fsync_dir(const fs::path& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return asset_sdk::io_error(errno_message(errno));
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0) return asset_sdk::io_error(errno_message(err));
+    return asset_sdk::Status::ok();
+}
+
+// Trims JSON whitespace so the marker is stored as the plugin's value, not its formatting.
+std::string_view trim(std::string_view s) {
+    const auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!s.empty() && ws(s.front())) s.remove_prefix(1);
+    while (!s.empty() && ws(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+CheckpointStore::CheckpointStore(fs::path state_dir) : dir_(std::move(state_dir)) {}
+
+fs::path CheckpointStore::path_for(std::string_view connector) const {
+    return dir_ / (std::string(connector) + ".json");
+}
+
+asset_sdk::Result<std::optional<StoredCheckpoint>> CheckpointStore::load(
+    std::string_view connector) const {
+    if (!safe_name(connector)) {
+        return asset_sdk::invalid_argument("invalid connector name for a checkpoint");
+    }
+    const fs::path file = path_for(connector);
+    const std::string where = display_path(file);
+    std::error_code ec;
+    if (!fs::exists(file, ec)) return std::optional<StoredCheckpoint>();
+    auto text = read_small_file(file, kMaxCheckpointBytes);
+    if (!text)
+        return asset_sdk::io_error(where + ": cannot read checkpoint: " + text.status().message());
+    nlohmann::json doc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("marker") ||
+        !doc.value("connector", nlohmann::json()).is_string()) {
+        return asset_sdk::io_error(where +
+                                   ": corrupt checkpoint file (not the JSON object asset-host "
+                                   "writes); remove it with `asset-host state reset " +
+                                   std::string(connector) + "`");
+    }
+    StoredCheckpoint cp;
+    cp.connector = doc["connector"].get<std::string>();
+    if (doc.contains("plugin") && doc["plugin"].is_string()) cp.plugin = doc["plugin"];
+    if (doc.contains("updated_at") && doc["updated_at"].is_string())
+        cp.updated_at = doc["updated_at"];
+    cp.marker_json = doc["marker"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return std::optional<StoredCheckpoint>(std::move(cp));
+}
+
+asset_sdk::Status CheckpointStore::save(std::string_view connector, std::string_view plugin,
+                                        std::string_view marker_json) {
+    if (!safe_name(connector)) {
+        return asset_sdk::invalid_argument("invalid connector name for a checkpoint");
+    }
+    const std::string_view marker = trim(marker_json);
+    if (marker.empty() || !nlohmann::json::accept(marker)) {
+        return asset_sdk::invalid_argument("checkpoint marker from plugin " + std::string(plugin) +
+                                           " is not valid JSON; not stored");
+    }
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    if (ec) {
+        return asset_sdk::io_error("cannot create state directory " + display_path(dir_) + ": " +
+                                   ec.message());
+    }
+
+    // The marker is copied verbatim (it is the plugin's own JSON); the rest is ours.
+    std::string content = "{\"connector\":";
+    content += nlohmann::json(std::string(connector)).dump();
+    content += ",\"plugin\":";
+    content += nlohmann::json(std::string(plugin))
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    content += ",\"updated_at\":";
+    content +=
+        nlohmann::json(asset_sdk::format_iso8601_ms(std::chrono::system_clock::now())).dump();
+    content += ",\"marker\":";
+    content.append(marker.data(), marker.size());
+    content += "}\n";
+
+    // Unique temp name in the same directory (same filesystem, so rename is atomic).
+    static std::atomic<unsigned> counter{0};
+    const fs::path final_path = path_for(connector);
+    const fs::path tmp = dir_ / ("." + std::string(connector) + ".json.tmp." +
+                                 std::to_string(::getpid()) + "." + std::to_string(counter++));
+    const std::string where = display_path(final_path);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return asset_sdk::io_error(where + ": cannot write checkpoint: " + errno_message(errno));
+    asset_sdk::Status st = write_all(fd, content);
+    if (st.is_ok() && ::fsync(fd) != 0) st = asset_sdk::io_error(errno_message(errno));
+    if (::close(fd) != 0 && st.is_ok()) st = asset_sdk::io_error(errno_message(errno));
+    if (st.is_ok() && ::rename(tmp.c_str(), final_path.c_str()) != 0) {
+        st = asset_sdk::io_error(errno_message(errno));
+    }
+    if (!st.is_ok()) {
+        ::unlink(tmp.c_str());  // nothing half-written is left behind
+        return asset_sdk::io_error(where + ": cannot write checkpoint: " + st.message());
+    }
+    // Make the rename itself durable.
+    st = fsync_dir(dir_);
+    if (!st.is_ok())
+        return asset_sdk::io_error(where + ": cannot sync state directory: " + st.message());
+    return asset_sdk::Status::ok();
+}
+
+asset_sdk::Status CheckpointStore::reset(std::string_view connector) {
+    if (!safe_name(connector)) {
+        return asset_sdk::invalid_argument("invalid connector name for a checkpoint");
+    }
+    const fs::path file = path_for(connector);
+    if (::unlink(file.c_str()) != 0) {
+        if (errno == ENOENT) return asset_sdk::Status::ok();
+        return asset_sdk::io_error(display_path(file) +
+                                   ": cannot remove checkpoint: " + errno_message(errno));
+    }
+    asset_sdk::Status st = fsync_dir(dir_);
+    if (!st.is_ok()) {
+        return asset_sdk::io_error(display_path(dir_) +
+                                   ": cannot sync state directory: " + st.message());
+    }
+    return asset_sdk::Status::ok();
+}
+
+}  // namespace asset_host

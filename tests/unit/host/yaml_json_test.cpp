@@ -1,0 +1,102 @@
+// YAML -> JSON with the YAML 1.2 core schema, and the errors a manifest author sees.
+#include "config/yaml_json.h"
+
+#include <doctest/doctest.h>
+
+using asset_host::yaml_to_json;
+using nlohmann::json;
+
+namespace {
+json parse_ok(const std::string& text) {
+    auto r = yaml_to_json(text, "m.yaml");
+    REQUIRE_MESSAGE(r.is_ok(), r.status().message());
+    return *r;
+}
+std::string parse_error(const std::string& text) {
+    auto r = yaml_to_json(text, "manifests/m.yaml");
+    REQUIRE(!r.is_ok());
+    return r.status().message();
+}
+}  // namespace
+
+TEST_CASE("plain scalars are typed by the core schema") {
+    const json j = parse_ok(
+        "a: null\nb: ~\nc:\nd: NULL\n"
+        "t: true\nf: False\nu: TRUE\n"
+        "i: 42\nn: -7\np: +3\nh: 0x1F\no: 0o17\n"
+        "x: 1.5\ne: -2e3\nd2: .5\n"
+        "s: hello\nv: 1.2.3\nw: 0x\nz: yes\n");
+    CHECK(j["a"].is_null());
+    CHECK(j["b"].is_null());
+    CHECK(j["c"].is_null());
+    CHECK(j["d"].is_null());
+    CHECK(j["t"] == true);
+    CHECK(j["f"] == false);
+    CHECK(j["u"] == true);
+    CHECK(j["i"] == 42);
+    CHECK(j["i"].is_number_integer());
+    CHECK(j["n"] == -7);
+    CHECK(j["p"] == 3);
+    CHECK(j["h"] == 31);
+    CHECK(j["o"] == 15);
+    CHECK(j["x"] == 1.5);
+    CHECK(j["x"].is_number_float());
+    CHECK(j["e"] == -2000.0);
+    CHECK(j["d2"] == 0.5);
+    CHECK(j["s"] == "hello");
+    CHECK(j["v"] == "1.2.3");
+    CHECK(j["w"] == "0x");
+    CHECK(j["z"] == "yes");  // YAML 1.1 booleans are plain strings in 1.2
+}
+
+TEST_CASE("quoted, block and !!str scalars are always strings") {
+    const json j = parse_ok("a: \"42\"\nb: 'true'\nc: !!str 7\nd: \"\"\ne: |\n  line\nf: 'null'\n");
+    CHECK(j["a"] == "42");
+    CHECK(j["b"] == "true");
+    CHECK(j["c"] == "7");
+    CHECK(j["d"] == "");
+    CHECK(j["e"] == "line\n");
+    CHECK(j["f"] == "null");
+}
+
+TEST_CASE("nested mappings and sequences keep their shape") {
+    const json j = parse_ok("config:\n  list: [1, two, {k: v}]\n  map: {x: 1}\n");
+    CHECK(j == json::parse(R"({"config":{"list":[1,"two",{"k":"v"}],"map":{"x":1}}})"));
+}
+
+TEST_CASE("an empty document is null") {
+    CHECK(parse_ok("").is_null());
+}
+
+TEST_CASE("duplicate keys are errors with their position") {
+    CHECK(parse_error("name: a\nplugin: p\nname: b\n") ==
+          "manifests/m.yaml:3:1: duplicate key \"name\"");
+    CHECK(parse_error("config:\n  x: 1\n  x: 2\n") == "manifests/m.yaml:3:3: duplicate key \"x\"");
+}
+
+TEST_CASE("invalid YAML names the file, line and column") {
+    CHECK(parse_error("name: a\nconfig: [1, 2\n") ==
+          "manifests/m.yaml:3:1: invalid YAML: end of sequence flow not found");
+    CHECK(parse_error("a: 1\n  b: 2\n") == "manifests/m.yaml:2:4: invalid YAML: illegal map value");
+}
+
+TEST_CASE("what JSON cannot hold is refused") {
+    CHECK(parse_error("a: 1\n---\nb: 2\n") ==
+          "manifests/m.yaml: more than one YAML document (\"---\"); one connector per file");
+    CHECK(parse_error("a: .inf\n") ==
+          "manifests/m.yaml:1:4: .inf and .nan have no JSON equivalent (quote the value to make it "
+          "a string)");
+    CHECK(parse_error("a: 99999999999999999999\n") ==
+          "manifests/m.yaml:1:4: integer out of range (quote it to make it a string)");
+    CHECK(parse_error("? [1]\n: 2\n") ==
+          "manifests/m.yaml:1:3: mapping keys must be plain strings");
+    CHECK(parse_error("a: !custom x\n") ==
+          "manifests/m.yaml:1:4: unsupported tag !custom (only !!str is allowed; quote the value "
+          "instead)");
+}
+
+TEST_CASE("64-bit integers survive") {
+    const json j = parse_ok("min: -9223372036854775808\nmax: 18446744073709551615\n");
+    CHECK(j["min"] == std::numeric_limits<std::int64_t>::min());
+    CHECK(j["max"] == std::numeric_limits<std::uint64_t>::max());
+}
