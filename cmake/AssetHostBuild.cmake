@@ -11,6 +11,8 @@ if(ASSET_HOST_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+set(ASSET_HOST_PLUGIN_VERSION_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/plugin_exports.map")
+
 # A connector plugin: a MODULE library (dlopen-only) with hidden visibility, exporting only the
 # ABI entry symbol, written to the build tree's plugins directory.
 #   asset_host_add_plugin(<target> OUTPUT_NAME <file name without .so> SOURCES ... [LIBS ...])
@@ -29,7 +31,11 @@ function(asset_host_add_plugin target)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
   target_link_libraries(${target} PRIVATE asset_host::plugin_api ${P_LIBS})
-  # Symbols of static libraries linked in (the sdk support library) stay private too; resolve
-  # everything at link time so a missing symbol fails the build, not the dlopen.
-  target_link_options(${target} PRIVATE "LINKER:--exclude-libs,ALL" "LINKER:--no-undefined")
+  # Export exactly the ABI entry: hidden visibility covers our code, the version script also
+  # hides weak template instantiations and type info pulled from libstdc++ headers, and symbols
+  # of static libraries linked in (the sdk support library). Resolve everything at link time so
+  # a missing symbol fails the build, not the dlopen.
+  target_link_options(${target} PRIVATE "LINKER:--exclude-libs,ALL" "LINKER:--no-undefined"
+    "LINKER:--version-script=${ASSET_HOST_PLUGIN_VERSION_SCRIPT}")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${ASSET_HOST_PLUGIN_VERSION_SCRIPT}")
 endfunction()
