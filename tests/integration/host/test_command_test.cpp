@@ -13,7 +13,8 @@ TEST_CASE("test: every check on its own line, then the result; exit 0 when all p
     CHECK(r.out ==
           "[ ok ] config: will emit 7 records, a checkpoint every 100\n"
           "[ ok ] source: reachable (synthetic)\n"
-          "result: ok (2 checks: 2 ok, 0 warnings, 0 failed)\n");
+          "[ ok ] destination.stdout: records will be written to standard output as NDJSON\n"
+          "result: ok (3 checks: 3 ok, 0 warnings, 0 failed)\n");
 }
 
 TEST_CASE("test: a warning still exits 0; its remedy is shown") {
@@ -25,9 +26,11 @@ TEST_CASE("test: a warning still exits 0; its remedy is shown") {
           "[ ok ] config: will emit 0 records, a checkpoint every 100\n"
           "[warn] source: reachable, but there is nothing to fetch (records is 0)\n"
           "       remedy: set records to a positive number\n"
-          "result: warn (2 checks: 1 ok, 1 warnings, 0 failed)\n");
+          "[ ok ] destination.stdout: records will be written to standard output as NDJSON\n"
+          "result: warn (3 checks: 2 ok, 1 warnings, 0 failed)\n");
 }
 
+// The destination's checks run even when a plugin check failed: the user sees every problem.
 TEST_CASE("test: a failed check exits 1, with its remedy; --json has the same facts") {
     Host host;
     host.manifest("example.yaml", example_manifest("example", "  fail_test: true\n"));
@@ -36,7 +39,8 @@ TEST_CASE("test: a failed check exits 1, with its remedy; --json has the same fa
     CHECK(contains(r.out,
                    "[FAIL] source: the source is unreachable (fail_test is true)\n"
                    "       remedy: set fail_test: false in the manifest's config\n"
-                   "result: fail (2 checks: 1 ok, 0 warnings, 1 failed)\n"));
+                   "[ ok ] destination.stdout: records will be written to standard output as NDJSON\n"
+                   "result: fail (3 checks: 2 ok, 0 warnings, 1 failed)\n"));
 
     r = host.run({"test", "example", "--json"});
     CHECK(r.exited_with(1));
@@ -48,7 +52,9 @@ TEST_CASE("test: a failed check exits 1, with its remedy; --json has the same fa
                "detail": "will emit 10 records, a checkpoint every 100", "remedy": ""},
               {"source": "plugin", "name": "source", "status": "fail",
                "detail": "the source is unreachable (fail_test is true)",
-               "remedy": "set fail_test: false in the manifest's config"}],
+               "remedy": "set fail_test: false in the manifest's config"},
+              {"source": "destination", "name": "destination.stdout", "status": "ok",
+               "detail": "records will be written to standard output as NDJSON", "remedy": ""}],
             "result": "fail"})json")
                           .dump());
 }

@@ -513,7 +513,10 @@ TEST_CASE("Test connector: every outcome") {
         const ProcessResult r = host.test(host.manifest(sim.url()));
         CHECK(r.exited_with(0));
         const json report = json::parse(r.out);
-        CHECK(report["checks"].size() == 6);
+        // The plugin's six checks, then the destination's (stdout here: one check).
+        REQUIRE(report["checks"].size() == 7);
+        for (int i = 0; i < 6; ++i) CHECK(report["checks"][i]["source"] == "plugin");
+        CHECK(report["checks"][6]["source"] == "destination");
         for (const char* name :
              {"reachability", "okta_org", "api_token", "devices_read", "device_assurance"}) {
             CAPTURE(name);
