@@ -12,8 +12,8 @@
 namespace testsupport {
 
 struct ProcessResult {
-    int exit_code = -1;    // valid when exited normally
-    int term_signal = 0;   // non-zero when killed by a signal
+    int exit_code = -1;   // valid when exited normally
+    int term_signal = 0;  // non-zero when killed by a signal
     bool timed_out = false;
     std::string out;
     std::string err;

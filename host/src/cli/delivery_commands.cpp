@@ -68,9 +68,8 @@ int cmd_fetch_deliver(const GlobalOptions& g, const FetchArgs& args) {
     CheckpointStore store(g.state_dir);
     delivery::CycleOptions options;
     options.full = args.full;
-    const delivery::CycleSummary summary =
-        delivery::run_cycle(manifest, **instance, **destination, store, cancel.token(), clock,
-                            options);
+    const delivery::CycleSummary summary = delivery::run_cycle(
+        manifest, **instance, **destination, store, cancel.token(), clock, options);
     return summary.ok() ? kExitOk : kExitFailure;
 }
 
@@ -115,15 +114,14 @@ int cmd_run(const GlobalOptions& g, const RunArgs& args) {
         }
         auto instance = PluginInstance::create(*plugin, manifest, cancel);
         if (!instance) return instance.status();
-        auto destination = delivery::make_destination(
-            manifest.destination, asset_sdk::SystemClock::instance(),
-            connector_logger(manifest.name));
+        auto destination =
+            delivery::make_destination(manifest.destination, asset_sdk::SystemClock::instance(),
+                                       connector_logger(manifest.name));
         if (!destination) return destination.status();
         delivery::CycleOptions options;
         options.grace_period = args.grace_period;
-        return std::unique_ptr<scheduler::ConnectorRunner>(
-            new PluginRunner(manifest, std::move(instance).value(),
-                             std::move(destination).value(), store, options));
+        return std::unique_ptr<scheduler::ConnectorRunner>(new PluginRunner(
+            manifest, std::move(instance).value(), std::move(destination).value(), store, options));
     };
     scheduler::SchedulerOptions options;
     options.once = args.once;

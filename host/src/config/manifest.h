@@ -36,8 +36,8 @@ struct FileDestinationSpec {
 struct DestinationSpec {
     enum class Type { kSekoia, kFile, kStdout };
     Type type = Type::kStdout;
-    int batch_size = 100;    // 1..1000
-    int max_in_flight = 4;   // batches in flight at once, 1..64
+    int batch_size = 100;          // 1..1000
+    int max_in_flight = 4;         // batches in flight at once, 1..64
     SekoiaDestinationSpec sekoia;  // when type == kSekoia
     FileDestinationSpec file;      // when type == kFile
 };
@@ -48,7 +48,7 @@ struct Manifest {
     std::string plugin;          // plugin id
     bool enabled = true;
     ScheduleSpec schedule;
-    nlohmann::json config;       // references resolved, validated against the plugin's schema
+    nlohmann::json config;  // references resolved, validated against the plugin's schema
     DestinationSpec destination;
     std::vector<std::string> secret_values;  // resolved secrets, for redaction; never printed
 };

@@ -104,7 +104,9 @@ struct Instance {
     std::string last_error;
 };
 
-inline Instance* as_instance(ah_instance* p) { return reinterpret_cast<Instance*>(p); }
+inline Instance* as_instance(ah_instance* p) {
+    return reinterpret_cast<Instance*>(p);
+}
 inline const Instance* as_instance(const ah_instance* p) {
     return reinterpret_cast<const Instance*>(p);
 }
@@ -144,7 +146,8 @@ ah_status configure(const char* json, size_t len, const ah_host_api* api, void* 
         return AH_INVALID_CONFIG;
     }
     const ah_status rc = guarded(inst, [&]() -> asset_sdk::Status {
-        auto created = P::create(std::string_view(json ? json : "", json ? len : 0), Host(api, ctx));
+        auto created =
+            P::create(std::string_view(json ? json : "", json ? len : 0), Host(api, ctx));
         if (!created) return created.status();
         inst->plugin = std::move(created).value();
         return asset_sdk::Status::ok();
@@ -188,21 +191,30 @@ template <typename P>
 constexpr ah_plugin_descriptor make_descriptor(const char* id, const char* version,
                                                const char* description, const char* record_type,
                                                const char* schema) {
-    return ah_plugin_descriptor{
-        sizeof(ah_plugin_descriptor), AH_ABI_MAJOR, AH_ABI_MINOR, id,   version,
-        description,                  record_type,  schema,       &configure<P>,
-        &detail::test,                &detail::fetch, &detail::destroy, &detail::last_error};
+    return ah_plugin_descriptor{sizeof(ah_plugin_descriptor),
+                                AH_ABI_MAJOR,
+                                AH_ABI_MINOR,
+                                id,
+                                version,
+                                description,
+                                record_type,
+                                schema,
+                                &configure<P>,
+                                &detail::test,
+                                &detail::fetch,
+                                &detail::destroy,
+                                &detail::last_error};
 }
 
 }  // namespace detail
 }  // namespace asset_host
 
 // Export the plugin's single entry point. Use once per plugin library, at namespace scope.
-#define ASSET_HOST_PLUGIN(PluginClass, id, version, description, record_type, schema)        \
-    extern "C" AH_PLUGIN_EXPORT const ah_plugin_descriptor* asset_host_plugin_entry(         \
-        uint16_t, uint16_t) {                                                                \
-        static const ah_plugin_descriptor descriptor =                                       \
-            ::asset_host::detail::make_descriptor<PluginClass>(id, version, description,     \
-                                                               record_type, schema);         \
-        return &descriptor;                                                                  \
+#define ASSET_HOST_PLUGIN(PluginClass, id, version, description, record_type, schema)           \
+    extern "C" AH_PLUGIN_EXPORT const ah_plugin_descriptor* asset_host_plugin_entry(uint16_t,   \
+                                                                                    uint16_t) { \
+        static const ah_plugin_descriptor descriptor =                                          \
+            ::asset_host::detail::make_descriptor<PluginClass>(id, version, description,        \
+                                                               record_type, schema);            \
+        return &descriptor;                                                                     \
     }

@@ -80,10 +80,10 @@ extern "C" {
 
 /* Result of a plugin function. Values are stable; new ones may be appended. */
 typedef enum ah_status {
-    AH_OK = 0,             /* done */
-    AH_ERROR = 1,          /* failed; see last_error() */
-    AH_CANCELLED = 2,      /* stopped because the host asked (cancelled() or emit said stop) */
-    AH_INVALID_CONFIG = 3  /* configure(): the config is unusable; see last_error() */
+    AH_OK = 0,            /* done */
+    AH_ERROR = 1,         /* failed; see last_error() */
+    AH_CANCELLED = 2,     /* stopped because the host asked (cancelled() or emit said stop) */
+    AH_INVALID_CONFIG = 3 /* configure(): the config is unusable; see last_error() */
 } ah_status;
 
 /* Log levels for ah_host_api.log. */
@@ -136,7 +136,7 @@ typedef struct ah_host_api {
 /* One check result, given to the report callback of test(). All strings UTF-8, NUL-terminated,
  * borrowed for the duration of the callback; detail and remedy may be NULL. */
 typedef struct ah_check {
-    const char* name;   /* short stable name, e.g. "reachability" */
+    const char* name; /* short stable name, e.g. "reachability" */
     ah_check_status status;
     const char* detail; /* what was observed */
     const char* remedy; /* what to do about it (for warn/fail) */

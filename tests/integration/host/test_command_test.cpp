@@ -36,11 +36,12 @@ TEST_CASE("test: a failed check exits 1, with its remedy; --json has the same fa
     host.manifest("example.yaml", example_manifest("example", "  fail_test: true\n"));
     auto r = host.run({"test", "example"});
     CHECK(r.exited_with(1));
-    CHECK(contains(r.out,
-                   "[FAIL] source: the source is unreachable (fail_test is true)\n"
-                   "       remedy: set fail_test: false in the manifest's config\n"
-                   "[ ok ] destination.stdout: records will be written to standard output as NDJSON\n"
-                   "result: fail (3 checks: 2 ok, 0 warnings, 1 failed)\n"));
+    CHECK(
+        contains(r.out,
+                 "[FAIL] source: the source is unreachable (fail_test is true)\n"
+                 "       remedy: set fail_test: false in the manifest's config\n"
+                 "[ ok ] destination.stdout: records will be written to standard output as NDJSON\n"
+                 "result: fail (3 checks: 2 ok, 0 warnings, 1 failed)\n"));
 
     r = host.run({"test", "example", "--json"});
     CHECK(r.exited_with(1));

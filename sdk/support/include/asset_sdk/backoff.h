@@ -12,8 +12,8 @@
 namespace asset_sdk {
 
 struct BackoffPolicy {
-    Millis initial{500};   // first delay ceiling
-    Millis max{30'000};    // cap on a single delay
+    Millis initial{500};               // first delay ceiling
+    Millis max{30'000};                // cap on a single delay
     Millis give_up_after{5 * 60'000};  // total time budget for retries of one operation
 };
 

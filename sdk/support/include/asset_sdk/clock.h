@@ -19,8 +19,8 @@ using CancelCheck = std::function<bool()>;
 class Clock {
 public:
     virtual ~Clock() = default;
-    virtual SystemTime now() const = 0;          // wall clock, for timestamps and Date headers
-    virtual SteadyTime steady_now() const = 0;   // monotonic, for measuring and deadlines
+    virtual SystemTime now() const = 0;         // wall clock, for timestamps and Date headers
+    virtual SteadyTime steady_now() const = 0;  // monotonic, for measuring and deadlines
     // Wait `d`, returning early (false) as soon as `cancelled()` turns true. Returns true when
     // the whole duration elapsed. Implementations must notice cancellation within ~50 ms.
     virtual bool sleep_for(Millis d, const CancelCheck& cancelled) = 0;

@@ -76,10 +76,10 @@ struct HttpClientOptions {
     // cannot merge bundles): to trust a private CA and public CAs, concatenate them into one
     // file. Empty = the system default store.
     std::string ca_file;
-    std::string proxy;             // empty = libcurl default (honours *_proxy env variables)
+    std::string proxy;  // empty = libcurl default (honours *_proxy env variables)
     Millis connect_timeout{10'000};
     std::size_t max_body_bytes = 64u << 20;  // protects memory against a runaway server
-    CancelCheck cancelled;         // polled during transfers; aborts with kCancelled
+    CancelCheck cancelled;                   // polled during transfers; aborts with kCancelled
 };
 
 class HttpClient {

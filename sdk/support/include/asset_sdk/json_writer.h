@@ -26,7 +26,7 @@ public:
     JsonWriter& value(std::int64_t n);
     JsonWriter& value(int n) { return value(static_cast<std::int64_t>(n)); }
     JsonWriter& value(std::uint64_t n);  // sizes and counts
-    JsonWriter& value(double d);  // finite only; non-finite written as null
+    JsonWriter& value(double d);         // finite only; non-finite written as null
     JsonWriter& null();
     JsonWriter& raw(std::string_view json);  // an already-serialized JSON value
 

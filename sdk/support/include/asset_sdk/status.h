@@ -12,31 +12,42 @@ namespace asset_sdk {
 
 enum class StatusCode {
     kOk = 0,
-    kInvalidArgument,    // bad input from the user (config, CLI, manifest)
-    kNotFound,           // a file, plugin or key that does not exist
-    kIo,                 // filesystem failure
-    kTransport,          // network failure (DNS, TCP, TLS, timeout)
-    kHttp,               // the server answered with an error status
-    kProtocol,           // the server answered something we cannot use (bad JSON, bad link)
-    kRateLimited,        // gave up waiting for a rate limit
-    kCancelled,          // the host asked us to stop
-    kIncompatible,       // ABI or version mismatch
-    kInternal,           // a bug
+    kInvalidArgument,  // bad input from the user (config, CLI, manifest)
+    kNotFound,         // a file, plugin or key that does not exist
+    kIo,               // filesystem failure
+    kTransport,        // network failure (DNS, TCP, TLS, timeout)
+    kHttp,             // the server answered with an error status
+    kProtocol,         // the server answered something we cannot use (bad JSON, bad link)
+    kRateLimited,      // gave up waiting for a rate limit
+    kCancelled,        // the host asked us to stop
+    kIncompatible,     // ABI or version mismatch
+    kInternal,         // a bug
 };
 
 inline const char* status_code_name(StatusCode code) {
     switch (code) {
-        case StatusCode::kOk: return "ok";
-        case StatusCode::kInvalidArgument: return "invalid argument";
-        case StatusCode::kNotFound: return "not found";
-        case StatusCode::kIo: return "i/o error";
-        case StatusCode::kTransport: return "transport error";
-        case StatusCode::kHttp: return "http error";
-        case StatusCode::kProtocol: return "protocol error";
-        case StatusCode::kRateLimited: return "rate limited";
-        case StatusCode::kCancelled: return "cancelled";
-        case StatusCode::kIncompatible: return "incompatible";
-        case StatusCode::kInternal: return "internal error";
+        case StatusCode::kOk:
+            return "ok";
+        case StatusCode::kInvalidArgument:
+            return "invalid argument";
+        case StatusCode::kNotFound:
+            return "not found";
+        case StatusCode::kIo:
+            return "i/o error";
+        case StatusCode::kTransport:
+            return "transport error";
+        case StatusCode::kHttp:
+            return "http error";
+        case StatusCode::kProtocol:
+            return "protocol error";
+        case StatusCode::kRateLimited:
+            return "rate limited";
+        case StatusCode::kCancelled:
+            return "cancelled";
+        case StatusCode::kIncompatible:
+            return "incompatible";
+        case StatusCode::kInternal:
+            return "internal error";
     }
     return "unknown";
 }
@@ -64,11 +75,21 @@ private:
     std::string message_;
 };
 
-inline Status invalid_argument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
-inline Status not_found(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
-inline Status io_error(std::string m) { return {StatusCode::kIo, std::move(m)}; }
-inline Status cancelled(std::string m = "cancelled") { return {StatusCode::kCancelled, std::move(m)}; }
-inline Status internal_error(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status invalid_argument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+}
+inline Status not_found(std::string m) {
+    return {StatusCode::kNotFound, std::move(m)};
+}
+inline Status io_error(std::string m) {
+    return {StatusCode::kIo, std::move(m)};
+}
+inline Status cancelled(std::string m = "cancelled") {
+    return {StatusCode::kCancelled, std::move(m)};
+}
+inline Status internal_error(std::string m) {
+    return {StatusCode::kInternal, std::move(m)};
+}
 
 template <typename T>
 class [[nodiscard]] Result {
@@ -97,8 +118,8 @@ private:
 }  // namespace asset_sdk
 
 // Return early from a function returning Status or Result<T> when `expr` failed.
-#define ASSET_RETURN_IF_ERROR(expr)                      \
-    do {                                                 \
-        ::asset_sdk::Status asset_status_ = (expr);      \
+#define ASSET_RETURN_IF_ERROR(expr)                       \
+    do {                                                  \
+        ::asset_sdk::Status asset_status_ = (expr);       \
         if (!asset_status_.is_ok()) return asset_status_; \
     } while (0)
