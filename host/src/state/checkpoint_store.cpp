@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <simdjson.h>
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -68,6 +69,44 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+// The text of the file's "marker" member exactly as it is in the file (the plugin's own bytes:
+// save() copies them verbatim). Re-serialising would reorder keys and reformat numbers, and the
+// delivery pipeline compares marker text to skip rewriting an identical checkpoint.
+// nullopt if the member cannot be located (the caller falls back to re-serialising).
+std::optional<std::string> raw_marker_text(const std::string& file_text) {
+    simdjson::ondemand::parser parser;
+    const simdjson::padded_string padded(file_text);
+    simdjson::ondemand::document doc;
+    if (parser.iterate(padded).get(doc)) return std::nullopt;
+    simdjson::ondemand::object root;
+    if (doc.get_object().get(root)) return std::nullopt;
+    for (auto field : root) {
+        std::string_view key;
+        if (field.unescaped_key().get(key)) return std::nullopt;
+        if (key != "marker") continue;
+        simdjson::ondemand::value value;
+        if (field.value().get(value)) return std::nullopt;
+        simdjson::ondemand::json_type type;
+        if (value.type().get(type)) return std::nullopt;
+        std::string_view raw;
+        simdjson::error_code error = simdjson::SUCCESS;
+        if (type == simdjson::ondemand::json_type::object) {
+            simdjson::ondemand::object obj;
+            error = value.get_object().get(obj);
+            if (!error) error = obj.raw_json().get(raw);
+        } else if (type == simdjson::ondemand::json_type::array) {
+            simdjson::ondemand::array arr;
+            error = value.get_array().get(arr);
+            if (!error) error = arr.raw_json().get(raw);
+        } else {
+            raw = value.raw_json_token();  // includes trailing whitespace
+        }
+        if (error) return std::nullopt;
+        return std::string(trim(raw));
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 CheckpointStore::CheckpointStore(fs::path state_dir) : dir_(std::move(state_dir)) {}
@@ -101,7 +140,13 @@ asset_sdk::Result<std::optional<StoredCheckpoint>> CheckpointStore::load(
     if (doc.contains("plugin") && doc["plugin"].is_string()) cp.plugin = doc["plugin"];
     if (doc.contains("updated_at") && doc["updated_at"].is_string())
         cp.updated_at = doc["updated_at"];
-    cp.marker_json = doc["marker"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // Verbatim, as promised in the header (the file was validated as JSON above).
+    if (auto raw = raw_marker_text(*text)) {
+        cp.marker_json = std::move(*raw);
+    } else {
+        cp.marker_json =
+            doc["marker"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
     return std::optional<StoredCheckpoint>(std::move(cp));
 }
 

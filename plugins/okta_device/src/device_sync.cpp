@@ -202,6 +202,7 @@ Status DeviceSync::run(std::optional<std::string_view> marker_json, bool force_f
                  ? "; rate limit " + std::to_string(*rl.remaining) + "/" + std::to_string(*rl.limit)
                  : ""));
 
+        marker.skipped = summary_.skipped;
         if (next_url) {
             marker.complete = false;
             marker.resume = Pager::path_and_query(*next_url);

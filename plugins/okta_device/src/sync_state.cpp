@@ -60,6 +60,7 @@ std::string serialize_marker(const Marker& m) {
     write_time(w, "watermark", m.watermark_ms);
     if (m.mode == SyncMode::kIncremental) write_time(w, "lower_bound", m.lower_bound_ms);
     write_time(w, "last_full_sync_completed", m.last_full_sync_completed_ms);
+    if (m.skipped) w.field("skipped", *m.skipped);
     w.end_object();
     return out;
 }

@@ -15,7 +15,10 @@
 //    "sync_started":"<ISO-8601, server time of the sync's first response>",
 //    "watermark":"<ISO-8601, highest lastUpdated emitted, monotone across cycles>",
 //    "lower_bound":"<ISO-8601, incremental only: the search's lower bound>",
-//    "last_full_sync_completed":"<ISO-8601, local time>"}
+//    "last_full_sync_completed":"<ISO-8601, local time>",
+//    "skipped":<devices skipped as invalid in this cycle so far>}
+// "mode" and "skipped" are also what the host's cycle summary line shows (it reads those two
+// keys of the cycle's last marker); "skipped" is informational and never read back.
 #pragma once
 
 #include "config.h"
@@ -44,6 +47,7 @@ struct Marker {
     std::optional<std::int64_t> watermark_ms;
     std::optional<std::int64_t> lower_bound_ms;
     std::optional<std::int64_t> last_full_sync_completed_ms;
+    std::optional<std::int64_t> skipped;  // for the host's summary line; not parsed back
 };
 
 std::string serialize_marker(const Marker& marker);

@@ -55,6 +55,23 @@ TEST_CASE("save creates the directory and a 0600 file; load returns what was sav
     CHECK(dir_entries(tmp / "state") == std::vector<std::string>{"okta-devices.json"});
 }
 
+TEST_CASE("load returns the marker text byte for byte, not a re-serialisation") {
+    // The delivery pipeline skips rewriting a checkpoint whose marker text is unchanged, so the
+    // text loaded must be the text saved: key order, number spelling and escapes included.
+    testsupport::TempDir tmp;
+    CheckpointStore store(tmp.path());
+    for (const std::string& marker :
+         {std::string(R"({"v":1,"org":"https://a","mode":"full","n":[1.50,2e3],"s":"\u00e9\/"})"),
+          std::string(R"({"z": {"b": 2, "a": 1}, "a": []})"), std::string(R"(["x", {"k": 0}])"),
+          std::string("42"), std::string(R"("text")"), std::string("-0.0")}) {
+        REQUIRE(store.save("c", "p", "  " + marker + "\n").is_ok());
+        auto loaded = store.load("c");
+        REQUIRE(loaded.is_ok());
+        REQUIRE(loaded->has_value());
+        CHECK((*loaded)->marker_json == marker);
+    }
+}
+
 TEST_CASE("a second save replaces the first and leaves no temporary file") {
     testsupport::TempDir tmp;
     CheckpointStore store(tmp.path());

@@ -431,6 +431,11 @@ TEST_CASE("invalid devices are skipped, warned and counted; the page goes on") {
     CHECK(run.uids().size() == 300);
     CHECK(as_set(run.uids()) == sim.valid_ids());
     CHECK(run.io.count(AH_LOG_WARN) == 6);
+    // The final marker tells the host's summary line the mode and the count.
+    REQUIRE_FALSE(run.io.markers.empty());
+    const json last = json::parse(run.io.markers.back());
+    CHECK(last["mode"] == "full");
+    CHECK(last["skipped"] == 6);
 }
 
 TEST_CASE("a page re-read after a break neither re-sends nor re-warns") {

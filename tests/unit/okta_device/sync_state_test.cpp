@@ -184,3 +184,14 @@ TEST_CASE("marker round trip; no token, nothing null") {
     CHECK(back->lower_bound_ms == m.lower_bound_ms);
     CHECK(back->last_full_sync_completed_ms == m.last_full_sync_completed_ms);
 }
+
+TEST_CASE("the marker carries mode and skipped for the host's summary line") {
+    // The host reads "mode" and "skipped" of the cycle's last marker (delivery README).
+    Marker m = complete_marker();
+    m.skipped = 3;
+    const std::string json = serialize_marker(m);
+    CHECK(json.find(R"("mode":"full")") != std::string::npos);
+    CHECK(json.find(R"(,"skipped":3})") != std::string::npos);
+    REQUIRE(parse_marker(json).is_ok());  // an informational key does not break reading it
+    CHECK(serialize_marker(complete_marker()).find("skipped") == std::string::npos);
+}
