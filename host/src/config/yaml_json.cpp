@@ -2,6 +2,7 @@
 
 #include "common/paths.h"
 
+#include <asset_sdk/text.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
@@ -142,9 +143,9 @@ private:
     }
 
     json resolve_plain(const YAML::Node& node, const std::string& s) {
-        if (s.empty() || s == "~" || iequals(s, "null")) return nullptr;
-        if (iequals(s, "true")) return true;
-        if (iequals(s, "false")) return false;
+        if (s.empty() || s == "~" || asset_sdk::iequals(s, "null")) return nullptr;
+        if (asset_sdk::iequals(s, "true")) return true;
+        if (asset_sdk::iequals(s, "false")) return false;
 
         if (is_decimal(s)) return integer(node, s, 10);
         if (s.size() > 2 && s[0] == '0' && s[1] == 'o' && all_of(s, 2, is_octal_digit)) {
@@ -192,14 +193,6 @@ private:
             return static_cast<std::int64_t>(v);
         }
         return v;
-    }
-
-    static bool iequals(const std::string& a, std::string_view b) {
-        if (a.size() != b.size()) return false;
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
-        }
-        return true;
     }
 
     const std::string& origin_;

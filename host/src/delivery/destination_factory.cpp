@@ -114,8 +114,9 @@ bool sekoia_checks(const SekoiaDestinationSpec& spec,
     const asset_sdk::HttpResult res = client->perform(request);
     if (!res.ok()) {
         on_check(check("destination.reachability", AH_CHECK_FAIL,
-                       "cannot reach " + spec.base_url + ": " + transport_error_text(res.error) +
-                           " (" + mask_secret(res.error_message, spec.api_key) + ")",
+                       "cannot reach " + spec.base_url + ": " +
+                           asset_sdk::transport_error_text(res.error) + " (" +
+                           mask_secret(res.error_message, spec.api_key) + ")",
                        transport_remedy(res.error)));
         return false;
     }

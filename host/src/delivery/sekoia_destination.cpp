@@ -138,9 +138,9 @@ DeliveryResult SekoiaDestination::deliver(const Batch& batch, const asset_sdk::C
                     break;
             }
         } else {
-            const std::string what =
-                transport_error_text(http.error) + " (" + http.error_message + ")";
-            if (!is_retryable_transport_error(http.error)) {
+            const std::string what = std::string(asset_sdk::transport_error_text(http.error)) +
+                                     " (" + http.error_message + ")";
+            if (!asset_sdk::is_transient(http.error)) {
                 result.status = {
                     asset_sdk::StatusCode::kTransport,
                     secret_free("cannot deliver to Sekoia at " + spec_.base_url + ": " + what)};

@@ -1,5 +1,6 @@
 #include "delivery/sekoia_response.h"
 
+#include <asset_sdk/text.h>
 #include <nlohmann/json.hpp>
 
 #include <cctype>
@@ -9,27 +10,6 @@ namespace asset_host::delivery {
 namespace {
 
 constexpr std::size_t kMaxRawBody = 300;
-
-// One line of printable text: error bodies may be HTML pages or multi-line dumps.
-std::string one_line(std::string_view text, std::size_t max_bytes) {
-    std::string out;
-    bool space = false;
-    for (char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (std::isspace(u) || u < 0x20) {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out.push_back(' ');
-        space = false;
-        out.push_back(c);
-        if (out.size() >= max_bytes) {
-            out += "...";
-            break;
-        }
-    }
-    return out;
-}
 
 std::string json_scalar_text(const nlohmann::json& v) {
     if (v.is_string()) return v.get<std::string>();
@@ -47,78 +27,17 @@ SekoiaVerdict classify_sekoia_status(long status) {
     return SekoiaVerdict::kRefused;
 }
 
-bool is_retryable_transport_error(asset_sdk::TransportError error) {
-    using asset_sdk::TransportError;
-    switch (error) {
-        case TransportError::kDnsFailed:
-        case TransportError::kConnectionRefused:
-        case TransportError::kConnectFailed:
-        case TransportError::kTimeout:
-        case TransportError::kTlsOther:
-        case TransportError::kConnectionLost:
-        case TransportError::kProxy:
-        case TransportError::kOther:
-            return true;
-        case TransportError::kNone:
-        case TransportError::kInvalidUrl:
-        case TransportError::kTlsUntrusted:
-        case TransportError::kTlsExpired:
-        case TransportError::kTlsHostMismatch:
-        case TransportError::kTooLarge:
-        case TransportError::kCancelled:
-            return false;
-    }
-    return false;
-}
-
-std::string transport_error_text(asset_sdk::TransportError error) {
-    using asset_sdk::TransportError;
-    switch (error) {
-        case TransportError::kNone:
-            return "no error";
-        case TransportError::kInvalidUrl:
-            return "invalid URL";
-        case TransportError::kDnsFailed:
-            return "host name did not resolve";
-        case TransportError::kConnectionRefused:
-            return "connection refused";
-        case TransportError::kConnectFailed:
-            return "cannot connect";
-        case TransportError::kTimeout:
-            return "timed out";
-        case TransportError::kTlsUntrusted:
-            return "TLS certificate not trusted";
-        case TransportError::kTlsExpired:
-            return "TLS certificate expired or not yet valid";
-        case TransportError::kTlsHostMismatch:
-            return "TLS certificate does not match the host";
-        case TransportError::kTlsOther:
-            return "TLS handshake failed";
-        case TransportError::kConnectionLost:
-            return "connection lost";
-        case TransportError::kProxy:
-            return "proxy error";
-        case TransportError::kTooLarge:
-            return "response too large";
-        case TransportError::kCancelled:
-            return "cancelled";
-        case TransportError::kOther:
-            return "transport error";
-    }
-    return "transport error";
-}
-
 std::string describe_sekoia_error(long status, std::string_view body) {
     std::string text = "HTTP " + std::to_string(status);
     const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (doc.is_object() && (doc.contains("code") || doc.contains("message"))) {
         const std::string code = doc.contains("code") ? json_scalar_text(doc["code"]) : "";
         const std::string message = doc.contains("message") ? json_scalar_text(doc["message"]) : "";
-        if (!code.empty()) text += " (code " + one_line(code, 80) + ")";
-        if (!message.empty()) text += ": " + one_line(message, kMaxRawBody);
+        if (!code.empty()) text += " (code " + asset_sdk::one_line(code, 80) + ")";
+        if (!message.empty()) text += ": " + asset_sdk::one_line(message, kMaxRawBody);
         return text;
     }
-    const std::string raw = one_line(body, kMaxRawBody);
+    const std::string raw = asset_sdk::one_line(body, kMaxRawBody);
     if (!raw.empty()) text += ": " + raw;
     return text;
 }

@@ -17,15 +17,6 @@ enum class SekoiaVerdict {
 
 SekoiaVerdict classify_sekoia_status(long status);
 
-// Transport failures worth retrying (the network or server may recover): DNS, refused,
-// timeouts, lost connections, proxy hiccups. Not: invalid URL, untrusted/expired/mismatched
-// certificates, oversized responses, cancellation — those need a human or mean "stop".
-bool is_retryable_transport_error(asset_sdk::TransportError error);
-
-// Plain words for a transport failure class, e.g. "connection refused", "TLS certificate not
-// trusted".
-std::string transport_error_text(asset_sdk::TransportError error);
-
 // "HTTP 401 (code T300): invalid token" from Sekoia's {"code", "message"} error body, falling
 // back to the raw body (whitespace collapsed, truncated to ~300 bytes) when it is not that JSON.
 std::string describe_sekoia_error(long status, std::string_view body);

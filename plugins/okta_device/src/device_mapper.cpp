@@ -1,5 +1,6 @@
 #include "device_mapper.h"
 
+#include <asset_sdk/text.h>
 #include <asset_sdk/time_util.h>
 
 #include <algorithm>
@@ -65,17 +66,6 @@ error_code for_each_field(value v, MapOutcome& outcome, OnField&& on_field) {
     return SUCCESS;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-        if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 'a' + 'A');
-        if (x != y) return false;
-    }
-    return true;
-}
-
 struct DeviceType {
     int id;
     const char* name;  // Sekoia's DeviceTypeStr spelling
@@ -93,8 +83,10 @@ struct OsType {
 // (0): we do not know the device class; "Other" (99) would claim we do and it is none of these.
 DeviceType device_type_for(const std::optional<std::string_view>& platform) {
     if (platform) {
-        if (iequals(*platform, "WINDOWS") || iequals(*platform, "MACOS")) return {2, "Desktop"};
-        if (iequals(*platform, "IOS") || iequals(*platform, "ANDROID")) return {5, "Mobile"};
+        if (asset_sdk::iequals(*platform, "WINDOWS") || asset_sdk::iequals(*platform, "MACOS"))
+            return {2, "Desktop"};
+        if (asset_sdk::iequals(*platform, "IOS") || asset_sdk::iequals(*platform, "ANDROID"))
+            return {5, "Mobile"};
     }
     return {0, "Unknown"};
 }
@@ -102,18 +94,18 @@ DeviceType device_type_for(const std::optional<std::string_view>& platform) {
 std::optional<OsType> os_type_for(const std::optional<std::string_view>& platform,
                                   const std::optional<std::string_view>& model) {
     if (!platform) return std::nullopt;
-    if (iequals(*platform, "WINDOWS")) return OsType{"Windows", "windows", 100};
-    if (iequals(*platform, "MACOS")) return OsType{"macOS", "macos", 300};
-    if (iequals(*platform, "IOS")) {
+    if (asset_sdk::iequals(*platform, "WINDOWS")) return OsType{"Windows", "windows", 100};
+    if (asset_sdk::iequals(*platform, "MACOS")) return OsType{"macOS", "macos", 300};
+    if (asset_sdk::iequals(*platform, "IOS")) {
         // Okta reports iPads as IOS; their OS is iPadOS, which OCSF (and Sekoia) list apart.
-        if (model && model->size() >= 4 && iequals(model->substr(0, 4), "IPAD")) {
+        if (model && model->size() >= 4 && asset_sdk::iequals(model->substr(0, 4), "IPAD")) {
             return OsType{"iPadOS", "ipados", 302};
         }
         return OsType{"iOS", "ios", 301};
     }
-    if (iequals(*platform, "ANDROID")) return OsType{"Android", "android", 201};
-    if (iequals(*platform, "LINUX")) return OsType{"Linux", "linux", 200};
-    if (iequals(*platform, "CHROMEOS")) return OsType{"ChromeOS", "other", 99};
+    if (asset_sdk::iequals(*platform, "ANDROID")) return OsType{"Android", "android", 201};
+    if (asset_sdk::iequals(*platform, "LINUX")) return OsType{"Linux", "linux", 200};
+    if (asset_sdk::iequals(*platform, "CHROMEOS")) return OsType{"ChromeOS", "other", 99};
     return OsType{nullptr, "other", 99};  // name: Okta's raw value
 }
 
@@ -140,7 +132,7 @@ constexpr EncryptionMapping kEncryption[] = {
 
 const EncryptionMapping* encryption_for(std::string_view okta) {
     for (const auto& m : kEncryption) {
-        if (iequals(okta, m.okta)) return &m;
+        if (asset_sdk::iequals(okta, m.okta)) return &m;
     }
     return nullptr;
 }

@@ -46,69 +46,8 @@ std::string hint_for(const OktaError& e) {
 
 }  // namespace
 
-bool is_retryable(TransportError error) {
-    switch (error) {
-        case TransportError::kInvalidUrl:
-        case TransportError::kTlsUntrusted:
-        case TransportError::kTlsExpired:
-        case TransportError::kTlsHostMismatch:
-        case TransportError::kTooLarge:
-        case TransportError::kCancelled:
-            return false;
-        default:
-            return true;
-    }
-}
-
 std::string describe_transport(TransportError error, const std::string& message) {
-    std::string what;
-    switch (error) {
-        case TransportError::kNone:
-            what = "no error";
-            break;
-        case TransportError::kInvalidUrl:
-            what = "invalid URL";
-            break;
-        case TransportError::kDnsFailed:
-            what = "DNS resolution failed";
-            break;
-        case TransportError::kConnectionRefused:
-            what = "connection refused";
-            break;
-        case TransportError::kConnectFailed:
-            what = "could not connect";
-            break;
-        case TransportError::kTimeout:
-            what = "timed out";
-            break;
-        case TransportError::kTlsUntrusted:
-            what = "TLS certificate not trusted";
-            break;
-        case TransportError::kTlsExpired:
-            what = "TLS certificate expired or not yet valid";
-            break;
-        case TransportError::kTlsHostMismatch:
-            what = "TLS certificate does not match the host name";
-            break;
-        case TransportError::kTlsOther:
-            what = "TLS handshake failed";
-            break;
-        case TransportError::kConnectionLost:
-            what = "connection lost mid-response";
-            break;
-        case TransportError::kProxy:
-            what = "proxy failure";
-            break;
-        case TransportError::kTooLarge:
-            what = "response too large";
-            break;
-        case TransportError::kCancelled:
-            what = "cancelled";
-            break;
-        case TransportError::kOther:
-            what = "network error";
-            break;
-    }
+    std::string what = asset_sdk::transport_error_text(error);
     if (!message.empty()) what += " (" + message.substr(0, 300) + ")";
     return what;
 }
@@ -211,7 +150,7 @@ ApiResult OktaClient::get(const std::string& url, bool with_token) {
         Millis delay{0};
         bool rate_limited = false;
         if (r.transport != TransportError::kNone) {
-            if (!is_retryable(r.transport)) return r;
+            if (!asset_sdk::is_transient(r.transport)) return r;
             delay = backoff.next_delay();
         } else if (r.http_status >= 200 && r.http_status < 300) {
             return r;

@@ -79,10 +79,6 @@ private:
     ClientStats stats_;
 };
 
-// Whether a transport failure may go away by itself (retry) or needs a human (TLS trust,
-// malformed URL, oversized answer).
-bool is_retryable(asset_sdk::TransportError error);
-
 // Plain words for a transport failure, e.g. "connection refused".
 std::string describe_transport(asset_sdk::TransportError error, const std::string& message);
 

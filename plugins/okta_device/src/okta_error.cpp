@@ -1,5 +1,6 @@
 #include "okta_error.h"
 
+#include <asset_sdk/text.h>
 #include <simdjson.h>
 
 namespace okta_device {
@@ -10,28 +11,7 @@ constexpr std::size_t kMaxText = 300;  // error texts end up in logs and exit me
 
 // Keeps messages one line and bounded, whatever the server sent.
 std::string clean(std::string_view text) {
-    std::string out;
-    out.reserve(std::min(text.size(), kMaxText));
-    for (char c : text) {
-        if (out.size() >= kMaxText) {
-            out += "...";
-            break;
-        }
-        const auto u = static_cast<unsigned char>(c);
-        out.push_back(u < 0x20 || u == 0x7f ? ' ' : c);
-    }
-    return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
+    return asset_sdk::one_line(text, kMaxText);
 }
 
 // The value of auth-param `name` in a challenge such as
@@ -64,7 +44,7 @@ std::string challenge_param(std::string_view header, std::string_view name) {
                 value.push_back(header[v++]);
             }
         }
-        if (iequals(found, name)) return value;
+        if (asset_sdk::iequals(found, name)) return value;
         pos = v;
     }
     return {};

@@ -1,4 +1,5 @@
 #include <asset_sdk/http_client.h>
+#include <asset_sdk/text.h>
 
 #include <curl/curl.h>
 
@@ -25,24 +26,6 @@ constexpr long kX509SelfSignedInChain = 19;
 constexpr long kX509UnableToGetIssuerLocally = 20;
 constexpr long kX509UnableToVerifyLeaf = 21;
 constexpr long kX509HostnameMismatch = 62;
-
-char ascii_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return ascii_lower(x) == ascii_lower(y);
-           });
-}
-
-bool contains_icase(std::string_view haystack, std::string_view needle) {
-    if (needle.size() > haystack.size()) return false;
-    for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
-        if (iequals(haystack.substr(i, needle.size()), needle)) return true;
-    }
-    return false;
-}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -140,19 +123,18 @@ TransportError classify_tls(long verify_result, std::string_view text, Transport
         default:
             break;
     }
-    if (contains_icase(text, "certificate has expired") ||
-        contains_icase(text, "certificate is not yet valid")) {
+    if (icontains(text, "certificate has expired") ||
+        icontains(text, "certificate is not yet valid")) {
         return TransportError::kTlsExpired;
     }
-    if (contains_icase(text, "no alternative certificate subject name matches") ||
-        contains_icase(text, "does not match target host name") ||
-        contains_icase(text, "hostname mismatch")) {
+    if (icontains(text, "no alternative certificate subject name matches") ||
+        icontains(text, "does not match target host name") ||
+        icontains(text, "hostname mismatch")) {
         return TransportError::kTlsHostMismatch;
     }
-    if (contains_icase(text, "self-signed") || contains_icase(text, "self signed") ||
-        contains_icase(text, "unable to get local issuer") ||
-        contains_icase(text, "unable to get issuer") ||
-        contains_icase(text, "unable to verify the first certificate")) {
+    if (icontains(text, "self-signed") || icontains(text, "self signed") ||
+        icontains(text, "unable to get local issuer") || icontains(text, "unable to get issuer") ||
+        icontains(text, "unable to verify the first certificate")) {
         return TransportError::kTlsUntrusted;
     }
     // Anything else is "not trusted" when the peer failed verification (revoked, bad purpose,
@@ -398,10 +380,9 @@ HttpResult CurlClient::classify(CURLcode code, const Transfer& transfer) {
         case CURLE_HTTP2:
         case CURLE_HTTP2_STREAM:
             // An HTTP proxy refusing CONNECT is reported as a receive error.
-            r.error =
-                contains_icase(detail, "CONNECT tunnel failed") || contains_icase(detail, "proxy")
-                    ? TransportError::kProxy
-                    : TransportError::kConnectionLost;
+            r.error = icontains(detail, "CONNECT tunnel failed") || icontains(detail, "proxy")
+                          ? TransportError::kProxy
+                          : TransportError::kConnectionLost;
             break;
         case CURLE_WRITE_ERROR:
         case CURLE_ABORTED_BY_CALLBACK:
@@ -475,6 +456,65 @@ const char* transport_error_name(TransportError e) {
             return "other";
     }
     return "other";
+}
+
+const char* transport_error_text(TransportError e) {
+    switch (e) {
+        case TransportError::kNone:
+            return "no error";
+        case TransportError::kInvalidUrl:
+            return "invalid URL";
+        case TransportError::kDnsFailed:
+            return "DNS resolution failed";
+        case TransportError::kConnectionRefused:
+            return "connection refused";
+        case TransportError::kConnectFailed:
+            return "could not connect";
+        case TransportError::kTimeout:
+            return "timed out";
+        case TransportError::kTlsUntrusted:
+            return "TLS certificate not trusted";
+        case TransportError::kTlsExpired:
+            return "TLS certificate expired or not yet valid";
+        case TransportError::kTlsHostMismatch:
+            return "TLS certificate does not match the host name";
+        case TransportError::kTlsOther:
+            return "TLS handshake failed";
+        case TransportError::kConnectionLost:
+            return "connection lost mid-response";
+        case TransportError::kProxy:
+            return "proxy failure";
+        case TransportError::kTooLarge:
+            return "response too large";
+        case TransportError::kCancelled:
+            return "cancelled";
+        case TransportError::kOther:
+            return "network error";
+    }
+    return "network error";
+}
+
+bool is_transient(TransportError e) {
+    switch (e) {
+        case TransportError::kDnsFailed:
+        case TransportError::kConnectionRefused:
+        case TransportError::kConnectFailed:
+        case TransportError::kTimeout:
+        case TransportError::kTlsOther:
+        case TransportError::kConnectionLost:
+        case TransportError::kProxy:
+        case TransportError::kOther:
+            return true;
+        case TransportError::kNone:
+        case TransportError::kInvalidUrl:
+        case TransportError::kTlsUntrusted:
+        case TransportError::kTlsExpired:
+        case TransportError::kTlsHostMismatch:
+        case TransportError::kTooLarge:
+        case TransportError::kCancelled:
+            return false;
+    }
+    return false;
 }
 
 std::unique_ptr<HttpClient> make_curl_client(HttpClientOptions options) {

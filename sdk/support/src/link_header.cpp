@@ -1,4 +1,5 @@
 #include <asset_sdk/link_header.h>
+#include <asset_sdk/text.h>
 
 namespace asset_sdk {
 
@@ -10,17 +11,6 @@ bool is_space(char c) {
 
 void skip_space(std::string_view s, std::size_t& pos) {
     while (pos < s.size() && is_space(s[pos])) ++pos;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
 }
 
 std::string_view trim(std::string_view s) {

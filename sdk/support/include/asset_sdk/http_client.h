@@ -60,7 +60,14 @@ enum class TransportError {
     kOther,
 };
 
-const char* transport_error_name(TransportError e);
+const char* transport_error_name(TransportError e);  // stable short name: "dns_failed"
+const char* transport_error_text(TransportError e);  // plain words: "DNS resolution failed"
+
+// Failures worth retrying (the network or the server may recover): DNS, refused, timeouts,
+// dropped connections, proxy hiccups, generic TLS handshake failures. Not: an invalid URL, an
+// untrusted/expired/mismatched certificate, an oversized response, cancellation — those need a
+// human or mean "stop".
+bool is_transient(TransportError e);
 
 struct HttpResult {
     TransportError error = TransportError::kNone;

@@ -1,0 +1,27 @@
+// Small ASCII text helpers shared by the host and plugins: protocol tokens (header names, Link
+// parameters, enum values) compare case-insensitively, and text received from a server is made
+// safe to put in a one-line log or error message.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace asset_sdk {
+
+inline char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// ASCII case-insensitive equality (locale-independent, unlike strcasecmp).
+bool iequals(std::string_view a, std::string_view b);
+
+// ASCII case-insensitive substring search.
+bool icontains(std::string_view haystack, std::string_view needle);
+
+// One line of printable text of at most `max_bytes` (then "..."): runs of whitespace and control
+// characters become one space. For server-provided text (error bodies may be HTML pages or
+// multi-line dumps) going into logs and error messages.
+std::string one_line(std::string_view text, std::size_t max_bytes);
+
+}  // namespace asset_sdk
