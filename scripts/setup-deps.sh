@@ -11,6 +11,8 @@ PACKAGES=(
   nlohmann-json3-dev libvalijson-dev libcli11-dev libspdlog-dev libfmt-dev
   # tests: doctest, simulators' HTTP server, TLS test certificates
   doctest-dev libcpp-httplib-dev openssl
+  # benchmarks (tests/bench): Google Benchmark for the micro-benchmark
+  libbenchmark-dev
   # demo: print what the simulated Sekoia received
   curl
 )

@@ -4,11 +4,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -72,6 +75,7 @@ Process::Process(std::vector<std::string> argv, ProcessOptions options) {
     std::vector<std::string> env = build_env(options);
     auto argv_c = c_array(argv);
     auto env_c = c_array(env);
+    started_ = Clock::now();
     const int rc = posix_spawn(&pid_, argv[0].c_str(), &fa, &attr, argv_c.data(), env_c.data());
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
@@ -109,16 +113,24 @@ Process::~Process() {
     if (err_fd_ >= 0) close(err_fd_);
 }
 
-bool Process::running() {
-    if (finished_) return false;
-    int st;
-    const pid_t r = waitpid(pid_, &st, WNOHANG);
-    if (r == 0) return true;
+bool Process::reap(int wait_flags) {
+    int st = 0;
+    rusage usage{};
+    if (wait4(pid_, &st, wait_flags, &usage) != pid_) return false;
     ProcessResult res;
     if (WIFEXITED(st)) res.exit_code = WEXITSTATUS(st);
     if (WIFSIGNALED(st)) res.term_signal = WTERMSIG(st);
+    res.wall_seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    res.user_seconds = static_cast<double>(usage.ru_utime.tv_sec) + usage.ru_utime.tv_usec / 1e6;
+    res.sys_seconds = static_cast<double>(usage.ru_stime.tv_sec) + usage.ru_stime.tv_usec / 1e6;
+    res.max_rss_kib = usage.ru_maxrss;
     finished_ = res;
-    return false;
+    return true;
+}
+
+bool Process::running() {
+    if (finished_) return false;
+    return !reap(WNOHANG);
 }
 
 void Process::signal(int sig) {
@@ -197,14 +209,7 @@ ProcessResult Process::wait(std::chrono::milliseconds timeout) {
             if (!running()) break;
         }
     }
-    if (!finished_) {
-        int st;
-        waitpid(pid_, &st, 0);
-        ProcessResult res;
-        if (WIFEXITED(st)) res.exit_code = WEXITSTATUS(st);
-        if (WIFSIGNALED(st)) res.term_signal = WTERMSIG(st);
-        finished_ = res;
-    }
+    if (!finished_) reap(0);
     // Collect whatever output is left after exit.
     while (!out_eof_ || !err_eof_) pump(std::chrono::milliseconds(50));
     ProcessResult res = *finished_;
@@ -220,6 +225,22 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
                           std::chrono::milliseconds timeout) {
     Process p(argv, options);
     return p.wait(timeout);
+}
+
+double cpu_seconds_so_far(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Fields after the command name (in parentheses, may contain spaces): state is field 3,
+    // utime 14, stime 15, in clock ticks.
+    const auto close_paren = text.rfind(')');
+    if (close_paren == std::string::npos) return 0;
+    std::istringstream fields(text.substr(close_paren + 2));
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && (fields >> field); ++i) {
+        if (i == 14 || i == 15) ticks += std::stod(field);
+    }
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::vector<std::string> split_lines(const std::string& text) {

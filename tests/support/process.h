@@ -17,6 +17,11 @@ struct ProcessResult {
     bool timed_out = false;
     std::string out;
     std::string err;
+    // What the child cost, from wait4(): wall time since the spawn, its own CPU, its peak RSS.
+    double wall_seconds = 0;
+    double user_seconds = 0;
+    double sys_seconds = 0;
+    long max_rss_kib = 0;
     bool exited_with(int code) const { return term_signal == 0 && !timed_out && exit_code == code; }
 };
 
@@ -51,7 +56,9 @@ public:
 
 private:
     void pump(std::chrono::milliseconds timeout);  // read whatever is available
+    bool reap(int wait_flags);  // wait4(); true when the child has exited and was recorded
     int pid_ = -1;
+    std::chrono::steady_clock::time_point started_;
     int out_fd_ = -1;
     int err_fd_ = -1;
     bool out_eof_ = false;
@@ -64,6 +71,10 @@ private:
 // Start, feed, wait: the common case.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {},
                           std::chrono::milliseconds timeout = std::chrono::seconds(120));
+
+// User + system CPU a running process has used so far, in seconds (/proc/<pid>/stat); 0 when
+// it is gone. Benchmarks use it for simulators that keep running across measurements.
+double cpu_seconds_so_far(int pid);
 
 // Split stdout into lines (no trailing empty line).
 std::vector<std::string> split_lines(const std::string& text);

@@ -13,7 +13,9 @@ SimProcess::SimProcess(const std::string& binary, std::vector<std::string> args)
     std::vector<std::string> argv{binary, "--port", "0"};
     argv.insert(argv.end(), args.begin(), args.end());
     process_ = std::make_unique<Process>(argv);
-    auto line = process_->wait_for_line("LISTENING ", std::chrono::seconds(20));
+    // Generous: okta-sim generates its devices before it listens (50,000 take seconds). A
+    // simulator that dies early ends the wait at once (EOF).
+    auto line = process_->wait_for_line("LISTENING ", std::chrono::seconds(120));
     if (!line) {
         auto res = process_->wait(std::chrono::seconds(2));
         throw std::runtime_error("simulator " + binary + " did not start: " + res.err);

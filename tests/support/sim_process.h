@@ -18,6 +18,7 @@ public:
     ~SimProcess();
 
     int port() const { return port_; }
+    int pid() const { return process_->pid(); }
     // "http://127.0.0.1:<port>", or https:// when the simulator was started with --tls-cert.
     std::string base_url() const;
     // Same, forcing the scheme (kept for callers that say it explicitly).

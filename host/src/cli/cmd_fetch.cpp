@@ -115,11 +115,8 @@ int cmd_fetch_output(const GlobalOptions& g, const FetchArgs& args) {
     }
 
     CancelSource cancel(shutdown_source().token());
-    auto instance = PluginInstance::create(*prepared->plugin, manifest, cancel.token());
-    if (!instance) {
-        print_error(instance.status().message());
-        return kExitUsage;
-    }
+    auto instance = configure_plugin(*prepared, cancel.token(), exit_code);
+    if (!instance) return exit_code;
 
     Output output(*args.output);
     if (auto st = output.open(); !st.is_ok()) {
@@ -133,7 +130,7 @@ int cmd_fetch_output(const GlobalOptions& g, const FetchArgs& args) {
 
     NdjsonSink sink(output.fd(), cancel.token());
     const auto started = std::chrono::steady_clock::now();
-    const FetchResult result = (*instance)->fetch(sink, checkpoint, args.full);
+    const FetchResult result = instance->fetch(sink, checkpoint, args.full);
     const asset_sdk::Status written = sink.finish();
     const auto elapsed = std::chrono::steady_clock::now() - started;
     const std::string counts = std::to_string(sink.records()) + " records, " +

@@ -52,18 +52,15 @@ int cmd_test(const GlobalOptions& g, const TestArgs& args) {
     const Manifest& manifest = prepared->manifest;
 
     CancelSource cancel(shutdown_source().token());
-    auto instance = PluginInstance::create(*prepared->plugin, manifest, cancel.token());
-    if (!instance) {
-        print_error(instance.status().message());
-        return kExitUsage;
-    }
+    auto instance = configure_plugin(*prepared, cancel.token(), exit_code);
+    if (!instance) return exit_code;
 
     std::vector<CheckResult> checks;
     auto on_check = [&](const CheckResult& c) {
         checks.push_back(c);
         if (!args.json) print_check_line(c);
     };
-    asset_sdk::Status st = (*instance)->test(on_check);
+    asset_sdk::Status st = instance->test(on_check);
     if (st.code() == asset_sdk::StatusCode::kCancelled || cancel.cancelled()) {
         print_error("asset-host: test cancelled");
         return kExitFailure;

@@ -77,4 +77,15 @@ std::optional<PreparedConnector> prepare_connector(const GlobalOptions& g,
     return prepare_connector_file(g, *file, exit_code);
 }
 
+std::unique_ptr<PluginInstance> configure_plugin(const PreparedConnector& connector,
+                                                 const CancelToken& cancel, int& exit_code) {
+    auto instance = PluginInstance::create(*connector.plugin, connector.manifest, cancel);
+    if (!instance) {
+        print_error(instance.status().message());
+        exit_code = kExitUsage;
+        return nullptr;
+    }
+    return std::move(*instance);
+}
+
 }  // namespace asset_host

@@ -6,9 +6,11 @@
 #include "cli/options.h"
 #include "config/manifest.h"
 #include "config/manifest_loader.h"
+#include "plugin/plugin_instance.h"
 #include "plugin/plugin_loader.h"
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -37,6 +39,11 @@ std::optional<PreparedConnector> prepare_connector(const GlobalOptions& g,
 std::optional<PreparedConnector> prepare_connector_file(const GlobalOptions& g,
                                                         const std::filesystem::path& file,
                                                         int& exit_code);
+
+// The connector's plugin instance, configured from its manifest and ready to test or fetch.
+// On failure (the plugin refused its configuration) prints why and sets exit_code (2).
+std::unique_ptr<PluginInstance> configure_plugin(const PreparedConnector& connector,
+                                                 const CancelToken& cancel, int& exit_code);
 
 // Prints a manifest's warnings ("warning: ...") and errors to stderr.
 void print_manifest_diagnostics(const ManifestLoad& load);

@@ -53,11 +53,8 @@ int cmd_fetch_deliver(const GlobalOptions& g, const FetchArgs& args) {
     if (!prepared) return exit_code;
     const Manifest& manifest = prepared->manifest;
     CancelSource cancel(shutdown_source().token());
-    auto instance = PluginInstance::create(*prepared->plugin, manifest, cancel.token());
-    if (!instance) {
-        print_error(instance.status().message());
-        return kExitUsage;
-    }
+    auto instance = configure_plugin(*prepared, cancel.token(), exit_code);
+    if (!instance) return exit_code;
     auto& clock = asset_sdk::SystemClock::instance();
     auto destination =
         delivery::make_destination(manifest.destination, clock, connector_logger(manifest.name));
@@ -69,7 +66,7 @@ int cmd_fetch_deliver(const GlobalOptions& g, const FetchArgs& args) {
     delivery::CycleOptions options;
     options.full = args.full;
     const delivery::CycleSummary summary = delivery::run_cycle(
-        manifest, **instance, **destination, store, cancel.token(), clock, options);
+        manifest, *instance, **destination, store, cancel.token(), clock, options);
     return summary.ok() ? kExitOk : kExitFailure;
 }
 

@@ -1,17 +1,12 @@
 // okta-sim: a fake Okta org on loopback for tests and the demo. Protocol shared by every
 // simulator (tests/support/sim_process.h): bind 127.0.0.1:<--port, 0 = ephemeral>, print one
 // line "LISTENING <port>", serve until SIGTERM/SIGINT, exit 0. See README.md in this folder.
-#include <pthread.h>
-#include <signal.h>
+#include "simulator.h"
+
+#include <serve_until_stopped.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <future>
 #include <iostream>
-
-#include "simulator.h"
 
 int main(int argc, char** argv) {
     oktasim::SimConfig config;
@@ -51,34 +46,7 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    // Signals are taken synchronously by the main thread (sigwait); server threads created
-    // below inherit the blocked mask. A client that hangs up mid-write must not kill us.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-    signal(SIGPIPE, SIG_IGN);
-
+    const sigset_t stop_signals = simcommon::block_stop_signals();
     oktasim::Simulator sim(config, tls);
-    std::string error;
-    if (!sim.bind(port, error)) {
-        std::cerr << "okta-sim: " << error << "\n";
-        return 2;
-    }
-    sim.start();
-    std::printf("LISTENING %d\n", sim.port());
-    std::fflush(stdout);
-
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    // A clean stop waits for every worker, and a worker holding an idle keep-alive connection
-    // only notices after the keep-alive timeout (5 s). Give the clean path a moment, then leave:
-    // nothing is persisted, so there is nothing to lose.
-    auto stopped = std::async(std::launch::async, [&sim] { sim.stop(); });
-    if (stopped.wait_for(std::chrono::milliseconds(500)) != std::future_status::ready) {
-        std::fflush(nullptr);
-        std::_Exit(0);
-    }
-    return 0;
+    return simcommon::serve_until_stopped(sim, port, stop_signals, "okta-sim");
 }

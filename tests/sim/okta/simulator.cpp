@@ -30,6 +30,9 @@ std::unique_ptr<httplib::Server> make_server(const TlsFiles& tls, size_t workers
         server = std::make_unique<httplib::Server>();
     }
     server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+    // Without TCP_NODELAY a response written in two pieces (headers, then body) on a reused
+    // connection waits for the client's delayed ACK: ~40 ms added to every page but the first.
+    server->set_tcp_nodelay(true);
     server->set_keep_alive_max_count(10000);
     server->set_payload_max_length(4 << 20);
     return server;

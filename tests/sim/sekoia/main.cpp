@@ -4,11 +4,9 @@
 // See README.md in this folder.
 #include "simulator.h"
 
-#include <pthread.h>
-#include <signal.h>
+#include <serve_until_stopped.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -30,6 +28,9 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingFile);
     app.add_option("--tls-key", config.tls_key, "PEM private key for --tls-cert")
         ->check(CLI::ExistingFile);
+    app.add_option("--latency-ms", config.latency_ms,
+                   "delay added before answering every intake POST (not /_sim/*)")
+        ->check(CLI::Range(0, 600000));
     app.add_flag("--verbose", config.verbose, "log one line per intake request to stderr");
     CLI11_PARSE(app, argc, argv);
     if (config.tls_cert.empty() != config.tls_key.empty()) {
@@ -38,27 +39,7 @@ int main(int argc, char** argv) {
     }
     config.connectors.insert(connectors.begin(), connectors.end());
 
-    // Signals are taken synchronously by the main thread (sigwait); server threads created
-    // below inherit the blocked mask. A client that hangs up mid-write must not kill us.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-    signal(SIGPIPE, SIG_IGN);
-
+    const sigset_t stop_signals = simcommon::block_stop_signals();
     sekoiasim::Simulator sim(config);
-    std::string error;
-    if (!sim.bind(port, error)) {
-        std::cerr << "sekoia-sim: " << error << "\n";
-        return 2;
-    }
-    sim.start();
-    std::printf("LISTENING %d\n", sim.port());
-    std::fflush(stdout);
-
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    sim.stop();
-    return 0;
+    return simcommon::serve_until_stopped(sim, port, stop_signals, "sekoia-sim");
 }

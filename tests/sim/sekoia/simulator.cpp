@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -64,6 +65,10 @@ Simulator::Simulator(SimConfig config) : config_(std::move(config)) {
     }
     // Held ("hang") requests occupy a thread each: keep enough for the rest to be served.
     server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
+    // Without TCP_NODELAY a response written in two pieces (headers, then body) on a reused
+    // connection waits for the client's delayed ACK: ~40 ms added to every answer but the
+    // first ones, which would swamp --latency-ms and every timing made against the simulator.
+    server_->set_tcp_nodelay(true);
     server_->set_payload_max_length(256u << 20);
     server_->set_read_timeout(30, 0);
     server_->set_write_timeout(30, 0);
@@ -111,14 +116,23 @@ void Simulator::stop() {
 }
 
 void Simulator::hold(std::int64_t ms) {
+    // Sleeps in slices of at most 20 ms (stop() must not wait for a long hang) and never past
+    // `until` (a latency of 50 ms must not become 60).
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-    while (!stopping_ && std::chrono::steady_clock::now() < until) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while (!stopping_) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= until) break;
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            until - now, std::chrono::milliseconds(20)));
     }
 }
 
 void Simulator::handle_intake(const httplib::Request& req, httplib::Response& res) {
     const std::string connector = req.matches[1];
+    // A slow service (round trip + processing), before anything else: every answer, faults
+    // included, is delayed. Each request holds its own server thread, so concurrent pushes
+    // overlap as they would against the real API.
+    if (config_.latency_ms > 0) hold(config_.latency_ms);
     ledger_.count_request(connector);
     std::optional<Fault> fault;
     {

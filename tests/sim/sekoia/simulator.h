@@ -28,6 +28,7 @@ struct SimConfig {
     std::string tls_cert;              // PEM; with tls_key: serve HTTPS
     std::string tls_key;
     bool verbose = false;  // one stderr line per intake request
+    int latency_ms = 0;    // delay added before answering every intake POST (benchmarks)
 };
 
 class Simulator {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The benchmarks (tests/bench/README.md): the Okta page -> OCSF micro-benchmark, then full
+# syncs okta-sim -> asset-host run --once -> sekoia-sim (scaling with N, and overlap of fetching
+# with delivery). Prints Markdown tables on stdout, progress on stderr.
+#
+#   scripts/bench.sh [--quick] [-- extra e2e_sync_bench options]
+#
+# --quick: small sizes, one run each (under a minute); the default takes a few minutes.
+# Builds what it needs into ./build (or $BUILD_DIR): scripts/build.sh when the build tree is
+# missing, then an incremental build of just the benchmark targets. Use an optimised build
+# (the default RelWithDebInfo or Release): timings of a Debug or sanitizer build mean nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR="${BUILD_DIR:-build}"
+
+quick=0
+e2e_extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --) shift; e2e_extra=("$@"); break ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ] || [ ! -x "$BUILD_DIR/bin/asset-host" ]; then
+  echo "bench.sh: no build in $BUILD_DIR; running scripts/build.sh" >&2
+  BUILD_DIR="$BUILD_DIR" scripts/build.sh
+fi
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt")
+case "$build_type" in
+  Release|RelWithDebInfo) ;;
+  *) echo "bench.sh: warning: $BUILD_DIR is a '$build_type' build; timings will not be representative" >&2 ;;
+esac
+if grep -q '^ASSET_HOST_SANITIZE:BOOL=ON' "$BUILD_DIR/CMakeCache.txt"; then
+  echo "bench.sh: $BUILD_DIR is a sanitizer build: the benchmarks are not built there" >&2
+  exit 2
+fi
+
+# Bring the benchmark and what it runs up to date (a no-op when nothing changed).
+targets=(asset-host okta_device_plugin okta-sim sekoia-sim e2e_sync_bench)
+if cmake --build "$BUILD_DIR" --target help | grep -q '\bokta_page_bench\b'; then
+  targets+=(okta_page_bench)  # only when Google Benchmark was found at configure time
+fi
+cmake --build "$BUILD_DIR" -j "$(nproc)" --target "${targets[@]}" >&2
+
+bin="$BUILD_DIR/bin"
+if [ -x "$bin/okta_page_bench" ]; then
+  if [ $quick -eq 1 ]; then
+    "$bin/okta_page_bench" --devices 1000 --benchmark_repetitions=3 --benchmark_min_time=0.1
+  else
+    "$bin/okta_page_bench" --devices 2000 --benchmark_repetitions=7 --benchmark_min_time=0.5
+  fi
+else
+  echo "bench.sh: okta_page_bench not built (Google Benchmark, libbenchmark-dev, missing): skipped" >&2
+fi
+
+echo
+if [ $quick -eq 1 ]; then
+  "$bin/e2e_sync_bench" --sizes 1000,5000 --repeat 1 --overlap-devices 1000 --in-flight 1,4 \
+    "${e2e_extra[@]}"
+else
+  "$bin/e2e_sync_bench" --sizes 1000,10000,50000 --repeat 3 --overlap-devices 5000 \
+    --in-flight 1,2,4 "${e2e_extra[@]}"
+fi
