@@ -97,9 +97,10 @@ std::string seconds_text(std::chrono::steady_clock::duration d) {
 
 int cmd_fetch_output(const GlobalOptions& g, const FetchArgs& args) {
     int exit_code = kExitOk;
-    auto prepared = prepare_connector(g, args.target, exit_code);
-    if (!prepared) return exit_code;
-    const Manifest& manifest = prepared->manifest;
+    auto connector = open_connector(g, args.target, exit_code);
+    if (!connector) return exit_code;
+    const Manifest& manifest = connector->manifest;
+    const CancelSource& cancel = connector->cancel;
     auto log = connector_logger(manifest.name);
 
     // The stored checkpoint is handed over (an incremental dry run) unless --full.
@@ -114,10 +115,6 @@ int cmd_fetch_output(const GlobalOptions& g, const FetchArgs& args) {
         if (*stored) checkpoint = (*stored)->marker_json;
     }
 
-    CancelSource cancel(shutdown_source().token());
-    auto instance = configure_plugin(*prepared, cancel.token(), exit_code);
-    if (!instance) return exit_code;
-
     Output output(*args.output);
     if (auto st = output.open(); !st.is_ok()) {
         print_error("asset-host: " + st.message());
@@ -130,7 +127,7 @@ int cmd_fetch_output(const GlobalOptions& g, const FetchArgs& args) {
 
     NdjsonSink sink(output.fd(), cancel.token());
     const auto started = std::chrono::steady_clock::now();
-    const FetchResult result = instance->fetch(sink, checkpoint, args.full);
+    const FetchResult result = connector->plugin->fetch(sink, checkpoint, args.full);
     const asset_sdk::Status written = sink.finish();
     const auto elapsed = std::chrono::steady_clock::now() - started;
     const std::string counts = std::to_string(sink.records()) + " records, " +

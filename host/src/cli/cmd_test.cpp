@@ -47,20 +47,17 @@ void print_check_line(const CheckResult& c) {
 
 int cmd_test(const GlobalOptions& g, const TestArgs& args) {
     int exit_code = kExitOk;
-    auto prepared = prepare_connector(g, args.target, exit_code);
-    if (!prepared) return exit_code;
-    const Manifest& manifest = prepared->manifest;
-
-    CancelSource cancel(shutdown_source().token());
-    auto instance = configure_plugin(*prepared, cancel.token(), exit_code);
-    if (!instance) return exit_code;
+    auto connector = open_connector(g, args.target, exit_code);
+    if (!connector) return exit_code;
+    const Manifest& manifest = connector->manifest;
+    const CancelSource& cancel = connector->cancel;
 
     std::vector<CheckResult> checks;
     auto on_check = [&](const CheckResult& c) {
         checks.push_back(c);
         if (!args.json) print_check_line(c);
     };
-    asset_sdk::Status st = instance->test(on_check);
+    asset_sdk::Status st = connector->plugin->test(on_check);
     if (st.code() == asset_sdk::StatusCode::kCancelled || cancel.cancelled()) {
         print_error("asset-host: test cancelled");
         return kExitFailure;

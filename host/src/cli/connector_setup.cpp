@@ -77,15 +77,20 @@ std::optional<PreparedConnector> prepare_connector(const GlobalOptions& g,
     return prepare_connector_file(g, *file, exit_code);
 }
 
-std::unique_ptr<PluginInstance> configure_plugin(const PreparedConnector& connector,
-                                                 const CancelToken& cancel, int& exit_code) {
-    auto instance = PluginInstance::create(*connector.plugin, connector.manifest, cancel);
+std::optional<OpenConnector> open_connector(const GlobalOptions& g, const std::string& target,
+                                            int& exit_code) {
+    auto prepared = prepare_connector(g, target, exit_code);
+    if (!prepared) return std::nullopt;
+    OpenConnector open;
+    open.manifest = std::move(prepared->manifest);
+    auto instance = PluginInstance::create(*prepared->plugin, open.manifest, open.cancel.token());
     if (!instance) {
         print_error(instance.status().message());
         exit_code = kExitUsage;
-        return nullptr;
+        return std::nullopt;
     }
-    return std::move(*instance);
+    open.plugin = std::move(*instance);
+    return open;
 }
 
 }  // namespace asset_host

@@ -40,10 +40,18 @@ std::optional<PreparedConnector> prepare_connector_file(const GlobalOptions& g,
                                                         const std::filesystem::path& file,
                                                         int& exit_code);
 
-// The connector's plugin instance, configured from its manifest and ready to test or fetch.
-// On failure (the plugin refused its configuration) prints why and sets exit_code (2).
-std::unique_ptr<PluginInstance> configure_plugin(const PreparedConnector& connector,
-                                                 const CancelToken& cancel, int& exit_code);
+// A connector ready for `test` or a one-shot `fetch`: its manifest, its plugin configured from
+// it, and the cancel source the plugin polls (cancelled by SIGINT/SIGTERM).
+struct OpenConnector {
+    Manifest manifest;
+    CancelSource cancel{shutdown_source().token()};
+    std::unique_ptr<PluginInstance> plugin;
+};
+
+// NAME|FILE -> OpenConnector. On failure prints why and sets exit_code (2: a bad manifest, an
+// unknown plugin, or a configuration the plugin refused).
+std::optional<OpenConnector> open_connector(const GlobalOptions& g, const std::string& target,
+                                            int& exit_code);
 
 // Prints a manifest's warnings ("warning: ...") and errors to stderr.
 void print_manifest_diagnostics(const ManifestLoad& load);

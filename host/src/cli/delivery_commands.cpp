@@ -49,12 +49,9 @@ private:
 
 int cmd_fetch_deliver(const GlobalOptions& g, const FetchArgs& args) {
     int exit_code = kExitOk;
-    auto prepared = prepare_connector(g, args.target, exit_code);
-    if (!prepared) return exit_code;
-    const Manifest& manifest = prepared->manifest;
-    CancelSource cancel(shutdown_source().token());
-    auto instance = configure_plugin(*prepared, cancel.token(), exit_code);
-    if (!instance) return exit_code;
+    auto connector = open_connector(g, args.target, exit_code);
+    if (!connector) return exit_code;
+    const Manifest& manifest = connector->manifest;
     auto& clock = asset_sdk::SystemClock::instance();
     auto destination =
         delivery::make_destination(manifest.destination, clock, connector_logger(manifest.name));
@@ -65,8 +62,9 @@ int cmd_fetch_deliver(const GlobalOptions& g, const FetchArgs& args) {
     CheckpointStore store(g.state_dir);
     delivery::CycleOptions options;
     options.full = args.full;
-    const delivery::CycleSummary summary = delivery::run_cycle(
-        manifest, *instance, **destination, store, cancel.token(), clock, options);
+    const delivery::CycleSummary summary =
+        delivery::run_cycle(manifest, *connector->plugin, **destination, store,
+                            connector->cancel.token(), clock, options);
     return summary.ok() ? kExitOk : kExitFailure;
 }
 
