@@ -35,12 +35,12 @@ SyncBench::SyncBench(Binaries binaries, fs::path work_dir, SyncSetup setup)
     fs::create_directories(work_dir_ / "manifests");
     // Okta's rate limit is lifted: this measures the host's own cost, not Okta's budget
     // (with a real org the rate limit, not CPU, bounds a large sync: DESIGN §7).
-    okta_ = std::make_unique<SimServer>(
+    okta_ = std::make_unique<testsupport::SimProcess>(
         binaries_.okta_sim,
         std::vector<std::string>{"--devices", std::to_string(setup_.devices), "--seed", "1",
                                  "--token", kOktaToken, "--rate-limit", "1000000", "--latency-ms",
                                  std::to_string(setup_.okta_latency_ms)});
-    sekoia_ = std::make_unique<SimServer>(
+    sekoia_ = std::make_unique<testsupport::SimProcess>(
         binaries_.sekoia_sim, std::vector<std::string>{"--api-key", kSekoiaKey, "--latency-ms",
                                                        std::to_string(setup_.sekoia_latency_ms)});
 }
@@ -73,14 +73,14 @@ void SyncBench::write_manifest(int batch_size, int max_in_flight) const {
 }
 
 SyncRunResult SyncBench::run(int batch_size, int max_in_flight) {
-    okta_->post("/_sim/reset", nlohmann::json::object());
-    sekoia_->post("/_sim/reset", nlohmann::json::object());
+    okta_->post_json("/_sim/reset");
+    sekoia_->post_json("/_sim/reset");
     write_manifest(batch_size, max_in_flight);
     const fs::path state_dir = work_dir_ / ("state-" + std::to_string(++run_count_));
     fs::remove_all(state_dir);
 
-    const double okta_cpu_before = okta_->cpu_seconds_so_far();
-    const double sekoia_cpu_before = sekoia_->cpu_seconds_so_far();
+    const double okta_cpu_before = testsupport::cpu_seconds_so_far(okta_->pid());
+    const double sekoia_cpu_before = testsupport::cpu_seconds_so_far(sekoia_->pid());
     testsupport::ProcessOptions options;
     options.env = {{"BENCH_OKTA_TOKEN", kOktaToken}, {"BENCH_SEKOIA_KEY", kSekoiaKey}};
     testsupport::Process host({binaries_.asset_host, "--plugins-dir", binaries_.plugins_dir,
@@ -89,8 +89,9 @@ SyncRunResult SyncBench::run(int batch_size, int max_in_flight) {
                               options);
     SyncRunResult result;
     result.host = host.wait(std::chrono::minutes(10));
-    result.okta_sim_cpu_seconds = okta_->cpu_seconds_so_far() - okta_cpu_before;
-    result.sekoia_sim_cpu_seconds = sekoia_->cpu_seconds_so_far() - sekoia_cpu_before;
+    result.okta_sim_cpu_seconds = testsupport::cpu_seconds_so_far(okta_->pid()) - okta_cpu_before;
+    result.sekoia_sim_cpu_seconds =
+        testsupport::cpu_seconds_so_far(sekoia_->pid()) - sekoia_cpu_before;
 
     const std::string& log = result.host.err;
     result.cycle_line = find_cycle_line(log);
@@ -101,8 +102,8 @@ SyncRunResult SyncBench::run(int batch_size, int max_in_flight) {
             (result.host.timed_out ? ", timed out" : "") + "): " + tail(log, 2000));
     }
 
-    const nlohmann::json okta = okta_->get("/_sim/stats");
-    const nlohmann::json sekoia = sekoia_->get("/_sim/stats");
+    const nlohmann::json okta = okta_->get_json("/_sim/stats");
+    const nlohmann::json sekoia = sekoia_->get_json("/_sim/stats");
     result.okta_requests = okta.at("requests").get<std::int64_t>();
     result.okta_pages = okta.at("device_requests").get<std::int64_t>();
     result.sekoia_posts = sekoia.at("posts").get<std::int64_t>();

@@ -4,9 +4,8 @@
 // every run starts from an empty state directory, so it is a full sync.
 #pragma once
 
-#include "sim_server.h"
-
 #include <process.h>
+#include <sim_process.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -59,8 +58,8 @@ private:
     Binaries binaries_;
     std::filesystem::path work_dir_;
     SyncSetup setup_;
-    std::unique_ptr<SimServer> okta_;
-    std::unique_ptr<SimServer> sekoia_;
+    std::unique_ptr<testsupport::SimProcess> okta_;
+    std::unique_ptr<testsupport::SimProcess> sekoia_;
     int run_count_ = 0;
 };
 

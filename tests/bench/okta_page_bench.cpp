@@ -10,9 +10,9 @@
 #include "alloc_counter.h"
 #include "e2e_report.h"
 #include "page_corpus.h"
-#include "sim_server.h"
 
 #include <page_reader.h>
+#include <sim_process.h>
 
 #include <benchmark/benchmark.h>
 #include <simdjson.h>
@@ -209,8 +209,8 @@ int main(int argc, char** argv) {
 
     std::vector<bench::PageCorpus> corpora;
     try {
-        bench::SimServer sim(okta_sim, {"--devices", std::to_string(devices), "--seed", "1",
-                                        "--token", kToken, "--rate-limit", "1000000"});
+        testsupport::SimProcess sim(okta_sim, {"--devices", std::to_string(devices), "--seed", "1",
+                                               "--token", kToken, "--rate-limit", "1000000"});
         for (const auto& expand : expands) {
             corpora.push_back(bench::capture_pages(sim.base_url(), kToken, expand));
         }

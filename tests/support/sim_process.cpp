@@ -57,6 +57,26 @@ SimProcess::Reply SimProcess::post(const std::string& path, const std::string& j
     });
 }
 
+namespace {
+
+nlohmann::json parse_ok(const SimProcess::Reply& reply, const std::string& what) {
+    if (reply.status != 200) {
+        throw std::runtime_error(what + ": HTTP " + std::to_string(reply.status) + " " +
+                                 reply.body.substr(0, 500));
+    }
+    return nlohmann::json::parse(reply.body);
+}
+
+}  // namespace
+
+nlohmann::json SimProcess::get_json(const std::string& path) const {
+    return parse_ok(get(path), "GET " + path);
+}
+
+nlohmann::json SimProcess::post_json(const std::string& path, const nlohmann::json& body) const {
+    return parse_ok(post(path, body.dump()), "POST " + path);
+}
+
 ProcessResult SimProcess::stop() {
     process_->signal(SIGTERM);
     return process_->wait(std::chrono::seconds(10));

@@ -5,6 +5,8 @@
 
 #include "process.h"
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +37,12 @@ public:
     };
     Reply get(const std::string& path) const;
     Reply post(const std::string& path, const std::string& json_body = "{}") const;
+    // The same for JSON control calls that must succeed: the parsed body of a 200 answer, else
+    // std::runtime_error naming the path, the status and the body (a test or benchmark cannot
+    // go on without its control call).
+    nlohmann::json get_json(const std::string& path) const;
+    nlohmann::json post_json(const std::string& path,
+                             const nlohmann::json& body = nlohmann::json::object()) const;
 
     // Stop with SIGTERM and return what it printed.
     ProcessResult stop();

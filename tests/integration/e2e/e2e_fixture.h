@@ -131,15 +131,9 @@ private:
         a.insert(a.end(), extra.begin(), extra.end());
         return a;
     }
-    json get(const std::string& path) const {
-        const auto r = process_.get(path);
-        REQUIRE_MESSAGE(r.status == 200, path << ": " << r.body);
-        return json::parse(r.body);
-    }
+    json get(const std::string& path) const { return process_.get_json(path); }
     json post(const std::string& path, const json& body) const {
-        const auto r = process_.post(path, body.dump());
-        REQUIRE_MESSAGE(r.status == 200, path << ": " << r.body);
-        return json::parse(r.body);
+        return process_.post_json(path, body);
     }
 
     testsupport::SimProcess process_;
@@ -193,15 +187,8 @@ private:
         a.insert(a.end(), extra.begin(), extra.end());
         return a;
     }
-    json get(const std::string& path) const {
-        const auto r = process_.get(path);
-        REQUIRE_MESSAGE(r.status == 200, path << ": " << r.body);
-        return json::parse(r.body);
-    }
-    void post(const std::string& path, const json& body) const {
-        const auto r = process_.post(path, body.dump());
-        REQUIRE_MESSAGE(r.status == 200, path << ": " << r.body);
-    }
+    json get(const std::string& path) const { return process_.get_json(path); }
+    void post(const std::string& path, const json& body) const { process_.post_json(path, body); }
 
     testsupport::SimProcess process_;
 };

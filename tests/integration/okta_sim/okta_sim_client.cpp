@@ -90,18 +90,6 @@ Reply get(int port, const std::string& target, const std::string& token,
     return get_url("http://127.0.0.1:" + std::to_string(port) + target, token, host_header);
 }
 
-json control_get(const testsupport::SimProcess& sim, const std::string& path) {
-    const auto reply = sim.get(path);
-    REQUIRE_MESSAGE(reply.status == 200, path << ": " << reply.body);
-    return json::parse(reply.body);
-}
-
-json control_post(const testsupport::SimProcess& sim, const std::string& path, const json& body) {
-    const auto reply = sim.post(path, body.dump());
-    REQUIRE_MESSAGE(reply.status == 200, path << ": " << reply.body);
-    return json::parse(reply.body);
-}
-
 Walk walk_all(int port, const std::string& first_target) {
     Walk walk;
     std::optional<std::string> url = "http://127.0.0.1:" + std::to_string(port) + first_target;

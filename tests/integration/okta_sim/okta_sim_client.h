@@ -41,10 +41,6 @@ Reply get(int port, const std::string& target, const std::string& token = "sim-t
 Reply get_url(const std::string& url, const std::string& token = "sim-token",
               const std::string& host_header = "");
 
-// Control API helpers that fail the test on a non-200 answer.
-json control_get(const testsupport::SimProcess& sim, const std::string& path);
-json control_post(const testsupport::SimProcess& sim, const std::string& path, const json& body);
-
 // Follows next links from `first_target` until none; returns every device of every page.
 struct Walk {
     std::vector<json> devices;

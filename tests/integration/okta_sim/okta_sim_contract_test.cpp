@@ -67,7 +67,7 @@ TEST_CASE("well-known org metadata reports the pipeline without auth") {
     CHECK(body.at("_links").at("organization").at("href") == sim.base_url());
     CHECK(r.header("X-Rate-Limit-Limit").empty());  // only /api/v1/* carry rate headers
 
-    control_post(sim, "/_sim/config", {{"engine", "v1"}});
+    sim.post_json("/_sim/config", {{"engine", "v1"}});
     body = get(sim.port(), "/.well-known/okta-organization", "").json_body();
     CHECK(body.at("pipeline") == "v1");
     check_okta_error(get(sim.port(), "/api/v1/devices"), 401, "E0000015");
@@ -89,18 +89,18 @@ TEST_CASE("authentication and authorization failures use Okta's error shape") {
     CHECK_FALSE(ok.header("X-Okta-Request-Id").empty());
     CHECK_FALSE(ok.header("Date").empty());
 
-    control_post(sim, "/_sim/config", {{"forbidden", true}});
+    sim.post_json("/_sim/config", {{"forbidden", true}});
     check_okta_error(get(sim.port(), "/api/v1/devices", "tok-123"), 403, "E0000006");
     CHECK(get(sim.port(), "/api/v1/device-assurances", "tok-123").status == 200);
-    control_post(sim, "/_sim/config", {{"forbidden", false}, {"assurances_forbidden", true}});
+    sim.post_json("/_sim/config", {{"forbidden", false}, {"assurances_forbidden", true}});
     check_okta_error(get(sim.port(), "/api/v1/device-assurances", "tok-123"), 403, "E0000006");
     CHECK(get(sim.port(), "/api/v1/devices", "tok-123").status == 200);
 
-    control_post(sim, "/_sim/config", {{"token", "rotated"}});
+    sim.post_json("/_sim/config", {{"token", "rotated"}});
     check_okta_error(get(sim.port(), "/api/v1/devices", "tok-123"), 401, "E0000011");
     CHECK(get(sim.port(), "/api/v1/devices", "rotated").status == 200);
 
-    const json stats = control_get(sim, "/_sim/stats");
+    const json stats = sim.get_json("/_sim/stats");
     CHECK(stats.at("auth_failures") == 4);
     // The log says whether auth was valid, and never carries a token.
     const std::string dumped = stats.dump();
@@ -200,7 +200,7 @@ TEST_CASE("expand: none, user and userSummary shapes; invalid value is 400") {
     CHECK(get(sim.port(), "/api/v1/devices?limit=10&expand=userSummary")
               .link("next")
               ->find("expand=userSummary") != std::string::npos);
-    control_post(sim, "/_sim/config", {{"drop_expand_in_next", true}});
+    sim.post_json("/_sim/config", {{"drop_expand_in_next", true}});
     const std::string next =
         *get(sim.port(), "/api/v1/devices?limit=10&expand=userSummary").link("next");
     CHECK(next.find("expand") == std::string::npos);
@@ -291,7 +291,7 @@ TEST_CASE("rate limit: 429 E0000047 when the window is spent, then recovery") {
     const Reply again = get(sim.port(), "/api/v1/devices?limit=5");
     CHECK(again.status == 200);
 
-    const json stats = control_get(sim, "/_sim/stats");
+    const json stats = sim.get_json("/_sim/stats");
     CHECK(stats.at("status_counts").at("429") == 1);
     CHECK(stats.at("rate_limit").at("rejected_429") == 1);
     CHECK(stats.at("device_requests") == 5);
@@ -315,11 +315,11 @@ TEST_CASE("mutate: updated and added devices get later lastUpdated, deleted ones
     for (const auto& d : before)
         watermark = std::max(watermark, d.at("lastUpdated").get<std::string>());
 
-    const json result = control_post(sim, "/_sim/mutate",
-                                     {{"update", {{"count", 4}}},
-                                      {"set", {{"status", "SUSPENDED"}, {"osVersion", "99.0"}}},
-                                      {"add", 3},
-                                      {"delete", {{"count", 2}}}});
+    const json result =
+        sim.post_json("/_sim/mutate", {{"update", {{"count", 4}}},
+                                       {"set", {{"status", "SUSPENDED"}, {"osVersion", "99.0"}}},
+                                       {"add", 3},
+                                       {"delete", {{"count", 2}}}});
     CHECK(result.at("updated").size() == 4);
     CHECK(result.at("added").size() == 3);
     CHECK(result.at("deleted").size() == 2);
@@ -332,7 +332,7 @@ TEST_CASE("mutate: updated and added devices get later lastUpdated, deleted ones
     for (const auto& d : json::parse(sim.get("/_sim/devices").body)) {
         if (!changed.count(d.at("id"))) pinned = d.at("id");
     }
-    const json result2 = control_post(sim, "/_sim/mutate", {{"update", {{"ids", {pinned}}}}});
+    const json result2 = sim.post_json("/_sim/mutate", {{"update", {{"ids", {pinned}}}}});
     CHECK(result2.at("updated") == json::array({pinned}));
     changed.insert(pinned);
     const auto found = ids_of(
@@ -373,7 +373,7 @@ TEST_CASE("same seed gives the same data; another seed does not") {
         return s;
     };
     CHECK(strip_ports(da, a.port()) == strip_ports(db, b.port()));
-    control_post(b, "/_sim/config", {{"seed", 43}});
+    b.post_json("/_sim/config", {{"seed", 43}});
     CHECK(strip_ports(da, a.port()) != strip_ports(b.get("/_sim/devices").body, b.port()));
     CHECK(json::parse(b.get("/_sim/devices").body).size() == 100);
 }
@@ -413,13 +413,13 @@ TEST_CASE("control API rejects bad input and reset clears faults and stats") {
     CHECK(sim.post("/_sim/faults", R"({"faults":[{"kind":"meteor"}]})").status == 400);
     CHECK(sim.get("/_sim/nothing").status == 404);
 
-    control_post(sim, "/_sim/config", {{"devices", 25}, {"invalid_devices", 2}});
+    sim.post_json("/_sim/config", {{"devices", 25}, {"invalid_devices", 2}});
     CHECK(json::parse(sim.get("/_sim/devices").body).size() == 27);
 
-    control_post(sim, "/_sim/faults", {{"faults", {{{"kind", "http_500"}, {"count", 5}}}}});
+    sim.post_json("/_sim/faults", {{"faults", {{{"kind", "http_500"}, {"count", 5}}}}});
     CHECK(get(sim.port(), "/api/v1/devices").status == 500);
-    control_post(sim, "/_sim/reset", json::object());
-    const json stats = control_get(sim, "/_sim/stats");
+    sim.post_json("/_sim/reset", json::object());
+    const json stats = sim.get_json("/_sim/stats");
     CHECK(stats.at("requests") == 0);
     CHECK(stats.at("requests_log").empty());
     CHECK(get(sim.port(), "/api/v1/devices").status == 200);

@@ -42,7 +42,7 @@ std::string raw_exchange(int port, const std::string& target) {
 }
 
 void arm(const SimProcess& sim, const json& faults) {
-    control_post(sim, "/_sim/faults", {{"faults", faults}});
+    sim.post_json("/_sim/faults", {{"faults", faults}});
 }
 
 std::string origin_of(const std::string& url) {
@@ -70,7 +70,7 @@ TEST_CASE("server errors fire on the requested device request, count times, then
         if (r.status == 503) CHECK(r.header("Retry-After") == "3");
     }
     CHECK((statuses == std::vector<int>{200, 503, 503, 200, 500, 502, 200}));
-    const json stats = control_get(sim, "/_sim/stats");
+    const json stats = sim.get_json("/_sim/stats");
     CHECK(stats.at("faults_fired").at("http_503") == 2);
     CHECK(stats.at("status_counts").at("503") == 2);
 }
@@ -125,7 +125,7 @@ TEST_CASE("truncated_body declares more than it sends; drop_connection sends not
     CHECK_FALSE(dropped.transport_ok);
     CHECK(get(sim.port(), "/api/v1/devices?limit=10").status == 200);
 
-    const json stats = control_get(sim, "/_sim/stats");
+    const json stats = sim.get_json("/_sim/stats");
     CHECK(stats.at("status_counts").at("0") == 2);  // drops are logged with status 0
     bool logged = false;
     for (const auto& e : stats.at("requests_log")) {
@@ -162,12 +162,12 @@ TEST_CASE("malformed_json, unauthorized, bad_request and slow") {
 
     // The fault-free next request is normal again, and real auth was never broken.
     CHECK(get(sim.port(), "/api/v1/devices").status == 200);
-    CHECK(control_get(sim, "/_sim/stats").at("auth_failures") == 0);
+    CHECK(sim.get_json("/_sim/stats").at("auth_failures") == 0);
 }
 
 TEST_CASE("off_origin_next variants point elsewhere; the decoy records who followed") {
     SimProcess sim(sim_binary(), {"--devices", "30"});
-    const json cfg = control_get(sim, "/_sim/config");
+    const json cfg = sim.get_json("/_sim/config");
     const int decoy = cfg.at("decoy_port");
     const std::string port = std::to_string(sim.port());
     arm(sim, {{{"kind", "off_origin_next"}},
@@ -187,13 +187,13 @@ TEST_CASE("off_origin_next variants point elsewhere; the decoy records who follo
     arm(sim, {{{"kind", "off_origin_next"}}});
     CHECK(get(sim.port(), "/api/v1/devices?limit=200").link("next").has_value());
 
-    CHECK(control_get(sim, "/_sim/stats").at("decoy_requests") == 0);
+    CHECK(sim.get_json("/_sim/stats").at("decoy_requests") == 0);
     // A client that follows without the token, then one that leaks it.
     CHECK(get_url(to_port, "").status == 200);
     CHECK(get_url(to_port).body == "[]");
     if (cfg.at("decoy_evil_bound") == true) CHECK(get_url(to_evil).status == 200);
     CHECK(get_url(to_host).status == 200);  // same server, other host name: cursor betrays it
-    const json stats = control_get(sim, "/_sim/stats");
+    const json stats = sim.get_json("/_sim/stats");
     const int evil = cfg.at("decoy_evil_bound") == true ? 1 : 0;
     CHECK(stats.at("decoy_requests") == 2 + evil);
     CHECK(stats.at("decoy_requests_with_authorization") == 1 + evil);
@@ -243,5 +243,5 @@ TEST_CASE("drop_connection on a reused keep-alive connection: count 2 defeats cu
     CHECK(curl_easy_perform(curl) == CURLE_OK);
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
-    CHECK(control_get(sim, "/_sim/stats").at("faults_fired").at("drop_connection") == 3);
+    CHECK(sim.get_json("/_sim/stats").at("faults_fired").at("drop_connection") == 3);
 }
