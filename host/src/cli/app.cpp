@@ -164,10 +164,15 @@ int run_cli(int argc, char** argv) {
         ->check(duration_validator())
         ->capture_default_str();
 
-    run->footer(kGlobalOptionsNote);
+    run->footer(
+        std::string("Exit: 0 stopped by SIGTERM/SIGINT, or --once and every cycle ok; 1 --once "
+                    "and a cycle failed; 2 a manifest is invalid at start.\n") +
+        kGlobalOptionsNote);
 
     auto* state = app.add_subcommand("state", "Inspect or clear a connector's checkpoint");
-    state->footer(kGlobalOptionsNote);
+    state->footer(
+        std::string("Exit: 0 ok; 1 the state file is unreadable; 2 unknown connector.\n") +
+        kGlobalOptionsNote);
     state->require_subcommand(1);
     auto* show = state->add_subcommand("show", "Print the stored checkpoint");
     show->add_option("connector", p.state.target, "Connector name or manifest file")->required();
@@ -182,7 +187,13 @@ int run_cli(int argc, char** argv) {
         if (e.get_exit_code() == 0) {  // --help, --version: requested output, on stdout
             return app.exit(e, std::cout, std::cerr) == 0 ? kExitOk : kExitUsage;
         }
-        std::cerr << "asset-host: error: " << e.what() << "\n\n"
+        std::string message = e.what();
+        if (app.get_subcommands().empty() && !app.remaining().empty()) {
+            // CLI11 would only say that a subcommand is required.
+            message = "unknown command '" + app.remaining().front() +
+                      "' (commands: plugins, validate, test, fetch, run, state)";
+        }
+        std::cerr << "asset-host: error: " << message << "\n\n"
                   << usage_of_selected(app) << std::flush;
         return kExitUsage;
     }

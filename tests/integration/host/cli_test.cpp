@@ -61,6 +61,15 @@ TEST_CASE("every misuse prints the error and usage on stderr and exits 2") {
     }
 }
 
+TEST_CASE("an unknown command is named, with the list of commands") {
+    Host host;
+    const auto r = host.run({"sync"});
+    CHECK(r.exited_with(2));
+    CHECK(contains(r.err,
+                   "asset-host: error: unknown command 'sync' (commands: plugins, "
+                   "validate, test, fetch, run, state)"));
+}
+
 TEST_CASE("a bad value in an environment variable is a usage error too") {
     Host host;
     const auto r = host.run({"plugins"}, {{"ASSET_HOST_LOG_LEVEL", "chatty"}});
