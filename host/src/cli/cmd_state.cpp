@@ -22,6 +22,8 @@ std::optional<std::string> connector_name(const GlobalOptions& g, const std::str
         print_error("asset-host: " + file.status().message());
         return std::nullopt;
     }
+    // A NAME was found by matching the name field of the manifests: it is the name.
+    if (!is_file_argument(target)) return target;
     auto name = peek_manifest_name(*file);
     if (!name) {
         print_error(display_path(*file) +

@@ -59,18 +59,10 @@ asset_sdk::Status NdjsonSink::finish() {
 bool NdjsonSink::flush() {
     last_flush_ = std::chrono::steady_clock::now();
     if (!error_.empty()) return false;
-    const char* p = buf_.data();
-    std::size_t left = buf_.size();
-    while (left > 0) {
-        const ssize_t n = ::write(fd_, p, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            error_ = errno == EPIPE ? "the output was closed (broken pipe)" : errno_message(errno);
-            buf_.clear();
-            return false;
-        }
-        p += n;
-        left -= static_cast<std::size_t>(n);
+    if (const int err = write_all(fd_, buf_)) {
+        error_ = err == EPIPE ? "the output was closed (broken pipe)" : errno_message(err);
+        buf_.clear();
+        return false;
     }
     buf_.clear();  // keeps its capacity: no allocation per record once warmed up
     return true;

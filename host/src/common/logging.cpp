@@ -157,6 +157,10 @@ spdlog::logger& host_log() {
     return *state().host;
 }
 
+std::shared_ptr<spdlog::logger> host_logger() {
+    return state().host;
+}
+
 std::shared_ptr<spdlog::logger> connector_logger(const std::string& connector) {
     LogState& s = state();
     auto logger = std::make_shared<spdlog::logger>(connector, s.sink);

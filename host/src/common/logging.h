@@ -28,6 +28,8 @@ void setup_logging(spdlog::level::level_enum level, LogFormat format);
 
 // The host's own logger (no connector).
 spdlog::logger& host_log();
+// The same logger, shared: for components that hold a logger and default to the host's.
+std::shared_ptr<spdlog::logger> host_logger();
 // A logger whose lines carry `connector`; shares the host's sink and level. Cheap to keep.
 std::shared_ptr<spdlog::logger> connector_logger(const std::string& connector);
 

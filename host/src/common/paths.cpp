@@ -51,4 +51,16 @@ std::string errno_message(int err) {
     return std::error_code(err, std::generic_category()).message();
 }
 
+int write_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        const ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno;
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return 0;
+}
+
 }  // namespace asset_host

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace asset_host {
 
@@ -20,6 +21,10 @@ std::filesystem::path executable_dir();
 // only ("Permission denied", "Is a directory", "larger than 1048576 bytes"): callers add the path.
 asset_sdk::Result<std::string> read_small_file(const std::filesystem::path& file,
                                                std::size_t max_bytes);
+
+// Writes all of `data` to `fd` (write(2) may be partial or interrupted by a signal). Returns 0,
+// or the errno of the failed write (callers word it: EPIPE means different things to them).
+int write_all(int fd, std::string_view data);
 
 // strerror(errno) as a std::string, thread-safe.
 std::string errno_message(int err);

@@ -55,8 +55,6 @@ public:
     // arrays included), with their paths under `prefix`.
     std::vector<SecretValue> secrets(const nlohmann::json& doc, const std::string& prefix) const;
 
-    const nlohmann::json& document() const { return doc_; }
-
     JsonSchema(const JsonSchema&) = delete;
     JsonSchema& operator=(const JsonSchema&) = delete;
 

@@ -104,10 +104,8 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch, Destinati
     summary.records_sent = stats.records_acked;
     summary.batches = stats.batches_acked;
     summary.retries = stats.retries;
-    summary.bytes_sent = stats.bytes_acked;
     summary.max_queue_depth = stats.max_buffered_records;
     summary.checkpoint_saved = stats.checkpoints_saved > 0;
-    summary.checkpoint_covers = stats.saved_covers;
     if (auto marker = pipeline.last_marker()) read_summary_hints(*marker, summary);
     if (stats.records_rejected > 0) {
         summary.skipped = summary.skipped.value_or(0) + stats.records_rejected;

@@ -29,11 +29,9 @@ struct CycleSummary {
     std::uint64_t records_sent = 0;        // acknowledged by the destination
     std::uint64_t batches = 0;             // acknowledged batches
     std::uint64_t retries = 0;
-    std::uint64_t bytes_sent = 0;
     std::size_t max_queue_depth = 0;  // records held at once (bounded memory evidence)
     asset_sdk::Millis duration{0};
-    bool checkpoint_saved = false;        // a new marker was persisted during this cycle
-    std::uint64_t checkpoint_covers = 0;  // ... covering records 1..n of this cycle
+    bool checkpoint_saved = false;  // a new marker was persisted during this cycle
 
     bool ok() const { return outcome == Outcome::kOk; }
 };

@@ -26,8 +26,6 @@ struct DeliveryResult {
 class Destination {
 public:
     virtual ~Destination() = default;
-    // "sekoia", "file" or "stdout": for logs and summaries.
-    virtual std::string_view kind() const = 0;
     // Delivers one batch. `abort` is polled while waiting (requests, back-off); when it turns
     // true the call returns kCancelled promptly. Safe to call concurrently.
     virtual DeliveryResult deliver(const Batch& batch, const asset_sdk::CancelCheck& abort) = 0;

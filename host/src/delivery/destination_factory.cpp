@@ -1,5 +1,7 @@
 #include "delivery/destination_factory.h"
 
+#include "common/paths.h"
+
 #include "delivery/file_destination.h"
 #include "delivery/sekoia_response.h"
 
@@ -8,7 +10,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <system_error>
 
 #include <unistd.h>
@@ -100,11 +101,7 @@ bool sekoia_checks(const SekoiaDestinationSpec& spec,
         return false;
     }
 
-    asset_sdk::HttpClientOptions options;
-    options.ca_file = spec.ca_file;
-    options.proxy = spec.proxy;
-    options.connect_timeout = std::min(spec.request_timeout, asset_sdk::Millis(10'000));
-    options.max_body_bytes = 1u << 20;
+    asset_sdk::HttpClientOptions options = sekoia_client_options(spec);
     options.cancelled = cancelled;
     auto client = asset_sdk::make_curl_client(std::move(options));
     asset_sdk::HttpRequest request;
@@ -154,7 +151,7 @@ bool file_checks(const FileDestinationSpec& spec,
     const auto& probe = exists ? spec.path : dir;
     if (::access(probe.c_str(), W_OK) != 0) {
         on_check(check("destination.file", AH_CHECK_FAIL,
-                       "cannot write " + probe.string() + ": " + std::strerror(errno),
+                       "cannot write " + probe.string() + ": " + errno_message(errno),
                        "fix the permissions or change destination.path"));
         return false;
     }

@@ -1,8 +1,9 @@
 #include "delivery/file_destination.h"
 
+#include "common/paths.h"
+
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,24 +12,6 @@
 namespace asset_host::delivery {
 
 namespace {
-
-std::string errno_text(int err) {
-    return std::strerror(err);
-}
-
-// Writes all of `data` (write(2) may be partial or interrupted by a signal).
-bool write_all(int fd, std::string_view data, int& err) {
-    while (!data.empty()) {
-        const ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            err = errno;
-            return false;
-        }
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
 
 std::mutex& stdout_mutex() {
     static std::mutex mu;
@@ -48,7 +31,7 @@ asset_sdk::Status FileDestination::open_locked() {
     const int fd = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0) {
         return asset_sdk::io_error("cannot open destination file " + path_.string() + ": " +
-                                   errno_text(errno));
+                                   errno_message(errno));
     }
     // (Read access only to look at the last byte.) A crash in the middle of a previous write
     // can leave a torn last line; start on a fresh
@@ -57,11 +40,10 @@ asset_sdk::Status FileDestination::open_locked() {
     if (::fstat(fd, &st) == 0 && st.st_size > 0) {
         char last = '\n';
         if (::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
-            int err = 0;
-            if (!write_all(fd, "\n", err)) {
+            if (const int err = write_all(fd, "\n")) {
                 ::close(fd);
                 return asset_sdk::io_error("cannot write to " + path_.string() + ": " +
-                                           errno_text(err));
+                                           errno_message(err));
             }
         }
     }
@@ -80,16 +62,15 @@ DeliveryResult FileDestination::deliver(const Batch& batch, const asset_sdk::Can
     buffer_.clear();
     batch.join_into(buffer_, "\n");
     if (!batch.empty()) buffer_.push_back('\n');
-    int err = 0;
-    if (!write_all(fd_, buffer_, err)) {
+    if (const int err = write_all(fd_, buffer_)) {
         result.status =
-            asset_sdk::io_error("cannot write to " + path_.string() + ": " + errno_text(err));
+            asset_sdk::io_error("cannot write to " + path_.string() + ": " + errno_message(err));
         return result;
     }
     // Acknowledged means durable: the checkpoint that follows must not outlive the records.
     if (::fsync(fd_) != 0) {
         result.status =
-            asset_sdk::io_error("cannot fsync " + path_.string() + ": " + errno_text(errno));
+            asset_sdk::io_error("cannot fsync " + path_.string() + ": " + errno_message(errno));
     }
     return result;
 }
@@ -103,7 +84,7 @@ DeliveryResult StdoutDestination::deliver(const Batch& batch, const asset_sdk::C
     if (!batch.empty()) buffer_.push_back('\n');
     if (std::fwrite(buffer_.data(), 1, buffer_.size(), stdout) != buffer_.size() ||
         std::fflush(stdout) != 0) {
-        result.status = asset_sdk::io_error("cannot write to stdout: " + errno_text(errno));
+        result.status = asset_sdk::io_error("cannot write to stdout: " + errno_message(errno));
     }
     return result;
 }

@@ -16,7 +16,6 @@ public:
     explicit FileDestination(std::filesystem::path path);
     ~FileDestination() override;
 
-    std::string_view kind() const override { return "file"; }
     DeliveryResult deliver(const Batch& batch, const asset_sdk::CancelCheck& abort) override;
     int max_concurrency() const override { return 1; }
 
@@ -35,7 +34,6 @@ private:
 // of the process are written whole, one at a time.
 class StdoutDestination final : public Destination {
 public:
-    std::string_view kind() const override { return "stdout"; }
     DeliveryResult deliver(const Batch& batch, const asset_sdk::CancelCheck& abort) override;
     int max_concurrency() const override { return 1; }
 

@@ -31,8 +31,7 @@ DeliveryPipeline::DeliveryPipeline(Destination& destination, PersistFn persist, 
       options_(options),
       log_(options_.log),
       saved_json_(options_.stored_marker) {
-    // The host logger lives for the whole process; wrap it without taking ownership.
-    if (!log_) log_ = std::shared_ptr<spdlog::logger>(&host_log(), [](spdlog::logger*) {});
+    if (!log_) log_ = host_logger();
     options_.batch_size = std::max(options_.batch_size, 1);
     options_.max_batch_bytes = std::max<std::size_t>(options_.max_batch_bytes, 1);
     workers_count_ = std::max(1, std::min(options_.max_in_flight, destination_.max_concurrency()));
@@ -267,7 +266,6 @@ void DeliveryPipeline::worker_loop() {
     for (;;) {
         std::unique_ptr<Batch> batch = take_work_locked();
         if (batch) {
-            ++in_flight_;
             lock.unlock();
             space_cv_.notify_one();  // the ready slot it came from is free
             const std::uint64_t index = batch->index;
@@ -289,7 +287,6 @@ void DeliveryPipeline::complete(std::unique_ptr<Batch> batch, const DeliveryResu
     std::optional<Marker> persistable;
     {
         std::lock_guard lock(mu_);
-        --in_flight_;
         stats_.retries += static_cast<std::uint64_t>(result.retries());
         const std::uint64_t index = batch->index;
         if (result.status.is_ok()) {

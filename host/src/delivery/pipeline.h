@@ -164,7 +164,6 @@ private:
     std::uint64_t markers_seen_ = 0;
     std::size_t buffered_records_ = 0;
     std::size_t buffered_bytes_ = 0;
-    int in_flight_ = 0;
     int workers_running_ = 0;
     bool closing_ = false;
     asset_sdk::Status first_error_;

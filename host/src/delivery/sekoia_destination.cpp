@@ -27,12 +27,20 @@ SekoiaDestination::SekoiaDestination(SekoiaDestinationSpec spec, int batch_size,
       clock_(clock),
       log_(std::move(log)),
       policy_(policy) {
-    // The host logger lives for the whole process; wrap it without taking ownership.
-    if (!log_) log_ = std::shared_ptr<spdlog::logger>(&host_log(), [](spdlog::logger*) {});
+    if (!log_) log_ = host_logger();
     std::string base = spec_.base_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
     endpoint_ = base + "/api/v2/asset-management/asset-connector/" + spec_.connector_uuid;
     if (policy_.seed == 0) policy_.seed = std::random_device{}();
+}
+
+asset_sdk::HttpClientOptions sekoia_client_options(const SekoiaDestinationSpec& spec) {
+    asset_sdk::HttpClientOptions options;
+    options.ca_file = spec.ca_file;
+    options.proxy = spec.proxy;
+    options.connect_timeout = std::min(spec.request_timeout, asset_sdk::Millis(10'000));
+    options.max_body_bytes = 1u << 20;
+    return options;
 }
 
 SekoiaDestination::~SekoiaDestination() = default;
@@ -49,12 +57,8 @@ SekoiaDestination::Slot* SekoiaDestination::acquire() {
         return slot;
     }
     auto slot = std::make_unique<Slot>();
-    asset_sdk::HttpClientOptions options;
-    options.user_agent = user_agent();
-    options.ca_file = spec_.ca_file;
-    options.proxy = spec_.proxy;
-    options.connect_timeout = std::min(spec_.request_timeout, asset_sdk::Millis(10'000));
-    options.max_body_bytes = 1u << 20;  // Sekoia's answers are small; refuse runaway bodies
+    asset_sdk::HttpClientOptions options = sekoia_client_options(spec_);
+    options.user_agent = user_agent();  // sent on every push (libcurl's User-Agent)
     Slot* raw = slot.get();
     options.cancelled = [raw] { return raw->abort && raw->abort(); };
     slot->client = asset_sdk::make_curl_client(std::move(options));
@@ -65,7 +69,6 @@ SekoiaDestination::Slot* SekoiaDestination::acquire() {
     request.timeout = spec_.request_timeout;
     request.headers = {{"Authorization", "Bearer " + spec_.api_key},
                        {"Content-Type", "application/json"},
-                       {"User-Agent", user_agent()},
                        {"Accept", "application/json"}};
     slots_.push_back(std::move(slot));
     return raw;
@@ -100,7 +103,7 @@ DeliveryResult SekoiaDestination::deliver(const Batch& batch, const asset_sdk::C
     batch.join_into(body, ",");
     body.append(kBodySuffix);
 
-    asset_sdk::Backoff backoff({policy_.initial_backoff, policy_.max_backoff, spec_.retry_budget},
+    asset_sdk::Backoff backoff({policy_.initial_backoff, policy_.max_backoff},
                                policy_.seed + seed_counter_.fetch_add(1));
     const asset_sdk::SteadyTime give_up_at = clock_.steady_now() + spec_.retry_budget;
     const auto aborted = [&] { return abort && abort(); };

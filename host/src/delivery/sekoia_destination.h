@@ -37,6 +37,11 @@ struct SekoiaRetryPolicy {
     std::uint64_t seed = 0;  // 0: random
 };
 
+// HTTP client settings for talking to Sekoia (pushes and the Test connector's reachability
+// check): the spec's CA file, proxy and timeouts; Sekoia's answers are small, so a runaway body
+// is refused.
+asset_sdk::HttpClientOptions sekoia_client_options(const SekoiaDestinationSpec& spec);
+
 class SekoiaDestination final : public Destination {
 public:
     // `spec` is validated by the manifest loader (UUID, https unless allow_insecure_http).
@@ -45,7 +50,6 @@ public:
                       std::shared_ptr<spdlog::logger> log = nullptr, SekoiaRetryPolicy policy = {});
     ~SekoiaDestination() override;
 
-    std::string_view kind() const override { return "sekoia"; }
     DeliveryResult deliver(const Batch& batch, const asset_sdk::CancelCheck& abort) override;
 
     const std::string& endpoint() const { return endpoint_; }

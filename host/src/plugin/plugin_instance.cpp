@@ -13,8 +13,6 @@ namespace asset_host {
 // receives, so it must not move: it lives in a unique_ptr for the instance's whole life.
 struct PluginInstance::Impl {
     const LoadedPlugin* plugin = nullptr;
-    std::string connector;
-    std::string manifest_file;
     std::shared_ptr<spdlog::logger> logger;
     CancelToken cancel;
     ah_host_api api{};
@@ -115,8 +113,6 @@ asset_sdk::Result<std::unique_ptr<PluginInstance>> PluginInstance::create(
     const LoadedPlugin& plugin, const Manifest& manifest, CancelToken cancel) {
     auto impl = std::make_unique<Impl>();
     impl->plugin = &plugin;
-    impl->connector = manifest.name;
-    impl->manifest_file = display_path(manifest.file);
     impl->logger = connector_logger(manifest.name);
     impl->cancel = std::move(cancel);
     impl->api.struct_size = sizeof(ah_host_api);
@@ -135,8 +131,8 @@ asset_sdk::Result<std::unique_ptr<PluginInstance>> PluginInstance::create(
         const std::string why = instance ? impl->last_error() : "(no instance returned)";
         if (instance) plugin.descriptor->destroy(instance);
         impl->instance = nullptr;
-        return asset_sdk::invalid_argument(impl->manifest_file + ": config: plugin " + plugin.id +
-                                           " rejected the configuration: " + why);
+        return asset_sdk::invalid_argument(display_path(manifest.file) + ": config: plugin " +
+                                           plugin.id + " rejected the configuration: " + why);
     }
     return std::unique_ptr<PluginInstance>(new PluginInstance(std::move(impl)));
 }
@@ -177,13 +173,6 @@ FetchResult PluginInstance::fetch(RecordSink& sink, const std::optional<std::str
             break;
     }
     return result;
-}
-
-const std::string& PluginInstance::connector() const {
-    return impl_->connector;
-}
-const std::string& PluginInstance::plugin_id() const {
-    return impl_->plugin->id;
 }
 
 }  // namespace asset_host

@@ -48,9 +48,6 @@ public:
     // produces them. `checkpoint` is the last persisted marker (nullopt: none).
     FetchResult fetch(RecordSink& sink, const std::optional<std::string>& checkpoint, bool full);
 
-    const std::string& connector() const;
-    const std::string& plugin_id() const;
-
     PluginInstance(const PluginInstance&) = delete;
     PluginInstance& operator=(const PluginInstance&) = delete;
 

@@ -36,13 +36,6 @@ bool SchedulerReport::any_failed() const {
     return false;
 }
 
-bool SchedulerReport::any_cancelled() const {
-    for (const auto& c : connectors) {
-        if (c.cycles_cancelled > 0) return true;
-    }
-    return false;
-}
-
 Scheduler::Scheduler(ManifestSource source, RunnerFactory factory, asset_sdk::Clock& clock,
                      SchedulerOptions options)
     : source_(std::move(source)),

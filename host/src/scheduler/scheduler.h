@@ -83,7 +83,6 @@ struct SchedulerReport {
     asset_sdk::Status status;                 // the manifests could not be listed at start
     std::vector<ConnectorReport> connectors;  // by name
     bool any_failed() const;                  // a cycle failed (run --once exits 1)
-    bool any_cancelled() const;
 };
 
 class Scheduler {

@@ -2,6 +2,7 @@
 
 #include "common/paths.h"
 
+#include <asset_sdk/json_writer.h>
 #include <asset_sdk/time_util.h>
 
 #include <fcntl.h>
@@ -34,21 +35,6 @@ bool safe_name(std::string_view name) {
         if (!ok) return false;
     }
     return true;
-}
-
-asset_sdk::Status write_all(int fd, const std::string& data) {
-    const char* p = data.data();
-    std::size_t left = data.size();
-    while (left > 0) {
-        const ssize_t n = ::write(fd, p, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return asset_sdk::io_error(errno_message(errno));
-        }
-        p += n;
-        left -= static_cast<std::size_t>(n);
-    }
-    return asset_sdk::Status::ok();
 }
 
 asset_sdk::Status fsync_dir(const fs::path& dir) {
@@ -168,17 +154,16 @@ asset_sdk::Status CheckpointStore::save(std::string_view connector, std::string_
     }
 
     // The marker is copied verbatim (it is the plugin's own JSON); the rest is ours.
-    std::string content = "{\"connector\":";
-    content += nlohmann::json(std::string(connector)).dump();
-    content += ",\"plugin\":";
-    content += nlohmann::json(std::string(plugin))
-                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    content += ",\"updated_at\":";
-    content +=
-        nlohmann::json(asset_sdk::format_iso8601_ms(std::chrono::system_clock::now())).dump();
-    content += ",\"marker\":";
-    content.append(marker.data(), marker.size());
-    content += "}\n";
+    std::string content;
+    asset_sdk::JsonWriter(content)
+        .begin_object()
+        .field("connector", connector)
+        .field("plugin", plugin)
+        .field("updated_at", asset_sdk::format_iso8601_ms(std::chrono::system_clock::now()))
+        .key("marker")
+        .raw(marker)
+        .end_object();
+    content += '\n';
 
     // Unique temp name in the same directory (same filesystem, so rename is atomic).
     static std::atomic<unsigned> counter{0};
@@ -189,7 +174,8 @@ asset_sdk::Status CheckpointStore::save(std::string_view connector, std::string_
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return asset_sdk::io_error(where + ": cannot write checkpoint: " + errno_message(errno));
-    asset_sdk::Status st = write_all(fd, content);
+    asset_sdk::Status st;
+    if (const int err = write_all(fd, content)) st = asset_sdk::io_error(errno_message(err));
     if (st.is_ok() && ::fsync(fd) != 0) st = asset_sdk::io_error(errno_message(errno));
     if (::close(fd) != 0 && st.is_ok()) st = asset_sdk::io_error(errno_message(errno));
     if (st.is_ok() && ::rename(tmp.c_str(), final_path.c_str()) != 0) {

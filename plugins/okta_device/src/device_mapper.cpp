@@ -278,7 +278,7 @@ MapOutcome DeviceMapper::map(value device, asset_sdk::SystemTime collected_at, s
         outcome.fatal = err;
         return outcome;
     }
-    if (v_.id) outcome.id = std::string(v_.id->substr(0, 64));
+    if (v_.id) outcome.id = v_.id->substr(0, 64);
     if (!v_.id) {
         outcome.skipped = true;
         outcome.skip_reason = "missing id";

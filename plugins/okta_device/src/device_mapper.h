@@ -31,9 +31,11 @@ inline constexpr char kOcsfVersion[] = "1.6.0";
 struct MapOutcome {
     // SUCCESS, or a structural JSON error (the page is unusable).
     simdjson::error_code fatal = simdjson::SUCCESS;
-    bool skipped = false;                         // no record: see skip_reason
-    std::string_view skip_reason;                 // static text, e.g. "missing id"
-    std::string id;                               // the device id when known (for logs), else ""
+    bool skipped = false;          // no record: see skip_reason
+    std::string_view skip_reason;  // static text, e.g. "missing id"
+    // The device id when known (for logs and duplicate detection), else "". A view into the
+    // page being parsed: valid until the next device is read (no copy per device).
+    std::string_view id;
     std::optional<std::int64_t> last_updated_ms;  // parsed lastUpdated, for the watermark
     int tolerated = 0;  // fields dropped for a wrong type or a bad timestamp
 };

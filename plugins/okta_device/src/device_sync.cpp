@@ -124,7 +124,7 @@ Status DeviceSync::run(std::optional<std::string_view> marker_json, bool force_f
 
         // Read the page; a broken body is fetched again (bounded), never skipped.
         PageStats stats;
-        asset_sdk::Backoff reread_backoff(client_.backoff_policy(),
+        asset_sdk::Backoff reread_backoff(asset_sdk::BackoffPolicy{},
                                           static_cast<std::uint64_t>(page) * 7919u);
         const asset_sdk::SteadyTime reread_deadline = clock_.steady_now() + config_.max_retry_time;
         bool retry = false;

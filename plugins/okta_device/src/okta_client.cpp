@@ -61,14 +61,6 @@ OktaClient::OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http,
       limiter_(config.rate_limit_reserve, clock, seed),
       seed_(seed) {}
 
-asset_sdk::BackoffPolicy OktaClient::backoff_policy() const {
-    asset_sdk::BackoffPolicy p;
-    p.initial = Millis(500);
-    p.max = Millis(30'000);
-    p.give_up_after = config_.max_retry_time;
-    return p;
-}
-
 bool OktaClient::wait(Millis d) {
     if (d.count() <= 0) return !io_.cancelled();
     stats_.waited += d;
@@ -134,7 +126,7 @@ ApiResult OktaClient::get(const std::string& url, bool with_token) {
         if (!wait(pace)) return ApiResult{asset_sdk::cancelled(), {}, 0, {}, {}};
     }
 
-    asset_sdk::Backoff backoff(backoff_policy(),
+    asset_sdk::Backoff backoff(asset_sdk::BackoffPolicy{},
                                seed_ ^ static_cast<std::uint64_t>(stats_.requests));
     const asset_sdk::SteadyTime started = clock_.steady_now();
     const asset_sdk::SteadyTime deadline = started + config_.max_retry_time;

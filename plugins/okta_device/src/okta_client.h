@@ -57,13 +57,8 @@ public:
     // Wait through the clock, stopping at once when the host cancels. false when cancelled.
     bool wait(asset_sdk::Millis d);
 
-    // Back-off policy for callers that retry at a higher level (a page whose body is broken).
-    asset_sdk::BackoffPolicy backoff_policy() const;
-
     RateLimiter& rate_limiter() { return limiter_; }
     const ClientStats& stats() const { return stats_; }
-    ClientStats& mutable_stats() { return stats_; }
-    asset_sdk::Clock& clock() { return clock_; }
 
 private:
     asset_sdk::HttpRequest make_request(const std::string& url, bool with_token, int retry_count,

@@ -45,8 +45,6 @@ public:
     // "path?query" of a URL of this org, as stored in markers (the origin is config's).
     static std::string path_and_query(const std::string& absolute_url);
 
-    const std::string& search() const { return search_; }
-
 private:
     // Checks origin/path and restores the dropped parameters.
     asset_sdk::Result<std::string> vet(std::string_view url_text, const char* what) const;

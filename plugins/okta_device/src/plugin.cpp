@@ -61,7 +61,6 @@ private:
     OktaDevicePlugin(OktaConfig config, asset_host::Host host)
         : config_(std::move(config)), io_(host) {
         asset_sdk::HttpClientOptions options;
-        options.user_agent = "asset-host-okta-device/1.0.0";
         options.ca_file = config_.ca_file;
         options.proxy = config_.proxy;
         options.connect_timeout = std::min(config_.timeout, asset_sdk::Millis(10'000));

@@ -56,7 +56,6 @@ void RateLimiter::observe(const asset_sdk::HttpResponse& response) {
     if (!h.limit && !h.remaining && !h.reset_epoch_s) return;  // not a rate-limited endpoint
     last_ = h;
     received_ = clock_.steady_now();
-    received_wall_ = clock_.now();
     seen_ = true;
 }
 

@@ -74,7 +74,6 @@ private:
     std::mt19937_64 rng_;
     RateLimitHeaders last_;
     asset_sdk::SteadyTime received_{};
-    asset_sdk::SystemTime received_wall_{};
     bool seen_ = false;
 };
 

@@ -44,7 +44,6 @@ public:
                                  int max_concurrency = 1 << 10)
         : script_(std::move(script)), max_concurrency_(max_concurrency) {}
 
-    std::string_view kind() const override { return "scripted"; }
     int max_concurrency() const override { return max_concurrency_; }
     asset_host::delivery::DeliveryResult deliver(const asset_host::delivery::Batch& batch,
                                                  const asset_sdk::CancelCheck& abort) override;

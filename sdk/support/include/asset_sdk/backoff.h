@@ -11,10 +11,11 @@
 
 namespace asset_sdk {
 
+// The total time budget of a retried operation is the caller's: it owns the clock and knows
+// what "one operation" spans (an Okta request, a re-read page, a Sekoia batch).
 struct BackoffPolicy {
-    Millis initial{500};               // first delay ceiling
-    Millis max{30'000};                // cap on a single delay
-    Millis give_up_after{5 * 60'000};  // total time budget for retries of one operation
+    Millis initial{500};  // first delay ceiling
+    Millis max{30'000};   // cap on a single delay
 };
 
 class Backoff {
