@@ -26,7 +26,6 @@ CheckResult make(std::string name, ah_check_status status, std::string detail,
 CheckResult reachability_failure(const OktaConfig& config, const asset_sdk::Url& url,
                                  const ApiResult& r) {
     const std::string where = host_port(url);
-    const std::string why = describe_transport(r.transport, "");
     std::string detail;
     std::string remedy;
     switch (r.transport) {
@@ -85,11 +84,13 @@ CheckResult reachability_failure(const OktaConfig& config, const asset_sdk::Url&
             remedy = "Check the proxy setting (or the https_proxy / no_proxy variables).";
             break;
         default:
-            detail = why + " talking to " + where;
+            detail =
+                std::string(asset_sdk::transport_error_text(r.transport)) + " talking to " + where;
             remedy = "Check base_url and the network path to Okta.";
             break;
     }
-    if (!r.status.message().empty()) detail += " — " + r.status.message();
+    // The plain words are above; libcurl's own message adds the specifics (not repeated words).
+    if (!r.transport_detail.empty()) detail += " — " + r.transport_detail.substr(0, 300);
     return make("reachability", AH_CHECK_FAIL, detail, remedy);
 }
 

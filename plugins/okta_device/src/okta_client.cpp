@@ -44,13 +44,20 @@ std::string hint_for(const OktaError& e) {
     return {};
 }
 
-}  // namespace
+ApiResult cancelled_result() {
+    ApiResult r;
+    r.status = asset_sdk::cancelled();
+    return r;
+}
 
+// Plain words for a transport failure, then libcurl's: "connection refused (Failed to ...)".
 std::string describe_transport(TransportError error, const std::string& message) {
     std::string what = asset_sdk::transport_error_text(error);
     if (!message.empty()) what += " (" + message.substr(0, 300) + ")";
     return what;
 }
+
+}  // namespace
 
 OktaClient::OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http,
                        asset_sdk::Clock& clock, HostIo& io, std::uint64_t seed)
@@ -92,6 +99,7 @@ asset_sdk::HttpRequest OktaClient::make_request(const std::string& url, bool wit
 ApiResult OktaClient::to_result(asset_sdk::HttpResult&& result) const {
     ApiResult out;
     out.transport = result.error;
+    out.transport_detail = result.error_message;
     if (!result.ok()) {
         out.status = result.error == TransportError::kCancelled
                          ? asset_sdk::cancelled()
@@ -117,13 +125,13 @@ ApiResult OktaClient::get_once(const std::string& url, bool with_token) {
 }
 
 ApiResult OktaClient::get(const std::string& url, bool with_token) {
-    if (io_.cancelled()) return ApiResult{asset_sdk::cancelled(), {}, 0, {}, {}};
+    if (io_.cancelled()) return cancelled_result();
     // Pacing first: it is the normal cost of sharing the budget, not a failure, so it does not
     // eat into the retry budget below.
     if (const Millis pace = limiter_.pacing_delay(); pace.count() > 0) {
         io_.debug("rate limit: " + limiter_.headroom() + "; pausing " +
                   asset_sdk::format_duration(pace) + " to keep the reserve");
-        if (!wait(pace)) return ApiResult{asset_sdk::cancelled(), {}, 0, {}, {}};
+        if (!wait(pace)) return cancelled_result();
     }
 
     asset_sdk::Backoff backoff(asset_sdk::BackoffPolicy{},
@@ -135,7 +143,7 @@ ApiResult OktaClient::get(const std::string& url, bool with_token) {
         ++stats_.requests;
         ApiResult r = to_result(http_.perform(make_request(url, with_token, attempt, retry_for)));
         if (r.transport == TransportError::kCancelled || io_.cancelled()) {
-            return ApiResult{asset_sdk::cancelled(), {}, 0, {}, {}};
+            return cancelled_result();
         }
         if (r.transport == TransportError::kNone) limiter_.observe(r.response);
 
@@ -185,7 +193,7 @@ ApiResult OktaClient::get(const std::string& url, bool with_token) {
                 std::string(rate_limited ? "rate limited" : "request failed") + " on GET " +
                     path_of(url) + ": " + last_error + "; retrying in " +
                     asset_sdk::format_duration(delay));
-        if (!wait(delay)) return ApiResult{asset_sdk::cancelled(), {}, 0, {}, {}};
+        if (!wait(delay)) return cancelled_result();
     }
 }
 

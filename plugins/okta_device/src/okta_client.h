@@ -30,6 +30,8 @@ struct ApiResult {
     long http_status = 0;              // 0 when no response arrived
     OktaError okta;                    // parsed error body for HTTP errors
     asset_sdk::TransportError transport = asset_sdk::TransportError::kNone;
+    std::string
+        transport_detail;  // libcurl's own words for `transport`, e.g. "Could not resolve host: x"
 
     bool ok() const { return status.is_ok(); }
 };
@@ -73,8 +75,5 @@ private:
     std::uint64_t seed_;
     ClientStats stats_;
 };
-
-// Plain words for a transport failure, e.g. "connection refused".
-std::string describe_transport(asset_sdk::TransportError error, const std::string& message);
 
 }  // namespace okta_device
