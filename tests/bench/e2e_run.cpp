@@ -83,12 +83,12 @@ SyncRunResult SyncBench::run(int batch_size, int max_in_flight) {
     const double sekoia_cpu_before = testsupport::cpu_seconds_so_far(sekoia_->pid());
     testsupport::ProcessOptions options;
     options.env = {{"BENCH_OKTA_TOKEN", kOktaToken}, {"BENCH_SEKOIA_KEY", kSekoiaKey}};
-    testsupport::Process host({binaries_.asset_host, "--plugins-dir", binaries_.plugins_dir,
-                               "--manifests-dir", (work_dir_ / "manifests").string(), "--state-dir",
-                               state_dir.string(), "--log-level", "info", "run", "--once"},
-                              options);
     SyncRunResult result;
-    result.host = host.wait(std::chrono::minutes(10));
+    result.host = testsupport::run_process(
+        {binaries_.asset_host, "--plugins-dir", binaries_.plugins_dir, "--manifests-dir",
+         (work_dir_ / "manifests").string(), "--state-dir", state_dir.string(), "--log-level",
+         "info", "run", "--once"},
+        options, std::chrono::minutes(10));
     result.okta_sim_cpu_seconds = testsupport::cpu_seconds_so_far(okta_->pid()) - okta_cpu_before;
     result.sekoia_sim_cpu_seconds =
         testsupport::cpu_seconds_so_far(sekoia_->pid()) - sekoia_cpu_before;

@@ -36,8 +36,8 @@ namespace {
 // The control API of a TLS simulator is on its TLS port; tests don't verify its throw-away
 // certificate for control calls (the product code under test always verifies).
 template <typename Call>
-SimProcess::Reply control_call(bool tls, int port, Call&& call) {
-    httplib::Client c(std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port));
+SimProcess::Reply control_call(const std::string& base_url, Call&& call) {
+    httplib::Client c(base_url);
     c.enable_server_certificate_verification(false);
     c.set_read_timeout(30, 0);
     auto r = call(c);
@@ -48,11 +48,11 @@ SimProcess::Reply control_call(bool tls, int port, Call&& call) {
 }  // namespace
 
 SimProcess::Reply SimProcess::get(const std::string& path) const {
-    return control_call(tls_, port_, [&](httplib::Client& c) { return c.Get(path.c_str()); });
+    return control_call(base_url(), [&](httplib::Client& c) { return c.Get(path.c_str()); });
 }
 
 SimProcess::Reply SimProcess::post(const std::string& path, const std::string& json_body) const {
-    return control_call(tls_, port_, [&](httplib::Client& c) {
+    return control_call(base_url(), [&](httplib::Client& c) {
         return c.Post(path.c_str(), json_body, "application/json");
     });
 }

@@ -23,11 +23,6 @@ public:
     int pid() const { return process_->pid(); }
     // "http://127.0.0.1:<port>", or https:// when the simulator was started with --tls-cert.
     std::string base_url() const;
-    // Same, forcing the scheme (kept for callers that say it explicitly).
-    std::string base_url(bool tls) const {
-        return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
-    }
-    bool tls() const { return tls_; }
 
     // Calls to the simulator's /_sim/... control endpoints (over TLS, unverified, when the
     // simulator serves TLS: the control API shares its port).

@@ -108,15 +108,15 @@ public:
         return doc["marker"]["next"].get<long>();
     }
 
-    json stats() const { return json::parse(sim.get("/_sim/stats").body); }
+    json stats() const { return sim.get_json("/_sim/stats"); }
     std::set<std::string> uids() const {
-        const json doc = json::parse(sim.get("/_sim/uids").body);
+        const json doc = sim.get_json("/_sim/uids");
         std::set<std::string> out;
         for (const auto& u : doc["uids"]) out.insert(u.get<std::string>());
         return out;
     }
     void faults(const std::string& json_body) const {
-        REQUIRE(sim.post("/_sim/faults", json_body).status == 200);
+        sim.post_json("/_sim/faults", json::parse(json_body));
     }
 
     // "Nothing lost", checked from outside: every device the checkpoint covers has arrived.

@@ -40,16 +40,10 @@ struct Sim {
         a.insert(a.end(), extra.begin(), extra.end());
         return a;
     }
-    void faults(const json& list) {
-        const auto r = process.post("/_sim/faults", json{{"faults", list}}.dump());
-        REQUIRE_MESSAGE(r.status == 200, r.body);
-    }
-    void config(const json& patch) {
-        const auto r = process.post("/_sim/config", patch.dump());
-        REQUIRE_MESSAGE(r.status == 200, r.body);
-    }
-    json stats() const { return json::parse(process.get("/_sim/stats").body); }
-    json devices() const { return json::parse(process.get("/_sim/devices").body); }
+    void faults(const json& list) { process.post_json("/_sim/faults", {{"faults", list}}); }
+    void config(const json& patch) { process.post_json("/_sim/config", patch); }
+    json stats() const { return process.get_json("/_sim/stats"); }
+    json devices() const { return process.get_json("/_sim/devices"); }
     std::string url() const { return process.base_url(); }
 
     SimProcess process;
@@ -432,10 +426,9 @@ TEST_CASE("an incremental cycle returns only the devices changed since the check
                                                    {"marker", marker}}
                                                   .dump());
 
-    const json mutated = json::parse(
-        sim.process
-            .post("/_sim/mutate", R"({"update":{"count":17},"set":{"osVersion":"99.1"},"add":3})")
-            .body);
+    const json mutated = sim.process.post_json(
+        "/_sim/mutate",
+        {{"update", {{"count", 17}}}, {"set", {{"osVersion", "99.1"}}}, {"add", 3}});
     std::multiset<std::string> changed;
     for (const auto& id : mutated["updated"]) changed.insert(id.get<std::string>());
     for (const auto& id : mutated["added"]) changed.insert(id.get<std::string>());

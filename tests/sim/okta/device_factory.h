@@ -28,10 +28,6 @@ public:
     // serialized caches. Call after any change to `device.doc` or `device.users`.
     void serialize(Device& device) const;
 
-    const std::vector<UserRecord>& users() const { return users_; }
-    uint64_t seed() const { return seed_; }
-    const std::string& origin() const { return origin_; }
-
     // Stable pseudo-random 64-bit value for (seed, a, b): all "random" choices go through it.
     uint64_t mix(uint64_t a, uint64_t b) const;
     // `len` characters of [A-Za-z0-9] derived from (a, b).

@@ -24,7 +24,6 @@ public:
     // Current window state without counting.
     Decision peek(int64_t now_ms);
 
-    uint64_t rejected() const { return rejected_; }
     void clear_stats() { rejected_ = 0; }
     Json to_json(int64_t now_ms, int64_t skew_ms);
 

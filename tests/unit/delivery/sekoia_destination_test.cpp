@@ -10,6 +10,7 @@
 
 #include "sim_process.h"
 #include "temp_dir.h"
+#include "tls_test_certs.h"
 
 #include <asset_sdk/clock.h>
 
@@ -57,11 +58,8 @@ struct Sim {
         args.insert(args.end(), extra.begin(), extra.end());
         return testsupport::SimProcess(ASSET_HOST_SEKOIA_SIM_BIN, args);
     }
-    json stats() const { return json::parse(process.get("/_sim/stats").body); }
-    void faults(const json& list) const {
-        const auto reply = process.post("/_sim/faults", json{{"faults", list}}.dump());
-        REQUIRE(reply.status == 200);
-    }
+    json stats() const { return process.get_json("/_sim/stats"); }
+    void faults(const json& list) const { process.post_json("/_sim/faults", {{"faults", list}}); }
     SekoiaDestinationSpec spec() const {
         SekoiaDestinationSpec s;
         s.base_url = process.base_url();
@@ -88,23 +86,10 @@ void check_no_key(const std::string& text) {
     CHECK(text.find(kKey) == std::string::npos);
 }
 
-std::string openssl() {
-    for (const char* p : {"/usr/bin/openssl", "/usr/local/bin/openssl", "/bin/openssl"}) {
-        if (std::ifstream(p).good()) return p;
-    }
-    return "openssl";
-}
-
-// A self-signed certificate for 127.0.0.1, written to `dir`.
+// A self-signed certificate for 127.0.0.1 (and localhost), written to `dir`.
 std::pair<std::string, std::string> make_cert(const testsupport::TempDir& dir) {
-    const std::string crt = (dir / "sim.crt").string();
-    const std::string key = (dir / "sim.key").string();
-    auto r = testsupport::run_process({openssl(), "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                                       "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out",
-                                       crt, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
-                                       "subjectAltName=IP:127.0.0.1,DNS:localhost"});
-    REQUIRE_MESSAGE(r.exited_with(0), r.err);
-    return {crt, key};
+    const auto files = testsupport::write_self_signed_cert(dir.path(), "sim");
+    return {files.cert.string(), files.key.string()};
 }
 
 std::vector<CheckResult> run_checks(const DestinationSpec& spec, bool* ok = nullptr) {
@@ -394,7 +379,7 @@ TEST_CASE("TLS: an untrusted certificate fails at once; with ca_file the batch g
     Sim sim({"--tls-cert", crt, "--tls-key", key});
     asset_sdk::ManualClock clock(std::chrono::system_clock::now());
     auto spec = sim.spec();
-    spec.base_url = sim.process.base_url(/*tls=*/true);
+    spec.base_url = sim.process.base_url();
     spec.allow_insecure_http = false;
     {
         SekoiaDestination dest(spec, 100, clock, nullptr, fast_policy());
@@ -416,7 +401,7 @@ TEST_CASE("destination checks: TLS reachability, UUID and key, without sending a
     DestinationSpec spec;
     spec.type = DestinationSpec::Type::kSekoia;
     spec.sekoia = sim.spec();
-    spec.sekoia.base_url = sim.process.base_url(true);
+    spec.sekoia.base_url = sim.process.base_url();
     spec.sekoia.allow_insecure_http = false;
 
     SUBCASE("all good with the CA bundle") {

@@ -52,7 +52,7 @@ json item(std::uint64_t n) {
 }
 
 json stats(const testsupport::SimProcess& sim) {
-    return json::parse(sim.get("/_sim/stats").body);
+    return sim.get_json("/_sim/stats");
 }
 
 }  // namespace

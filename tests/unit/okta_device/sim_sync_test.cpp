@@ -38,12 +38,9 @@ struct Sim {
         return SimProcess(ASSET_HOST_OKTA_SIM_BIN, args);
     }
 
-    void faults(const json& list) {
-        const auto r = process.post("/_sim/faults", json{{"faults", list}}.dump());
-        REQUIRE_MESSAGE(r.status == 200, r.body);
-    }
-    json stats() const { return json::parse(process.get("/_sim/stats").body); }
-    json devices() const { return json::parse(process.get("/_sim/devices").body); }
+    void faults(const json& list) { process.post_json("/_sim/faults", {{"faults", list}}); }
+    json stats() const { return process.get_json("/_sim/stats"); }
+    json devices() const { return process.get_json("/_sim/devices"); }
     // Devices a record must exist for: those with an id and a display name.
     std::set<std::string> valid_ids() const {
         std::set<std::string> out;
