@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 
+#include <asset_sdk/retry.h>
 #include <asset_sdk/time_util.h>
 
 #include <algorithm>
@@ -16,6 +17,20 @@ namespace {
 
 constexpr std::string_view kBodyPrefix = R"({"version":1,"items":[)";
 constexpr std::string_view kBodySuffix = "]}";
+
+// The request body, rebuilt in the slot's reused buffer: records are already JSON objects, so it
+// is their text joined with commas inside the envelope. No re-parse.
+void build_body(std::string& body, const Batch& batch) {
+    body.clear();
+    body.reserve(kBodyPrefix.size() + batch.bytes() + batch.size() + kBodySuffix.size());
+    body.append(kBodyPrefix);
+    batch.join_into(body, ",");
+    body.append(kBodySuffix);
+}
+
+asset_sdk::Status interrupted() {
+    return asset_sdk::cancelled("delivery to Sekoia interrupted");
+}
 
 }  // namespace
 
@@ -85,7 +100,6 @@ std::string SekoiaDestination::secret_free(std::string text) const {
 }
 
 DeliveryResult SekoiaDestination::deliver(const Batch& batch, const asset_sdk::CancelCheck& abort) {
-    DeliveryResult result;
     Slot* slot = acquire();
     slot->abort = abort;
     struct Releaser {
@@ -93,95 +107,82 @@ DeliveryResult SekoiaDestination::deliver(const Batch& batch, const asset_sdk::C
         Slot* slot;
         ~Releaser() { self->release(slot); }
     } releaser{this, slot};
+    build_body(slot->request.body, batch);
 
-    // The body is rebuilt in the slot's reused buffer: records are already JSON objects, so
-    // the request is their text joined with commas inside the envelope. No re-parse.
-    std::string& body = slot->request.body;
-    body.clear();
-    body.reserve(kBodyPrefix.size() + batch.bytes() + batch.size() + kBodySuffix.size());
-    body.append(kBodyPrefix);
-    batch.join_into(body, ",");
-    body.append(kBodySuffix);
-
-    asset_sdk::Backoff backoff({policy_.initial_backoff, policy_.max_backoff},
-                               policy_.seed + seed_counter_.fetch_add(1));
-    const asset_sdk::SteadyTime give_up_at = clock_.steady_now() + spec_.retry_budget;
-    const auto aborted = [&] { return abort && abort(); };
-
-    for (;;) {
-        ++result.attempts;
-        asset_sdk::HttpResult http = slot->client->perform(slot->request);
-        if (aborted() || http.error == asset_sdk::TransportError::kCancelled) {
-            result.status = asset_sdk::cancelled("delivery to Sekoia interrupted");
-            return result;
-        }
-
-        std::string failure;  // why this attempt failed (no secrets)
-        std::optional<asset_sdk::Millis> retry_after;
-        if (http.ok()) {
-            const long status = http.response.status;
-            switch (classify_sekoia_status(status)) {
-                case SekoiaVerdict::kAcknowledged:
-                    result.status = asset_sdk::Status::ok();
-                    return result;
-                case SekoiaVerdict::kRefused: {
-                    std::string message =
-                        "Sekoia refused the batch of " + std::to_string(batch.size()) +
-                        " records: " + describe_sekoia_error(status, http.response.body);
-                    const std::string hint = sekoia_error_hint(status, batch_size_);
-                    if (!hint.empty()) message += "; " + hint;
-                    result.status = {asset_sdk::StatusCode::kHttp, secret_free(message)};
-                    return result;
-                }
-                case SekoiaVerdict::kRetry:
-                    failure = describe_sekoia_error(status, http.response.body);
-                    if (auto value = http.response.header("retry-after")) {
-                        retry_after = asset_sdk::parse_retry_after(*value, clock_.now());
-                    }
-                    break;
-            }
-        } else {
-            const std::string what = std::string(asset_sdk::transport_error_text(http.error)) +
-                                     " (" + http.error_message + ")";
-            if (!asset_sdk::is_transient(http.error)) {
-                result.status = {
-                    asset_sdk::StatusCode::kTransport,
-                    secret_free("cannot deliver to Sekoia at " + spec_.base_url + ": " + what)};
-                return result;
-            }
-            failure = what;
-        }
-        failure = secret_free(std::move(failure));
-
-        asset_sdk::Millis delay =
-            retry_after ? std::max(*retry_after, policy_.min_retry_after) : backoff.next_delay();
-        const asset_sdk::SteadyTime now = clock_.steady_now();
-        if (now + delay > give_up_at) {
-            std::string message = "Sekoia did not acknowledge a batch of " +
-                                  std::to_string(batch.size()) + " records after " +
-                                  std::to_string(result.attempts) + " attempts within the retry " +
-                                  "budget of " + asset_sdk::format_duration(spec_.retry_budget) +
-                                  "; last error: " + failure;
-            if (retry_after) {
-                message +=
-                    " (Retry-After asked for " + asset_sdk::format_duration(*retry_after) + ")";
-            }
-            result.status = {
-                http.ok() ? asset_sdk::StatusCode::kHttp : asset_sdk::StatusCode::kTransport,
-                std::move(message)};
-            if (http.ok() && http.response.status == 429) {
-                result.status = {asset_sdk::StatusCode::kRateLimited, result.status.message()};
-            }
-            return result;
-        }
-        log_->warn("sekoia: batch {} ({} records) attempt {} failed: {}; retrying in {}",
-                   batch.index, batch.size(), result.attempts, failure,
-                   asset_sdk::format_duration(delay));
-        if (!clock_.sleep_for(delay, abort)) {
-            result.status = asset_sdk::cancelled("delivery to Sekoia interrupted");
-            return result;
-        }
+    DeliveryResult result;
+    Failure last;
+    asset_sdk::Retrier retrier(clock_,
+                               {spec_.retry_budget, {policy_.initial_backoff, policy_.max_backoff}},
+                               policy_.seed + seed_counter_.fetch_add(1), abort);
+    const asset_sdk::RetryEnd end = retrier.run(
+        [&] { return attempt(*slot, batch, result.status, last); },
+        [&](asset_sdk::Millis wait) {
+            log_->warn("sekoia: batch {} ({} records) attempt {} failed: {}; retrying in {}",
+                       batch.index, batch.size(), retrier.attempts(), last.text,
+                       asset_sdk::format_duration(wait));
+        });
+    result.attempts = retrier.attempts();
+    if (end == asset_sdk::RetryEnd::kCancelled) result.status = interrupted();
+    if (end == asset_sdk::RetryEnd::kOutOfBudget) {
+        result.status = out_of_budget(batch, retrier.attempts(), last);
     }
+    return result;
+}
+
+asset_sdk::AttemptResult SekoiaDestination::attempt(Slot& slot, const Batch& batch,
+                                                    asset_sdk::Status& status, Failure& failure) {
+    asset_sdk::HttpResult http = slot.client->perform(slot.request);
+    if ((slot.abort && slot.abort()) || http.error == asset_sdk::TransportError::kCancelled) {
+        status = interrupted();
+        return asset_sdk::AttemptResult::finished();
+    }
+    failure = Failure{};
+    if (!http.ok()) {
+        const std::string what = std::string(asset_sdk::transport_error_text(http.error)) + " (" +
+                                 http.error_message + ")";
+        if (!asset_sdk::is_transient(http.error)) {
+            status = {asset_sdk::StatusCode::kTransport,
+                      secret_free("cannot deliver to Sekoia at " + spec_.base_url + ": " + what)};
+            return asset_sdk::AttemptResult::finished();
+        }
+        failure.text = secret_free(what);
+        return asset_sdk::AttemptResult::retry();
+    }
+    const long code = http.response.status;
+    switch (classify_sekoia_status(code)) {
+        case SekoiaVerdict::kAcknowledged:
+            status = asset_sdk::Status::ok();
+            return asset_sdk::AttemptResult::finished();
+        case SekoiaVerdict::kRefused: {
+            std::string message = "Sekoia refused the batch of " + std::to_string(batch.size()) +
+                                  " records: " + describe_sekoia_error(code, http.response.body);
+            const std::string hint = sekoia_error_hint(code, batch_size_);
+            if (!hint.empty()) message += "; " + hint;
+            status = {asset_sdk::StatusCode::kHttp, secret_free(message)};
+            return asset_sdk::AttemptResult::finished();
+        }
+        case SekoiaVerdict::kRetry:
+            break;
+    }
+    failure.text = secret_free(describe_sekoia_error(code, http.response.body));
+    failure.code = code == 429 ? asset_sdk::StatusCode::kRateLimited : asset_sdk::StatusCode::kHttp;
+    if (auto value = http.response.header("retry-after")) {
+        failure.retry_after = asset_sdk::parse_retry_after(*value, clock_.now());
+    }
+    if (!failure.retry_after) return asset_sdk::AttemptResult::retry();
+    return asset_sdk::AttemptResult::retry(std::max(*failure.retry_after, policy_.min_retry_after));
+}
+
+asset_sdk::Status SekoiaDestination::out_of_budget(const Batch& batch, int attempts,
+                                                   const Failure& last) const {
+    std::string message =
+        "Sekoia did not acknowledge a batch of " + std::to_string(batch.size()) +
+        " records after " + std::to_string(attempts) + " attempts within the retry budget of " +
+        asset_sdk::format_duration(spec_.retry_budget) + "; last error: " + last.text;
+    if (last.retry_after) {
+        message += " (Retry-After asked for " + asset_sdk::format_duration(*last.retry_after) + ")";
+    }
+    return {last.code, std::move(message)};
 }
 
 }  // namespace asset_host::delivery

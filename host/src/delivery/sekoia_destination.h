@@ -15,8 +15,8 @@
 #include "config/manifest.h"
 #include "delivery/destination.h"
 
-#include <asset_sdk/backoff.h>
 #include <asset_sdk/http_client.h>
+#include <asset_sdk/retry.h>
 
 #include <spdlog/logger.h>
 
@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,8 +64,18 @@ private:
         asset_sdk::CancelCheck abort;  // the current delivery's abort check
         asset_sdk::HttpRequest request;
     };
+    // Why the last attempt failed: logged with the retry, quoted when the budget runs out.
+    struct Failure {
+        std::string text;  // no secrets
+        std::optional<asset_sdk::Millis> retry_after;
+        asset_sdk::StatusCode code = asset_sdk::StatusCode::kTransport;  // kHttp, kRateLimited
+    };
     Slot* acquire();
     void release(Slot* slot);
+    // One POST. Final: `status` is set (acknowledged, refused, not worth retrying, aborted).
+    asset_sdk::AttemptResult attempt(Slot& slot, const Batch& batch, asset_sdk::Status& status,
+                                     Failure& failure);
+    asset_sdk::Status out_of_budget(const Batch& batch, int attempts, const Failure& last) const;
     std::string secret_free(std::string text) const;
 
     SekoiaDestinationSpec spec_;

@@ -1,6 +1,6 @@
 #include "device_sync.h"
 
-#include <asset_sdk/backoff.h>
+#include <asset_sdk/retry.h>
 #include <asset_sdk/time_util.h>
 
 #include <algorithm>
@@ -46,6 +46,73 @@ void DeviceSync::warn_skipped(std::int64_t page, int index, std::string_view id,
         io_.warn("more devices skipped; only counting them from now on (see the cycle summary)");
     }
     ++skip_warnings_;
+}
+
+Status DeviceSync::read_page(const std::string& url, std::int64_t page, ApiResult& r,
+                             Marker& marker, PageStats& stats) {
+    Status outcome;        // of the last attempt
+    int warned_upto = -1;  // skipped devices of this page already warned about
+    asset_sdk::Retrier retrier(clock_, {config_.max_retry_time, {}},
+                               static_cast<std::uint64_t>(page) * 7919u,
+                               [this](Millis d) { return client_.wait(d); });
+    const asset_sdk::RetryEnd end = retrier.run(
+        [&] {
+            const bool again = retrier.attempts() > 1;
+            if (again && !(outcome = refetch(url, page, r)).is_ok()) {
+                return asset_sdk::AttemptResult::finished();
+            }
+            outcome = read_once(r, page, again, warned_upto, marker, stats);
+            return outcome.is_ok() || outcome.code() == StatusCode::kCancelled
+                       ? asset_sdk::AttemptResult::finished()
+                       : asset_sdk::AttemptResult::retry();
+        },
+        [&](Millis delay) {
+            io_.warn(page_label(page) + ": " + outcome.message() + request_id_suffix(r.response) +
+                     "; reading the page again in " + asset_sdk::format_duration(delay));
+            ++summary_.page_rereads;
+        });
+    if (end == asset_sdk::RetryEnd::kCancelled) return asset_sdk::cancelled();
+    if (end == asset_sdk::RetryEnd::kOutOfBudget) {
+        summary_.client = client_.stats();
+        return Status(StatusCode::kProtocol,
+                      page_label(page) + ": " + outcome.message() + request_id_suffix(r.response) +
+                          "; still broken after " + std::to_string(retrier.attempts()) +
+                          " attempts (max_retry_time " +
+                          asset_sdk::format_duration(config_.max_retry_time) +
+                          "); no checkpoint was written past the last complete page, so the "
+                          "next cycle reads this page again");
+    }
+    return outcome;
+}
+
+Status DeviceSync::refetch(const std::string& url, std::int64_t page, ApiResult& r) {
+    r = client_.get(url);
+    if (r.ok()) return Status::ok();
+    summary_.client = client_.stats();
+    if (r.status.code() == StatusCode::kCancelled) return r.status;
+    return r.status.with_context(page_label(page) + ": ");
+}
+
+Status DeviceSync::read_once(ApiResult& r, std::int64_t page, bool again, int& warned_upto,
+                             Marker& marker, PageStats& stats) {
+    const Status st = reader_.read(
+        r.response.body, clock_.now(), again,
+        [this](std::string_view record) { return io_.emit(record); },
+        [this, page, &warned_upto](int index, std::string_view id, std::string_view reason) {
+            if (index <= warned_upto) return;  // warned by an earlier attempt
+            warned_upto = index;
+            warn_skipped(page, index, id, reason);
+        },
+        stats);
+    // Records count from every attempt (they were sent); skipped devices only from the attempt
+    // that read the whole page, so a re-read does not count them twice.
+    summary_.devices += stats.devices;
+    marker.watermark_ms = max_opt(marker.watermark_ms, stats.max_last_updated_ms);
+    if (st.is_ok()) {
+        summary_.skipped += stats.skipped;
+        summary_.tolerated += stats.tolerated;
+    }
+    return st;
 }
 
 Status DeviceSync::run(std::optional<std::string_view> marker_json, bool force_full) {
@@ -124,55 +191,7 @@ Status DeviceSync::run(std::optional<std::string_view> marker_json, bool force_f
 
         // Read the page; a broken body is fetched again (bounded), never skipped.
         PageStats stats;
-        asset_sdk::Backoff reread_backoff(asset_sdk::BackoffPolicy{},
-                                          static_cast<std::uint64_t>(page) * 7919u);
-        const asset_sdk::SteadyTime reread_deadline = clock_.steady_now() + config_.max_retry_time;
-        bool retry = false;
-        int warned_upto = -1;  // skipped devices of this page already warned about
-        for (int attempt = 1;; ++attempt) {
-            const Status st = reader_.read(
-                r.response.body, clock_.now(), retry,
-                [this](std::string_view record) { return io_.emit(record); },
-                [this, page, &warned_upto](int index, std::string_view id,
-                                           std::string_view reason) {
-                    if (index <= warned_upto) return;  // warned by an earlier attempt
-                    warned_upto = index;
-                    warn_skipped(page, index, id, reason);
-                },
-                stats);
-            // Records count from every attempt (they were sent); skipped devices only from the
-            // attempt that read the whole page, so a re-read does not count them twice.
-            summary_.devices += stats.devices;
-            marker.watermark_ms = max_opt(marker.watermark_ms, stats.max_last_updated_ms);
-            if (st.is_ok()) {
-                summary_.skipped += stats.skipped;
-                summary_.tolerated += stats.tolerated;
-                break;
-            }
-            if (st.code() == StatusCode::kCancelled) return st;
-            const Millis delay = reread_backoff.next_delay();
-            if (clock_.steady_now() + delay > reread_deadline) {
-                summary_.client = client_.stats();
-                return Status(StatusCode::kProtocol,
-                              page_label(page) + ": " + st.message() +
-                                  request_id_suffix(r.response) + "; still broken after " +
-                                  std::to_string(attempt) + " attempts (max_retry_time " +
-                                  asset_sdk::format_duration(config_.max_retry_time) +
-                                  "); no checkpoint was written past the last complete page, so "
-                                  "the next cycle reads this page again");
-            }
-            io_.warn(page_label(page) + ": " + st.message() + request_id_suffix(r.response) +
-                     "; reading the page again in " + asset_sdk::format_duration(delay));
-            ++summary_.page_rereads;
-            if (!client_.wait(delay)) return asset_sdk::cancelled();
-            r = client_.get(url);
-            if (!r.ok()) {
-                summary_.client = client_.stats();
-                if (r.status.code() == StatusCode::kCancelled) return r.status;
-                return r.status.with_context(page_label(page) + ": ");
-            }
-            retry = true;
-        }
+        if (Status read = read_page(url, page, r, marker, stats); !read.is_ok()) return read;
 
         auto next = pager.next(r.response);
         if (!next) {

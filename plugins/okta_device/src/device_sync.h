@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace okta_device {
@@ -42,6 +43,13 @@ public:
     const SyncSummary& summary() const { return summary_; }
 
 private:
+    // Reads the page in `r`, fetching it again while its body is broken (bounded by
+    // max_retry_time). A page is never skipped: it is read whole or the cycle fails.
+    asset_sdk::Status read_page(const std::string& url, std::int64_t page, ApiResult& r,
+                                Marker& marker, PageStats& stats);
+    asset_sdk::Status refetch(const std::string& url, std::int64_t page, ApiResult& r);
+    asset_sdk::Status read_once(ApiResult& r, std::int64_t page, bool again, int& warned_upto,
+                                Marker& marker, PageStats& stats);
     void warn_skipped(std::int64_t page, int index, std::string_view id, std::string_view reason);
 
     const OktaConfig& config_;

@@ -134,67 +134,74 @@ ApiResult OktaClient::get(const std::string& url, bool with_token) {
         if (!wait(pace)) return cancelled_result();
     }
 
-    asset_sdk::Backoff backoff(asset_sdk::BackoffPolicy{},
-                               seed_ ^ static_cast<std::uint64_t>(stats_.requests));
-    const asset_sdk::SteadyTime started = clock_.steady_now();
-    const asset_sdk::SteadyTime deadline = started + config_.max_retry_time;
-    std::string retry_for;
-    for (int attempt = 0;; ++attempt) {
-        ++stats_.requests;
-        ApiResult r = to_result(http_.perform(make_request(url, with_token, attempt, retry_for)));
-        if (r.transport == TransportError::kCancelled || io_.cancelled()) {
-            return cancelled_result();
-        }
-        if (r.transport == TransportError::kNone) limiter_.observe(r.response);
-
-        Millis delay{0};
-        bool rate_limited = false;
-        if (r.transport != TransportError::kNone) {
-            if (!asset_sdk::is_transient(r.transport)) return r;
-            delay = backoff.next_delay();
-        } else if (r.http_status >= 200 && r.http_status < 300) {
-            return r;
-        } else if (r.http_status == 429) {
-            ++stats_.rate_limited;
-            rate_limited = true;
-            const auto until_reset = limiter_.delay_after_429(r.response);
-            delay = until_reset ? *until_reset : backoff.next_delay();
-        } else if (r.http_status >= 500) {
-            delay = backoff.next_delay();
-            // Okta does not promise Retry-After, but honour it when present (bounded).
-            if (auto ra = r.response.header("retry-after")) {
-                if (auto parsed = asset_sdk::parse_retry_after(*ra, clock_.now())) {
-                    delay = std::clamp(*parsed, delay, Millis(RateLimiter::kMaxSingleWait));
-                }
-            }
-        } else {
-            // 4xx other than 429: retrying cannot help.
-            r.status = r.status.with_context("GET " + path_of(url) + ": ");
-            return r;
-        }
-        if (auto id = r.response.header("x-okta-request-id")) retry_for = std::string(*id);
-        // A retry is a request too: it must not dip into the reserve either.
-        if (!rate_limited) delay = std::max(delay, limiter_.pacing_delay());
-
-        const std::string last_error = r.status.message();
-        if (clock_.steady_now() + delay > deadline) {
-            const auto spent = std::chrono::duration_cast<Millis>(clock_.steady_now() - started);
-            const std::string head = rate_limited ? "Okta rate limit still exhausted after "
-                                                  : "Okta API unavailable after ";
-            r.status = Status(rate_limited ? StatusCode::kRateLimited : r.status.code(),
-                              head + asset_sdk::format_duration(spent) + " of retries (" +
-                                  std::to_string(attempt + 1) + " attempts; max_retry_time " +
-                                  asset_sdk::format_duration(config_.max_retry_time) +
-                                  "): last error on GET " + path_of(url) + ": " + last_error);
-            return r;
-        }
-        ++stats_.retries;
-        io_.log(rate_limited ? AH_LOG_INFO : AH_LOG_WARN,
-                std::string(rate_limited ? "rate limited" : "request failed") + " on GET " +
-                    path_of(url) + ": " + last_error + "; retrying in " +
-                    asset_sdk::format_duration(delay));
-        if (!wait(delay)) return cancelled_result();
+    asset_sdk::Retrier retrier(clock_, {config_.max_retry_time, {}},
+                               seed_ ^ static_cast<std::uint64_t>(stats_.requests),
+                               [this](Millis d) { return wait(d); });
+    Attempt last{url, with_token, {}, false, {}};
+    const asset_sdk::RetryEnd end = retrier.run(
+        [&] { return attempt(last, retrier); },
+        [&](Millis delay) {
+            ++stats_.retries;
+            io_.log(last.rate_limited ? AH_LOG_INFO : AH_LOG_WARN,
+                    std::string(last.rate_limited ? "rate limited" : "request failed") +
+                        " on GET " + path_of(url) + ": " + last.result.status.message() +
+                        "; retrying in " + asset_sdk::format_duration(delay));
+        });
+    if (end == asset_sdk::RetryEnd::kCancelled) return cancelled_result();
+    if (end == asset_sdk::RetryEnd::kOutOfBudget) {
+        const std::string head = last.rate_limited ? "Okta rate limit still exhausted after "
+                                                   : "Okta API unavailable after ";
+        last.result.status = Status(
+            last.rate_limited ? StatusCode::kRateLimited : last.result.status.code(),
+            head + asset_sdk::format_duration(retrier.elapsed()) + " of retries (" +
+                std::to_string(retrier.attempts()) + " attempts; max_retry_time " +
+                asset_sdk::format_duration(config_.max_retry_time) + "): last error on GET " +
+                path_of(url) + ": " + last.result.status.message());
     }
+    return std::move(last.result);
+}
+
+asset_sdk::AttemptResult OktaClient::attempt(Attempt& a, asset_sdk::Retrier& retrier) {
+    using asset_sdk::AttemptResult;
+    ++stats_.requests;
+    a.result = to_result(
+        http_.perform(make_request(a.url, a.with_token, retrier.attempts() - 1, a.retry_for)));
+    ApiResult& r = a.result;
+    if (r.transport == TransportError::kCancelled || io_.cancelled()) {
+        r = cancelled_result();
+        return AttemptResult::finished();
+    }
+    if (r.transport == TransportError::kNone) limiter_.observe(r.response);
+
+    Millis delay{0};
+    a.rate_limited = false;
+    if (r.transport != TransportError::kNone) {
+        if (!asset_sdk::is_transient(r.transport)) return AttemptResult::finished();
+        delay = retrier.backoff();
+    } else if (r.http_status >= 200 && r.http_status < 300) {
+        return AttemptResult::finished();
+    } else if (r.http_status == 429) {
+        ++stats_.rate_limited;
+        a.rate_limited = true;
+        const auto until_reset = limiter_.delay_after_429(r.response);
+        delay = until_reset ? *until_reset : retrier.backoff();
+    } else if (r.http_status >= 500) {
+        delay = retrier.backoff();
+        // Okta does not promise Retry-After, but honour it when present (bounded).
+        if (auto ra = r.response.header("retry-after")) {
+            if (auto parsed = asset_sdk::parse_retry_after(*ra, clock_.now())) {
+                delay = std::clamp(*parsed, delay, Millis(RateLimiter::kMaxSingleWait));
+            }
+        }
+    } else {
+        // 4xx other than 429: retrying cannot help.
+        r.status = r.status.with_context("GET " + path_of(a.url) + ": ");
+        return AttemptResult::finished();
+    }
+    if (auto id = r.response.header("x-okta-request-id")) a.retry_for = std::string(*id);
+    // A retry is a request too: it must not dip into the reserve either.
+    if (!a.rate_limited) delay = std::max(delay, limiter_.pacing_delay());
+    return AttemptResult::retry(delay);
 }
 
 }  // namespace okta_device

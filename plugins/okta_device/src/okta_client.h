@@ -14,9 +14,9 @@
 #include "okta_error.h"
 #include "rate_limiter.h"
 
-#include <asset_sdk/backoff.h>
 #include <asset_sdk/clock.h>
 #include <asset_sdk/http_client.h>
+#include <asset_sdk/retry.h>
 #include <asset_sdk/status.h>
 
 #include <cstdint>
@@ -63,6 +63,15 @@ public:
     const ClientStats& stats() const { return stats_; }
 
 private:
+    // One GET of a retried get(): what it asked for and how the last try went.
+    struct Attempt {
+        const std::string& url;
+        bool with_token;
+        ApiResult result;
+        bool rate_limited = false;  // the last try got a 429
+        std::string retry_for;      // X-Okta-Request-Id of the last failed try
+    };
+    asset_sdk::AttemptResult attempt(Attempt& a, asset_sdk::Retrier& retrier);
     asset_sdk::HttpRequest make_request(const std::string& url, bool with_token, int retry_count,
                                         const std::string& retry_for) const;
     ApiResult to_result(asset_sdk::HttpResult&& result) const;

@@ -11,8 +11,7 @@
 
 namespace asset_sdk {
 
-// The total time budget of a retried operation is the caller's: it owns the clock and knows
-// what "one operation" spans (an Okta request, a re-read page, a Sekoia batch).
+// The total time budget of a retried operation is in RetryPolicy (retry.h), which drives this.
 struct BackoffPolicy {
     Millis initial{500};  // first delay ceiling
     Millis max{30'000};   // cap on a single delay
@@ -21,11 +20,9 @@ struct BackoffPolicy {
 class Backoff {
 public:
     explicit Backoff(BackoffPolicy policy, std::uint64_t seed = std::random_device{}());
-    // Delay before the next attempt (full jitter, never below 1 ms). Increments the attempt count.
+    // Delay before the next attempt (full jitter, never below 1 ms). Each call doubles the
+    // ceiling, up to the cap.
     Millis next_delay();
-    int attempts() const { return attempts_; }
-    void reset() { attempts_ = 0; }
-    const BackoffPolicy& policy() const { return policy_; }
 
 private:
     BackoffPolicy policy_;
