@@ -75,6 +75,130 @@ Result<std::string> read_string(std::string_view key, simdjson::dom::element val
     return std::string(value.get_string().value_unsafe());
 }
 
+// Reads one config key into the config; the error names the key and the fix.
+using KeyReader = Status (*)(std::string_view key, simdjson::dom::element value, OktaConfig& cfg);
+
+Status read_api_token(std::string_view key, simdjson::dom::element value, OktaConfig& cfg) {
+    // Never quote the value, not even partly.
+    if (!value.is_string()) return key_error(key, "must be a string");
+    const std::string_view token = trim(value.get_string().value_unsafe());
+    if (token.empty())
+        return key_error(key,
+                         "is empty; set it to an Okta API token reference such as "
+                         "${env:OKTA_API_TOKEN}");
+    if (token.size() >= 5 && (token.substr(0, 5) == "SSWS " || token.substr(0, 5) == "ssws ")) {
+        return key_error(key, "must be the bare token, without the 'SSWS ' prefix");
+    }
+    for (char c : token) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x21 || u == 0x7f) {
+            return key_error(key,
+                             "contains spaces or control characters (check the referenced "
+                             "file or variable)");
+        }
+    }
+    cfg.api_token = std::string(token);
+    return Status::ok();
+}
+
+Status read_page_size(std::string_view key, simdjson::dom::element value, OktaConfig& cfg) {
+    std::int64_t n = 0;
+    if (!value.is_int64() || (n = value.get_int64().value_unsafe()) < 1 || n > 200) {
+        return key_error(key, "must be an integer between 1 and 200");
+    }
+    cfg.page_size = static_cast<int>(n);
+    return Status::ok();
+}
+
+Status read_expand(std::string_view key, simdjson::dom::element value, OktaConfig& cfg) {
+    auto s = read_string(key, value);
+    if (!s) return s.status();
+    if (*s == "user") {
+        cfg.expand = ExpandMode::kUser;
+    } else if (*s == "userSummary") {
+        cfg.expand = ExpandMode::kUserSummary;
+    } else if (*s == "none") {
+        cfg.expand = ExpandMode::kNone;
+    } else {
+        return key_error(key, "must be one of: user, userSummary, none");
+    }
+    return Status::ok();
+}
+
+Status read_rate_limit_reserve(std::string_view key, simdjson::dom::element value,
+                               OktaConfig& cfg) {
+    double r = -1;
+    if (value.is_double()) {
+        r = value.get_double().value_unsafe();
+    } else if (value.is_int64()) {
+        r = static_cast<double>(value.get_int64().value_unsafe());
+    } else {
+        return key_error(key, "must be a number between 0 and 0.9");
+    }
+    if (!std::isfinite(r) || r < 0 || r > 0.9) {
+        return key_error(key,
+                         "must be a number between 0 and 0.9 (the share of each rate-limit "
+                         "window left to other integrations)");
+    }
+    cfg.rate_limit_reserve = r;
+    return Status::ok();
+}
+
+// A string key stored as given (base_url is normalised once every key is read).
+template <std::string OktaConfig::*Field>
+Status read_text(std::string_view key, simdjson::dom::element value, OktaConfig& cfg) {
+    auto s = read_string(key, value);
+    if (!s) return s.status();
+    cfg.*Field = std::move(s).value();
+    return Status::ok();
+}
+
+template <Millis OktaConfig::*Field, std::int64_t kMinMs, std::int64_t kMaxMs>
+Status read_duration_key(std::string_view key, simdjson::dom::element value, OktaConfig& cfg) {
+    auto d = read_duration(key, value, Millis(kMinMs), Millis(kMaxMs));
+    if (!d) return d.status();
+    cfg.*Field = *d;
+    return Status::ok();
+}
+
+Status read_allow_insecure_http(std::string_view key, simdjson::dom::element value,
+                                OktaConfig& cfg) {
+    if (!value.is_bool()) return key_error(key, "must be true or false");
+    cfg.allow_insecure_http = value.get_bool().value_unsafe();
+    return Status::ok();
+}
+
+constexpr std::int64_t kDayMs = 86'400'000;
+
+struct KeySpec {
+    std::string_view key;
+    KeyReader read;
+};
+
+// Every key the plugin accepts (the README documents each).
+constexpr std::array<KeySpec, 12> kKeys = {{
+    {"base_url", read_text<&OktaConfig::base_url>},
+    {"api_token", read_api_token},
+    {"page_size", read_page_size},
+    {"expand", read_expand},
+    {"timeout", read_duration_key<&OktaConfig::timeout, 100, 3'600'000>},
+    {"ca_file", read_text<&OktaConfig::ca_file>},
+    {"proxy", read_text<&OktaConfig::proxy>},
+    {"allow_insecure_http", read_allow_insecure_http},
+    {"rate_limit_reserve", read_rate_limit_reserve},
+    {"incremental_overlap", read_duration_key<&OktaConfig::incremental_overlap, 0, 7 * kDayMs>},
+    {"full_sync_every", read_duration_key<&OktaConfig::full_sync_every, 0, 365 * kDayMs>},
+    {"max_retry_time", read_duration_key<&OktaConfig::max_retry_time, 0, kDayMs>},
+}};
+
+Status read_key(std::string_view key, simdjson::dom::element value, OktaConfig& cfg) {
+    for (const KeySpec& spec : kKeys) {
+        if (spec.key == key) return spec.read(key, value, cfg);
+    }
+    return invalid_argument("config: unknown key '" + std::string(key.substr(0, 64)) +
+                            "' (see the okta_device README for the accepted keys)");
+}
+
 }  // namespace
 
 std::string_view expand_param(ExpandMode mode) {
@@ -162,109 +286,10 @@ Result<OktaConfig> parse_config(std::string_view json) {
 
     OktaConfig cfg;
     bool have_base = false, have_token = false;
-    std::string raw_base;
-
-    // First pass for allow_insecure_http: base_url's check depends on it, whatever the key order.
     for (auto field : obj) {
-        if (field.key == "allow_insecure_http") {
-            if (!field.value.is_bool()) return key_error(field.key, "must be true or false");
-            cfg.allow_insecure_http = field.value.get_bool().value_unsafe();
-        }
-    }
-
-    for (auto field : obj) {
-        const std::string_view key = field.key;
-        const simdjson::dom::element value = field.value;
-        if (key == "base_url") {
-            auto s = read_string(key, value);
-            if (!s) return s.status();
-            raw_base = *s;
-            have_base = true;
-        } else if (key == "api_token") {
-            // Never quote the value, not even partly.
-            if (!value.is_string()) return key_error(key, "must be a string");
-            const std::string_view token = trim(value.get_string().value_unsafe());
-            if (token.empty())
-                return key_error(key,
-                                 "is empty; set it to an Okta API token reference such as "
-                                 "${env:OKTA_API_TOKEN}");
-            if (token.size() >= 5 &&
-                (token.substr(0, 5) == "SSWS " || token.substr(0, 5) == "ssws ")) {
-                return key_error(key, "must be the bare token, without the 'SSWS ' prefix");
-            }
-            for (char c : token) {
-                const auto u = static_cast<unsigned char>(c);
-                if (u < 0x21 || u == 0x7f) {
-                    return key_error(key,
-                                     "contains spaces or control characters (check the referenced "
-                                     "file or variable)");
-                }
-            }
-            cfg.api_token = std::string(token);
-            have_token = true;
-        } else if (key == "page_size") {
-            std::int64_t n = 0;
-            if (!value.is_int64() || (n = value.get_int64().value_unsafe()) < 1 || n > 200) {
-                return key_error(key, "must be an integer between 1 and 200");
-            }
-            cfg.page_size = static_cast<int>(n);
-        } else if (key == "expand") {
-            auto s = read_string(key, value);
-            if (!s) return s.status();
-            if (*s == "user") {
-                cfg.expand = ExpandMode::kUser;
-            } else if (*s == "userSummary") {
-                cfg.expand = ExpandMode::kUserSummary;
-            } else if (*s == "none") {
-                cfg.expand = ExpandMode::kNone;
-            } else {
-                return key_error(key, "must be one of: user, userSummary, none");
-            }
-        } else if (key == "timeout") {
-            auto d = read_duration(key, value, Millis(100), Millis(3'600'000));
-            if (!d) return d.status();
-            cfg.timeout = *d;
-        } else if (key == "ca_file") {
-            auto s = read_string(key, value);
-            if (!s) return s.status();
-            cfg.ca_file = *s;
-        } else if (key == "proxy") {
-            auto s = read_string(key, value);
-            if (!s) return s.status();
-            cfg.proxy = *s;
-        } else if (key == "allow_insecure_http") {
-            // read in the first pass
-        } else if (key == "rate_limit_reserve") {
-            double r = -1;
-            if (value.is_double()) {
-                r = value.get_double().value_unsafe();
-            } else if (value.is_int64()) {
-                r = static_cast<double>(value.get_int64().value_unsafe());
-            } else {
-                return key_error(key, "must be a number between 0 and 0.9");
-            }
-            if (!std::isfinite(r) || r < 0 || r > 0.9) {
-                return key_error(key,
-                                 "must be a number between 0 and 0.9 (the share of each rate-limit "
-                                 "window left to other integrations)");
-            }
-            cfg.rate_limit_reserve = r;
-        } else if (key == "incremental_overlap") {
-            auto d = read_duration(key, value, Millis(0), Millis(7LL * 86'400'000));
-            if (!d) return d.status();
-            cfg.incremental_overlap = *d;
-        } else if (key == "full_sync_every") {
-            auto d = read_duration(key, value, Millis(0), Millis(365LL * 86'400'000));
-            if (!d) return d.status();
-            cfg.full_sync_every = *d;
-        } else if (key == "max_retry_time") {
-            auto d = read_duration(key, value, Millis(0), Millis(86'400'000));
-            if (!d) return d.status();
-            cfg.max_retry_time = *d;
-        } else {
-            return invalid_argument("config: unknown key '" + std::string(key.substr(0, 64)) +
-                                    "' (see the okta_device README for the accepted keys)");
-        }
+        ASSET_RETURN_IF_ERROR(read_key(field.key, field.value, cfg));
+        have_base = have_base || field.key == "base_url";
+        have_token = have_token || field.key == "api_token";
     }
     if (!have_base)
         return invalid_argument(
@@ -273,7 +298,7 @@ Result<OktaConfig> parse_config(std::string_view json) {
         return invalid_argument(
             "config.api_token: missing; set it to a reference such as ${env:OKTA_API_TOKEN}");
 
-    auto base = normalise_base_url(raw_base, cfg.allow_insecure_http, cfg.notes);
+    auto base = normalise_base_url(cfg.base_url, cfg.allow_insecure_http, cfg.notes);
     if (!base) return base.status();
     cfg.base_url = std::move(base).value();
     return cfg;

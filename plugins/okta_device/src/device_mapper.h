@@ -58,7 +58,8 @@ private:
         std::optional<std::string_view> display_name, platform, manufacturer, model, os_version,
             serial_number, imei, meid, udid, sid, tpm_hash, disk_encryption;
         std::optional<bool> registered, secure_hardware, jailbreak, managed;
-        std::size_t user_count = 0;  // valid entries of users_
+        std::optional<std::int64_t> created_ms;  // `created` parsed, when valid
+        std::size_t user_count = 0;              // valid entries of users_
     };
 
     simdjson::error_code read_device(simdjson::ondemand::value device, MapOutcome& outcome);
@@ -68,9 +69,16 @@ private:
                                         MapOutcome& outcome);
     simdjson::error_code read_user(simdjson::ondemand::value user, UserLink& link,
                                    MapOutcome& outcome);
-    void write(asset_sdk::SystemTime collected_at, MapOutcome& outcome, std::string& out);
-    void write_device(asset_sdk::JsonWriter& w, MapOutcome& outcome);
-    void write_enrichments(asset_sdk::JsonWriter& w);
+    // Writing (device_record.cpp).
+    class EnrichmentList;
+    void write(asset_sdk::SystemTime collected_at, std::optional<std::int64_t> last_updated_ms,
+               std::string& out);
+    void write_device(asset_sdk::JsonWriter& w, std::optional<std::int64_t> last_updated_ms);
+    void write_os(asset_sdk::JsonWriter& w);
+    std::optional<bool> is_managed() const;
+    void write_owner(asset_sdk::JsonWriter& w);
+    void write_device_signals(EnrichmentList& list);
+    void write_user_enrichments(EnrichmentList& list);
 
     View v_;
     std::vector<UserLink> users_;          // reused across devices: no per-device allocation

@@ -115,141 +115,160 @@ Status DeviceSync::read_once(ApiResult& r, std::int64_t page, bool again, int& w
     return st;
 }
 
-Status DeviceSync::run(std::optional<std::string_view> marker_json, bool force_full) {
-    const asset_sdk::SteadyTime cycle_began = clock_.steady_now();
-    SyncPlan plan = plan_sync(marker_json, force_full, config_, clock_.now());
-    for (const std::string& w : plan.warnings) io_.warn(w);
-
-    summary_ = SyncSummary{};
-    summary_.mode = plan.mode;
-
-    Marker marker;
-    marker.org = config_.base_url;
+DeviceSync::Cycle::Cycle(SyncPlan p, const OktaConfig& config)
+    : plan(std::move(p)),
+      pager(config, plan.mode == SyncMode::kIncremental && plan.lower_bound_ms
+                        ? incremental_search(*plan.lower_bound_ms)
+                        : std::string()) {
+    marker.org = config.base_url;
     marker.mode = plan.mode;
     marker.watermark_ms = plan.watermark_ms;
     marker.last_full_sync_completed_ms = plan.last_full_sync_completed_ms;
     marker.lower_bound_ms = plan.lower_bound_ms;
     marker.sync_started_ms = plan.resume ? plan.sync_started_ms : std::nullopt;
+}
 
-    Pager pager(config_, plan.mode == SyncMode::kIncremental && plan.lower_bound_ms
-                             ? incremental_search(*plan.lower_bound_ms)
-                             : std::string());
-    std::string url;
-    bool resuming = plan.resume;
-    if (resuming) {
-        auto resumed = pager.resume_url(plan.resume_url);
+Status DeviceSync::run(std::optional<std::string_view> marker_json, bool force_full) {
+    const asset_sdk::SteadyTime cycle_began = clock_.steady_now();
+    Cycle cycle(plan_sync(marker_json, force_full, config_, clock_.now()), config_);
+    begin(cycle);
+    for (bool more = true; more;) {
+        if (io_.cancelled()) return asset_sdk::cancelled();
+        ++cycle.page;
+        const asset_sdk::SteadyTime page_began = clock_.steady_now();
+        ApiResult r;
+        ASSET_RETURN_IF_ERROR(fetch_page(cycle, r));
+        // Read the page; a broken body is fetched again (bounded), never skipped.
+        PageStats stats;
+        ASSET_RETURN_IF_ERROR(read_page(cycle.url, cycle.page, r, cycle.marker, stats));
+        auto next = advance(cycle, r, stats, page_began);
+        if (!next) return next.status();
+        more = *next;
+    }
+    summary_.client = client_.stats();
+    log_complete(cycle.plan.mode, cycle_began);
+    return Status::ok();
+}
+
+void DeviceSync::begin(Cycle& cycle) {
+    const SyncPlan& plan = cycle.plan;
+    for (const std::string& w : plan.warnings) io_.warn(w);
+    summary_ = SyncSummary{};
+    summary_.mode = plan.mode;
+    cycle.resuming = plan.resume;
+    if (cycle.resuming) {
+        auto resumed = cycle.pager.resume_url(plan.resume_url);
         if (resumed) {
-            url = std::move(resumed).value();
+            cycle.url = std::move(resumed).value();
         } else {
             io_.warn("cannot resume from the stored checkpoint (" + resumed.status().message() +
                      "); restarting the " + mode_name(plan.mode) + " sync from its first page");
-            resuming = false;
+            cycle.resuming = false;
         }
     }
-    if (!resuming) url = pager.first_url();
-    pager.mark_visited(url);
-    summary_.resumed = resuming;
-    io_.info(std::string(resuming ? "resuming " : "starting ") + mode_name(plan.mode) +
+    if (!cycle.resuming) cycle.url = cycle.pager.first_url();
+    cycle.pager.mark_visited(cycle.url);
+    summary_.resumed = cycle.resuming;
+    io_.info(std::string(cycle.resuming ? "resuming " : "starting ") + mode_name(plan.mode) +
              " sync of " + config_.base_url + ": " + plan.reason);
+}
 
-    bool first_response = true;
-    std::int64_t page = 0;
-    for (;;) {
-        if (io_.cancelled()) return asset_sdk::cancelled();
-        ++page;
-        const asset_sdk::SteadyTime page_began = clock_.steady_now();
-        ApiResult r = client_.get(url);
-        if (!r.ok()) {
-            if (r.status.code() == StatusCode::kCancelled) return r.status;
-            if (resuming && first_response && r.http_status == 400) {
-                // The saved cursor expired or was refused: start this sync over rather than fail
-                // every cycle on it.
-                io_.warn("Okta refused the saved page cursor (" + r.status.message() +
-                         "); restarting the " + mode_name(plan.mode) + " sync from its first page");
-                resuming = false;
-                summary_.resumed = false;
-                marker.sync_started_ms.reset();
-                url = pager.first_url();
-                pager.mark_visited(url);
-                page = 0;
-                continue;
-            }
-            summary_.client = client_.stats();
-            return r.status.with_context(page_label(page) + ": ");
-        }
-        if (first_response) {
-            first_response = false;
-            // The server's clock, not ours: lastUpdated values are stamped by the same clock.
-            std::optional<asset_sdk::SystemTime> server_now;
-            if (auto date = r.response.header("date"))
-                server_now = asset_sdk::parse_http_date(*date);
-            if (!marker.sync_started_ms) {
-                marker.sync_started_ms =
-                    asset_sdk::to_epoch_millis(server_now ? *server_now : clock_.now());
-            }
-        }
+Status DeviceSync::fetch_page(Cycle& cycle, ApiResult& r) {
+    r = client_.get(cycle.url);
+    if (r.ok()) {
+        if (cycle.first_response) note_sync_start(cycle, r.response);
+        return Status::ok();
+    }
+    if (r.status.code() == StatusCode::kCancelled) return r.status;
+    if (cycle.resuming && cycle.first_response && r.http_status == 400) {
+        // The saved cursor expired or was refused: start this sync over rather than fail every
+        // cycle on it.
+        io_.warn("Okta refused the saved page cursor (" + r.status.message() +
+                 "); restarting the " + mode_name(cycle.plan.mode) + " sync from its first page");
+        cycle.resuming = false;
+        summary_.resumed = false;
+        cycle.marker.sync_started_ms.reset();
+        cycle.url = cycle.pager.first_url();
+        cycle.pager.mark_visited(cycle.url);
+        return fetch_page(cycle, r);  // once: no longer resuming
+    }
+    summary_.client = client_.stats();
+    return r.status.with_context(page_label(cycle.page) + ": ");
+}
 
-        // Read the page; a broken body is fetched again (bounded), never skipped.
-        PageStats stats;
-        if (Status read = read_page(url, page, r, marker, stats); !read.is_ok()) return read;
+void DeviceSync::note_sync_start(Cycle& cycle, const asset_sdk::HttpResponse& response) {
+    cycle.first_response = false;
+    if (cycle.marker.sync_started_ms) return;  // resumed: the sync started in an earlier cycle
+    // The server's clock, not ours: lastUpdated values are stamped by the same clock.
+    std::optional<asset_sdk::SystemTime> server_now;
+    if (auto date = response.header("date")) server_now = asset_sdk::parse_http_date(*date);
+    cycle.marker.sync_started_ms =
+        asset_sdk::to_epoch_millis(server_now ? *server_now : clock_.now());
+}
 
-        auto next = pager.next(r.response);
-        if (!next) {
-            summary_.client = client_.stats();
-            return next.status().with_context(page_label(page) + ": ");
-        }
-        std::optional<std::string> next_url = std::move(next).value();
-        if (stats.elements == 0 && next_url) {
-            // Okta ends a list with a page without a next link; an empty page that still links
-            // on would only make us spend rate limit on nothing.
-            io_.debug(page_label(page) +
-                      " is empty but links to a next page; treating it as the end");
-            next_url.reset();
-        }
-        ++summary_.pages;
+asset_sdk::Result<bool> DeviceSync::advance(Cycle& cycle, const ApiResult& r,
+                                            const PageStats& stats,
+                                            asset_sdk::SteadyTime page_began) {
+    auto next = cycle.pager.next(r.response);
+    if (!next) {
+        summary_.client = client_.stats();
+        return next.status().with_context(page_label(cycle.page) + ": ");
+    }
+    std::optional<std::string> next_url = std::move(next).value();
+    if (stats.elements == 0 && next_url) {
+        // Okta ends a list with a page without a next link; an empty page that still links on
+        // would only make us spend rate limit on nothing.
+        io_.debug(page_label(cycle.page) +
+                  " is empty but links to a next page; treating it as the end");
+        next_url.reset();
+    }
+    ++summary_.pages;
+    log_page(cycle.page, stats, page_began);
 
-        const auto rl = client_.rate_limiter().last();
-        io_.debug(
-            page_label(page) + ": " + std::to_string(stats.devices) + " devices" +
-            (stats.skipped ? ", " + std::to_string(stats.skipped) + " skipped" : "") +
-            (stats.already_emitted ? ", " + std::to_string(stats.already_emitted) + " already sent"
-                                   : "") +
-            " in " +
-            asset_sdk::format_duration(
-                std::chrono::duration_cast<Millis>(clock_.steady_now() - page_began)) +
-            (rl.remaining && rl.limit
-                 ? "; rate limit " + std::to_string(*rl.remaining) + "/" + std::to_string(*rl.limit)
-                 : ""));
-
-        marker.skipped = summary_.skipped;
-        if (next_url) {
-            marker.complete = false;
-            marker.resume = Pager::path_and_query(*next_url);
-            if (!io_.checkpoint(serialize_marker(marker))) return asset_sdk::cancelled();
-            url = std::move(*next_url);
-            continue;
-        }
-        marker.complete = true;
+    Marker& marker = cycle.marker;
+    marker.skipped = summary_.skipped;
+    marker.complete = !next_url;
+    if (next_url) {
+        marker.resume = Pager::path_and_query(*next_url);
+    } else {
         marker.resume.clear();
-        if (plan.mode == SyncMode::kFull) {
+        if (cycle.plan.mode == SyncMode::kFull) {
             marker.last_full_sync_completed_ms = asset_sdk::to_epoch_millis(clock_.now());
         }
-        if (!io_.checkpoint(serialize_marker(marker))) return asset_sdk::cancelled();
-        break;
     }
+    if (!io_.checkpoint(serialize_marker(marker))) return asset_sdk::cancelled();
+    if (next_url) cycle.url = std::move(*next_url);
+    return next_url.has_value();
+}
 
-    summary_.client = client_.stats();
+void DeviceSync::log_page(std::int64_t page, const PageStats& stats,
+                          asset_sdk::SteadyTime page_began) {
+    const auto rl = client_.rate_limiter().last();
+    io_.debug(
+        page_label(page) + ": " + std::to_string(stats.devices) + " devices" +
+        (stats.skipped ? ", " + std::to_string(stats.skipped) + " skipped" : "") +
+        (stats.already_emitted ? ", " + std::to_string(stats.already_emitted) + " already sent"
+                               : "") +
+        " in " + asset_sdk::format_duration(since(page_began)) +
+        (rl.remaining && rl.limit
+             ? "; rate limit " + std::to_string(*rl.remaining) + "/" + std::to_string(*rl.limit)
+             : ""));
+}
+
+void DeviceSync::log_complete(SyncMode mode, asset_sdk::SteadyTime cycle_began) {
     const auto& c = summary_.client;
-    io_.info(std::string(mode_name(plan.mode)) +
+    io_.info(std::string(mode_name(mode)) +
              " sync complete: " + count(summary_.devices, "device", "devices") + " in " +
              count(summary_.pages, "page", "pages") + ", " + std::to_string(summary_.skipped) +
              " skipped, " + count(c.retries, "retry", "retries") + ", " +
              count(c.rate_limited, "rate-limited response", "rate-limited responses") + ", " +
              count(summary_.page_rereads, "page re-read", "pages re-read") + ", waited " +
              asset_sdk::format_duration(c.waited) + ", took " +
-             asset_sdk::format_duration(
-                 std::chrono::duration_cast<Millis>(clock_.steady_now() - cycle_began)));
-    return Status::ok();
+             asset_sdk::format_duration(since(cycle_began)));
+}
+
+Millis DeviceSync::since(asset_sdk::SteadyTime t) const {
+    return std::chrono::duration_cast<Millis>(clock_.steady_now() - t);
 }
 
 }  // namespace okta_device

@@ -43,6 +43,28 @@ public:
     const SyncSummary& summary() const { return summary_; }
 
 private:
+    // One run(): the plan, the marker it builds, and where the walk over the pages is.
+    struct Cycle {
+        Cycle(SyncPlan p, const OktaConfig& config);
+        SyncPlan plan;
+        Marker marker;
+        Pager pager;
+        std::string url;  // the page to fetch next
+        bool resuming = false;
+        bool first_response = true;
+        std::int64_t page = 0;
+    };
+    void begin(Cycle& cycle);
+    // GETs cycle.url; a refused saved cursor restarts the sync from its first page.
+    asset_sdk::Status fetch_page(Cycle& cycle, ApiResult& r);
+    void note_sync_start(Cycle& cycle, const asset_sdk::HttpResponse& response);
+    // After a page was read: the next URL, the checkpoint. true when there is a next page.
+    asset_sdk::Result<bool> advance(Cycle& cycle, const ApiResult& r, const PageStats& stats,
+                                    asset_sdk::SteadyTime page_began);
+    void log_page(std::int64_t page, const PageStats& stats, asset_sdk::SteadyTime page_began);
+    void log_complete(SyncMode mode, asset_sdk::SteadyTime cycle_began);
+    asset_sdk::Millis since(asset_sdk::SteadyTime t) const;
+
     // Reads the page in `r`, fetching it again while its body is broken (bounded by
     // max_retry_time). A page is never skipped: it is read whole or the cycle fails.
     asset_sdk::Status read_page(const std::string& url, std::int64_t page, ApiResult& r,

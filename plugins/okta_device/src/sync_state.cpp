@@ -127,6 +127,66 @@ std::optional<std::int64_t> next_lower_bound(std::optional<std::int64_t> waterma
     return *base - overlap.count();
 }
 
+namespace {
+
+// "last full sync completed 3h ago, full_sync_every is 24h": why a mode was chosen, for the log.
+std::string since_full_sync(const Marker& m, const OktaConfig& config, std::int64_t now_ms) {
+    if (!m.last_full_sync_completed_ms) return "no full sync completed yet";
+    return "last full sync completed " +
+           asset_sdk::format_duration(asset_sdk::Millis(
+               std::max<std::int64_t>(0, now_ms - *m.last_full_sync_completed_ms))) +
+           " ago, full_sync_every is " + asset_sdk::format_duration(config.full_sync_every);
+}
+
+// Continue the interrupted sync `m` where it stopped.
+SyncPlan resume_plan(const Marker& m, SyncPlan plan) {
+    if (m.mode == SyncMode::kIncremental && !m.lower_bound_ms) {
+        // Cannot happen with markers we wrote; be safe rather than guess a bound.
+        plan = SyncPlan{};
+        plan.watermark_ms = m.watermark_ms;
+        plan.reason = "interrupted incremental sync without a lower bound";
+        return plan;
+    }
+    plan.mode = m.mode;
+    plan.resume = true;
+    plan.resume_url = m.resume;
+    plan.sync_started_ms = m.sync_started_ms;
+    plan.lower_bound_ms = m.lower_bound_ms;
+    plan.reason = std::string("resuming the interrupted ") + mode_name(m.mode) + " sync";
+    return plan;
+}
+
+// A readable checkpoint of this org and no --full: resume it, or a full sync when one is due,
+// or an incremental sync from the watermark.
+SyncPlan plan_from_marker(const Marker& m, const OktaConfig& config, std::int64_t now_ms,
+                          SyncPlan plan) {
+    const bool full_due = !m.last_full_sync_completed_ms ||
+                          now_ms - *m.last_full_sync_completed_ms >= config.full_sync_every.count();
+    if (!m.complete) {
+        if (m.mode == SyncMode::kFull || !full_due) return resume_plan(m, std::move(plan));
+        plan.reason = "interrupted incremental sync, and a full sync is due (" +
+                      since_full_sync(m, config, now_ms) + ")";
+        return plan;
+    }
+    if (full_due) {
+        plan.reason = "full sync due (" + since_full_sync(m, config, now_ms) + ")";
+        return plan;
+    }
+    const auto lower =
+        next_lower_bound(m.watermark_ms, m.sync_started_ms, config.incremental_overlap);
+    if (!lower) {
+        plan.reason = "checkpoint has no watermark";
+        return plan;
+    }
+    plan.mode = SyncMode::kIncremental;
+    plan.lower_bound_ms = lower;
+    plan.reason =
+        "devices updated since " + iso(*lower) + " (" + since_full_sync(m, config, now_ms) + ")";
+    return plan;
+}
+
+}  // namespace
+
 SyncPlan plan_sync(std::optional<std::string_view> marker_json, bool force_full,
                    const OktaConfig& config, asset_sdk::SystemTime now) {
     SyncPlan plan;
@@ -155,53 +215,7 @@ SyncPlan plan_sync(std::optional<std::string_view> marker_json, bool force_full,
         plan.reason = "full sync requested";
         return plan;
     }
-
-    const std::int64_t now_ms = asset_sdk::to_epoch_millis(now);
-    const bool full_due = !m.last_full_sync_completed_ms ||
-                          now_ms - *m.last_full_sync_completed_ms >= config.full_sync_every.count();
-    const auto since_full = [&] {
-        return m.last_full_sync_completed_ms
-                   ? "last full sync completed " +
-                         asset_sdk::format_duration(asset_sdk::Millis(
-                             std::max<std::int64_t>(0, now_ms - *m.last_full_sync_completed_ms))) +
-                         " ago, full_sync_every is " +
-                         asset_sdk::format_duration(config.full_sync_every)
-                   : std::string("no full sync completed yet");
-    };
-
-    if (!m.complete) {
-        if (m.mode == SyncMode::kFull || !full_due) {
-            plan.mode = m.mode;
-            plan.resume = true;
-            plan.resume_url = m.resume;
-            plan.sync_started_ms = m.sync_started_ms;
-            plan.lower_bound_ms = m.lower_bound_ms;
-            plan.reason = std::string("resuming the interrupted ") + mode_name(m.mode) + " sync";
-            if (m.mode == SyncMode::kIncremental && !m.lower_bound_ms) {
-                // Cannot happen with markers we wrote; be safe rather than guess a bound.
-                plan = SyncPlan{};
-                plan.watermark_ms = m.watermark_ms;
-                plan.reason = "interrupted incremental sync without a lower bound";
-            }
-            return plan;
-        }
-        plan.reason = "interrupted incremental sync, and a full sync is due (" + since_full() + ")";
-        return plan;
-    }
-    if (full_due) {
-        plan.reason = "full sync due (" + since_full() + ")";
-        return plan;
-    }
-    const auto lower =
-        next_lower_bound(m.watermark_ms, m.sync_started_ms, config.incremental_overlap);
-    if (!lower) {
-        plan.reason = "checkpoint has no watermark";
-        return plan;
-    }
-    plan.mode = SyncMode::kIncremental;
-    plan.lower_bound_ms = lower;
-    plan.reason = "devices updated since " + iso(*lower) + " (" + since_full() + ")";
-    return plan;
+    return plan_from_marker(m, config, asset_sdk::to_epoch_millis(now), std::move(plan));
 }
 
 }  // namespace okta_device

@@ -161,8 +161,13 @@ public:
 
 private:
     bool is_cancelled() const { return options_.cancelled && options_.cancelled(); }
+    bool check_headers(const HttpRequest& request, HttpResult& result) const;
     curl_slist* configure(const HttpRequest& request, Transfer& transfer);
+    CURLcode run_transfer(bool& cancelled);
     HttpResult classify(CURLcode code, const Transfer& transfer);
+    TransportError connect_error();
+    void classify_tls_failure(CURLcode code, HttpResult& r);
+    void classify_aborted(CURLcode code, const Transfer& transfer, HttpResult& r) const;
 
     HttpClientOptions options_;
     CURL* easy_;
@@ -237,56 +242,15 @@ HttpResult CurlClient::perform(const HttpRequest& request) {
         result.error_message = "cancelled before the request was sent";
         return result;
     }
-
-    for (const auto& [name, value] : request.headers) {
-        // A line break would let a value smuggle extra headers into the request. The message
-        // names the header, never its value (it may be a token).
-        if (name.find_first_of("\r\n:") != std::string::npos ||
-            value.find_first_of("\r\n") != std::string::npos) {
-            result.error = TransportError::kOther;
-            result.error_message = "request header '" + name.substr(0, name.find_first_of("\r\n")) +
-                                   "' contains a line break or colon; not sent";
-            return result;
-        }
-    }
+    if (!check_headers(request, result)) return result;
 
     Transfer transfer;
     transfer.response = &result.response;
     transfer.max_body = options_.max_body_bytes;
     transfer.head_request = request.method == "HEAD";
     curl_slist* headers = configure(request, transfer);
-
-    CURLcode code = CURLE_OK;
     bool cancelled = false;
-    bool finished = false;
-    if (curl_multi_add_handle(multi_, easy_) != CURLM_OK) {
-        code = CURLE_FAILED_INIT;
-        finished = true;
-    }
-    while (!finished) {
-        int running = 0;
-        if (curl_multi_perform(multi_, &running) != CURLM_OK) {
-            code = CURLE_FAILED_INIT;
-            break;
-        }
-        int queued = 0;
-        while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
-            if (msg->msg == CURLMSG_DONE && msg->easy_handle == easy_) {
-                code = msg->data.result;
-                finished = true;
-            }
-        }
-        if (finished) break;
-        if (running == 0) {  // done without a completion message: should not happen
-            code = CURLE_FAILED_INIT;
-            break;
-        }
-        if (is_cancelled()) {
-            cancelled = true;
-            break;
-        }
-        curl_multi_poll(multi_, nullptr, 0, kCancelPollMs, nullptr);
-    }
+    const CURLcode code = run_transfer(cancelled);
     // Removing a handle mid-transfer closes its connection, which is what cancel should do.
     curl_multi_remove_handle(multi_, easy_);
     curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, nullptr);
@@ -312,6 +276,42 @@ HttpResult CurlClient::perform(const HttpRequest& request) {
     return classified;
 }
 
+bool CurlClient::check_headers(const HttpRequest& request, HttpResult& result) const {
+    for (const auto& [name, value] : request.headers) {
+        // A line break would let a value smuggle extra headers into the request. The message
+        // names the header, never its value (it may be a token).
+        if (name.find_first_of("\r\n:") != std::string::npos ||
+            value.find_first_of("\r\n") != std::string::npos) {
+            result.error = TransportError::kOther;
+            result.error_message = "request header '" + name.substr(0, name.find_first_of("\r\n")) +
+                                   "' contains a line break or colon; not sent";
+            return false;
+        }
+    }
+    return true;
+}
+
+// Drives the easy handle through the multi handle until it completes, polling the cancel check
+// between slices of kCancelPollMs.
+CURLcode CurlClient::run_transfer(bool& cancelled) {
+    if (curl_multi_add_handle(multi_, easy_) != CURLM_OK) return CURLE_FAILED_INIT;
+    for (;;) {
+        int running = 0;
+        if (curl_multi_perform(multi_, &running) != CURLM_OK) return CURLE_FAILED_INIT;
+        int queued = 0;
+        while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+            if (msg->msg == CURLMSG_DONE && msg->easy_handle == easy_) return msg->data.result;
+        }
+        // Done without a completion message: should not happen.
+        if (running == 0) return CURLE_FAILED_INIT;
+        if (is_cancelled()) {
+            cancelled = true;
+            return CURLE_OK;
+        }
+        curl_multi_poll(multi_, nullptr, 0, kCancelPollMs, nullptr);
+    }
+}
+
 HttpResult CurlClient::classify(CURLcode code, const Transfer& transfer) {
     HttpResult r;
     if (code == CURLE_OK) return r;
@@ -334,18 +334,9 @@ HttpResult CurlClient::classify(CURLcode code, const Transfer& transfer) {
         case CURLE_PROXY:
             r.error = TransportError::kProxy;
             break;
-        case CURLE_COULDNT_CONNECT: {
-            long os_errno = 0;
-            curl_easy_getinfo(easy_, CURLINFO_OS_ERRNO, &os_errno);
-            if (!options_.proxy.empty()) {
-                r.error = TransportError::kProxy;  // the connection that failed was the proxy's
-            } else if (os_errno == ECONNREFUSED) {
-                r.error = TransportError::kConnectionRefused;
-            } else {
-                r.error = TransportError::kConnectFailed;
-            }
+        case CURLE_COULDNT_CONNECT:
+            r.error = connect_error();
             break;
-        }
         case CURLE_OPERATION_TIMEDOUT:
             r.error = TransportError::kTimeout;
             break;
@@ -360,19 +351,9 @@ HttpResult CurlClient::classify(CURLcode code, const Transfer& transfer) {
         case CURLE_SSL_ENGINE_SETFAILED:
         case CURLE_SSL_SHUTDOWN_FAILED:
         case CURLE_SSL_CRL_BADFILE:
-        case CURLE_SSL_CACERT_BADFILE: {
-            long verify = 0;
-            curl_easy_getinfo(easy_, CURLINFO_SSL_VERIFYRESULT, &verify);
-            r.error =
-                classify_tls(verify, detail,
-                             code == CURLE_PEER_FAILED_VERIFICATION ? TransportError::kTlsUntrusted
-                                                                    : TransportError::kTlsOther);
-            if (code == CURLE_SSL_CACERT_BADFILE) {
-                r.error = TransportError::kTlsOther;
-                r.error_message = "cannot load the CA bundle '" + options_.ca_file + "': " + detail;
-            }
+        case CURLE_SSL_CACERT_BADFILE:
+            classify_tls_failure(code, r);
             break;
-        }
         case CURLE_RECV_ERROR:
         case CURLE_SEND_ERROR:
         case CURLE_GOT_NOTHING:
@@ -387,22 +368,49 @@ HttpResult CurlClient::classify(CURLcode code, const Transfer& transfer) {
         case CURLE_WRITE_ERROR:
         case CURLE_ABORTED_BY_CALLBACK:
         case CURLE_FILESIZE_EXCEEDED:
-            if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-                r.error = TransportError::kTooLarge;
-                r.error_message = "response body larger than the limit of " +
-                                  std::to_string(options_.max_body_bytes) + " bytes";
-            } else if (code == CURLE_ABORTED_BY_CALLBACK) {
-                r.error = TransportError::kCancelled;
-                r.error_message = "cancelled during the request";
-            } else {
-                r.error = TransportError::kOther;
-            }
+            classify_aborted(code, transfer, r);
             break;
         default:
             r.error = TransportError::kOther;
             break;
     }
     return r;
+}
+
+TransportError CurlClient::connect_error() {
+    if (!options_.proxy.empty()) return TransportError::kProxy;  // the proxy's connection failed
+    long os_errno = 0;
+    curl_easy_getinfo(easy_, CURLINFO_OS_ERRNO, &os_errno);
+    return os_errno == ECONNREFUSED ? TransportError::kConnectionRefused
+                                    : TransportError::kConnectFailed;
+}
+
+void CurlClient::classify_tls_failure(CURLcode code, HttpResult& r) {
+    const std::string detail = r.error_message;
+    if (code == CURLE_SSL_CACERT_BADFILE) {
+        r.error = TransportError::kTlsOther;
+        r.error_message = "cannot load the CA bundle '" + options_.ca_file + "': " + detail;
+        return;
+    }
+    long verify = 0;
+    curl_easy_getinfo(easy_, CURLINFO_SSL_VERIFYRESULT, &verify);
+    r.error = classify_tls(verify, detail,
+                           code == CURLE_PEER_FAILED_VERIFICATION ? TransportError::kTlsUntrusted
+                                                                  : TransportError::kTlsOther);
+}
+
+// A callback stopped the transfer: the body outgrew the limit, or the cancel check fired.
+void CurlClient::classify_aborted(CURLcode code, const Transfer& transfer, HttpResult& r) const {
+    if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+        r.error = TransportError::kTooLarge;
+        r.error_message = "response body larger than the limit of " +
+                          std::to_string(options_.max_body_bytes) + " bytes";
+    } else if (code == CURLE_ABORTED_BY_CALLBACK) {
+        r.error = TransportError::kCancelled;
+        r.error_message = "cancelled during the request";
+    } else {
+        r.error = TransportError::kOther;
+    }
 }
 
 }  // namespace
