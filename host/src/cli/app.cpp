@@ -1,11 +1,11 @@
 #include "cli/app.h"
 
 #include "cli/commands.h"
-#include "cli/delivery_commands.h"
 #include "common/exit_codes.h"
 #include "common/logging.h"
 #include "common/paths.h"
 
+#include <asset_host/plugin_abi.h>
 #include <asset_sdk/time_util.h>
 
 #include <CLI/CLI.hpp>
@@ -210,11 +210,8 @@ int run_cli(int argc, char** argv) {
     if (validate->parsed()) return cmd_validate(g, p.validate);
     if (test->parsed()) return cmd_test(g, p.test);
     if (fetch->parsed()) {
-        if (output->count() > 0) {
-            p.fetch.output = p.fetch_output;
-            return cmd_fetch_output(g, p.fetch);
-        }
-        return cmd_fetch_deliver(g, p.fetch);
+        if (output->count() > 0) p.fetch.output = p.fetch_output;
+        return cmd_fetch(g, p.fetch);
     }
     if (run->parsed()) {
         p.run.grace_period = *asset_sdk::parse_duration(p.grace_period);

@@ -1,7 +1,10 @@
-// asset-host fetch NAME|FILE --output FILE|- [--full]: one cycle as a dry run. Records are
-// written as NDJSON while the plugin runs; nothing is delivered and no checkpoint is stored.
-// A regular FILE is written as FILE.partial and renamed when the cycle succeeds, so a failed
-// or cancelled fetch never leaves a half-written FILE behind.
+// asset-host fetch NAME|FILE [--output FILE|-] [--full]: one cycle of one connector.
+// - Without --output: delivered to the manifest's destination (cycle::run_cycle), checkpoints
+//   persisted after acknowledgement.
+// - With --output, a dry run: records are written as NDJSON while the plugin runs; nothing is
+//   delivered and no checkpoint is stored. A regular FILE is written as FILE.partial and
+//   renamed when the cycle succeeds, so a failed or cancelled fetch never leaves a
+//   half-written FILE behind.
 #include "cli/commands.h"
 #include "cli/connector_setup.h"
 #include "cli/ndjson_sink.h"
@@ -11,6 +14,8 @@
 #include "common/logging.h"
 #include "common/paths.h"
 #include "common/signals.h"
+#include "cycle/cycle_runner.h"
+#include "delivery/destination_factory.h"
 #include "plugin/plugin_instance.h"
 #include "state/checkpoint_store.h"
 
@@ -93,46 +98,27 @@ std::string seconds_text(std::chrono::steady_clock::duration d) {
     return buf;
 }
 
-}  // namespace
+// The stored checkpoint a dry run starts from (an incremental dry run), none with --full.
+asset_sdk::Result<std::optional<std::string>> dry_run_checkpoint(const GlobalOptions& g,
+                                                                 const Manifest& manifest,
+                                                                 bool full) {
+    if (full) return std::optional<std::string>();
+    CheckpointStore store(g.state_dir);
+    auto stored = store.load(manifest.name);
+    if (!stored) return stored.status();
+    if (*stored) return std::optional<std::string>((*stored)->marker_json);
+    return std::optional<std::string>();
+}
 
-int cmd_fetch_output(const GlobalOptions& g, const FetchArgs& args) {
-    int exit_code = kExitOk;
-    auto connector = open_connector(g, args.target, exit_code);
-    if (!connector) return exit_code;
-    const Manifest& manifest = connector->manifest;
-    const CancelSource& cancel = connector->cancel;
-    auto log = connector_logger(manifest.name);
-
-    // The stored checkpoint is handed over (an incremental dry run) unless --full.
-    std::optional<std::string> checkpoint;
-    if (!args.full) {
-        CheckpointStore store(g.state_dir);
-        auto stored = store.load(manifest.name);
-        if (!stored) {
-            print_error("asset-host: " + stored.status().message());
-            return kExitFailure;
-        }
-        if (*stored) checkpoint = (*stored)->marker_json;
-    }
-
-    Output output(*args.output);
-    if (auto st = output.open(); !st.is_ok()) {
-        print_error("asset-host: " + st.message());
-        return kExitFailure;
-    }
-    log->info("fetch (dry run) to {}: {}", output.name(),
-              args.full    ? "full sync (--full)"
-              : checkpoint ? "resuming from the stored checkpoint"
-                           : "no stored checkpoint");
-
-    NdjsonSink sink(output.fd(), cancel.token());
-    const auto started = std::chrono::steady_clock::now();
-    const FetchResult result = connector->plugin->fetch(sink, checkpoint, args.full);
+// How a dry run ended: the output kept (renamed into place) only when the plugin finished and
+// every line was written. Returns the exit code.
+int finish_dry_run(Output& output, NdjsonSink& sink, const FetchResult& result,
+                   const CancelSource& cancel, std::chrono::steady_clock::time_point started,
+                   spdlog::logger& log) {
     const asset_sdk::Status written = sink.finish();
     const auto elapsed = std::chrono::steady_clock::now() - started;
     const std::string counts = std::to_string(sink.records()) + " records, " +
                                std::to_string(sink.checkpoints()) + " checkpoint markers";
-
     if (!written.is_ok()) {
         output.discard();
         print_error("asset-host: fetch stopped: cannot write " + output.name() + ": " +
@@ -158,9 +144,64 @@ int cmd_fetch_output(const GlobalOptions& g, const FetchArgs& args) {
         print_error("asset-host: " + st.message());
         return kExitFailure;
     }
-    log->info("fetch done in {}: {} to {} (dry run: nothing delivered, no checkpoint stored)",
-              seconds_text(elapsed), counts, output.name());
+    log.info("fetch done in {}: {} to {} (dry run: nothing delivered, no checkpoint stored)",
+             seconds_text(elapsed), counts, output.name());
     return kExitOk;
+}
+
+// fetch --output FILE|-: the records as NDJSON, nothing delivered, nothing persisted.
+int fetch_to_output(const GlobalOptions& g, const FetchArgs& args, OpenConnector& connector) {
+    const Manifest& manifest = connector.manifest;
+    auto log = connector_logger(manifest.name);
+    auto checkpoint = dry_run_checkpoint(g, manifest, args.full);
+    if (!checkpoint) {
+        print_error("asset-host: " + checkpoint.status().message());
+        return kExitFailure;
+    }
+    Output output(*args.output);
+    if (auto st = output.open(); !st.is_ok()) {
+        print_error("asset-host: " + st.message());
+        return kExitFailure;
+    }
+    log->info("fetch (dry run) to {}: {}", output.name(),
+              args.full     ? "full sync (--full)"
+              : *checkpoint ? "resuming from the stored checkpoint"
+                            : "no stored checkpoint");
+
+    NdjsonSink sink(output.fd(), connector.cancel.token());
+    const auto started = std::chrono::steady_clock::now();
+    const FetchResult result = connector.plugin->fetch(sink, *checkpoint, args.full);
+    return finish_dry_run(output, sink, result, connector.cancel, started, *log);
+}
+
+// fetch without --output: one cycle delivered to the manifest's destination, checkpoints
+// persisted after acknowledgement.
+int fetch_and_deliver(const GlobalOptions& g, const FetchArgs& args, OpenConnector& connector) {
+    const Manifest& manifest = connector.manifest;
+    auto& clock = asset_sdk::SystemClock::instance();
+    auto destination =
+        delivery::make_destination(manifest.destination, clock, connector_logger(manifest.name));
+    if (!destination) {
+        print_error("asset-host: " + destination.status().message());
+        return kExitUsage;
+    }
+    CheckpointStore store(g.state_dir);
+    cycle::CycleOptions options;
+    options.full = args.full;
+    const cycle::CycleSummary summary =
+        cycle::run_cycle(manifest, *connector.plugin, **destination, store,
+                         connector.cancel.token(), clock, options);
+    return summary.ok() ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+int cmd_fetch(const GlobalOptions& g, const FetchArgs& args) {
+    int exit_code = kExitOk;
+    auto connector = open_connector(g, args.target, exit_code);
+    if (!connector) return exit_code;
+    return args.output ? fetch_to_output(g, args, *connector)
+                       : fetch_and_deliver(g, args, *connector);
 }
 
 }  // namespace asset_host

@@ -1,11 +1,11 @@
 // asset-host test NAME|FILE [--json]: "Test connector". The plugin's checks, then the
-// destination's (run_destination_checks, delivery_commands.h), each printed as it completes.
+// destination's (delivery::destination_checks), each printed as it completes.
 #include "cli/commands.h"
 #include "cli/connector_setup.h"
-#include "cli/delivery_commands.h"
 #include "common/cancellation.h"
 #include "common/console.h"
 #include "common/exit_codes.h"
+#include "delivery/destination_factory.h"
 #include "plugin/plugin_instance.h"
 
 #include <nlohmann/json.hpp>
@@ -66,7 +66,8 @@ int cmd_test(const GlobalOptions& g, const TestArgs& args) {
         on_check(CheckResult{"plugin", "checks", AH_CHECK_FAIL, st.message(),
                              "run again with --log-level debug to see what the plugin did"});
     }
-    run_destination_checks(manifest, cancel.token(), on_check);
+    delivery::destination_checks(manifest.destination, on_check,
+                                 [token = cancel.token()] { return token.cancelled(); });
     if (cancel.cancelled()) {
         print_error("asset-host: test cancelled");
         return kExitFailure;

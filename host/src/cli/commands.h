@@ -9,8 +9,9 @@ namespace asset_host {
 int cmd_plugins(const GlobalOptions& g, const PluginsArgs& args);
 int cmd_validate(const GlobalOptions& g, const ValidateArgs& args);
 int cmd_test(const GlobalOptions& g, const TestArgs& args);
-// fetch --output FILE|- : a dry run writing NDJSON, nothing delivered, nothing persisted.
-int cmd_fetch_output(const GlobalOptions& g, const FetchArgs& args);
+// fetch: one cycle delivered to the destination, or with --output a dry run writing NDJSON.
+int cmd_fetch(const GlobalOptions& g, const FetchArgs& args);
+int cmd_run(const GlobalOptions& g, const RunArgs& args);
 int cmd_state_show(const GlobalOptions& g, const StateArgs& args);
 int cmd_state_reset(const GlobalOptions& g, const StateArgs& args);
 

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "common/cancellation.h"
-#include "plugin/record_sink.h"
+#include "common/record_sink.h"
 
 #include <asset_sdk/status.h>
 

@@ -3,10 +3,10 @@
 // a single asset.
 #pragma once
 
+#include "common/check_result.h"
 #include "config/manifest.h"
 #include "delivery/destination.h"
 #include "delivery/sekoia_destination.h"
-#include "plugin/plugin_instance.h"  // CheckResult, shared with the plugin's checks
 
 #include <asset_sdk/clock.h>
 #include <asset_sdk/status.h>

@@ -22,9 +22,9 @@
 #pragma once
 
 #include "common/cancellation.h"
+#include "common/record_sink.h"
 #include "delivery/batch.h"
 #include "delivery/destination.h"
-#include "plugin/record_sink.h"
 
 #include <asset_sdk/clock.h>
 #include <asset_sdk/status.h>

@@ -4,8 +4,9 @@
 #pragma once
 
 #include "common/cancellation.h"
+#include "common/check_result.h"
+#include "common/record_sink.h"
 #include "config/manifest.h"
-#include "plugin/record_sink.h"
 
 #include <asset_host/plugin_abi.h>
 #include <asset_sdk/status.h>
@@ -18,14 +19,6 @@
 namespace asset_host {
 
 class LoadedPlugin;  // plugin/plugin_loader.h
-
-struct CheckResult {
-    std::string source = "plugin";  // "plugin" or "destination" (who ran the check)
-    std::string name;
-    ah_check_status status = AH_CHECK_OK;
-    std::string detail;
-    std::string remedy;
-};
 
 struct FetchResult {
     enum class Outcome { kOk, kCancelled, kError };

@@ -79,18 +79,18 @@ std::vector<Manifest> Scheduler::enabled_unique(std::vector<Manifest> manifests)
     return out;
 }
 
-void Scheduler::record(const std::string& name, const delivery::CycleSummary& summary) {
+void Scheduler::record(const std::string& name, const cycle::CycleSummary& summary) {
     std::lock_guard lock(mu_);
     ConnectorReport& r = reports_[name];
     r.name = name;
     switch (summary.outcome) {
-        case delivery::CycleSummary::Outcome::kOk:
+        case cycle::CycleSummary::Outcome::kOk:
             ++r.cycles_ok;
             break;
-        case delivery::CycleSummary::Outcome::kFailed:
+        case cycle::CycleSummary::Outcome::kFailed:
             ++r.cycles_failed;
             break;
-        case delivery::CycleSummary::Outcome::kCancelled:
+        case cycle::CycleSummary::Outcome::kCancelled:
             ++r.cycles_cancelled;
             break;
     }
@@ -135,16 +135,16 @@ void Scheduler::worker_main(Worker& w) {
         if (stop_requested()) break;
 
         const asset_sdk::SteadyTime started = clock_.steady_now();
-        delivery::CycleSummary summary;
+        cycle::CycleSummary summary;
         if (!runner) {
             auto created = factory_(w.manifest, token);
             if (created.is_ok()) {
                 runner = std::move(created).value();
             } else {
                 summary.connector = w.manifest.name;
-                summary.outcome = delivery::CycleSummary::Outcome::kFailed;
+                summary.outcome = cycle::CycleSummary::Outcome::kFailed;
                 summary.error = "cannot start the connector: " + created.status().message();
-                log->error("{}", delivery::format_summary(summary));
+                log->error("{}", cycle::format_summary(summary));
             }
         }
         if (runner) summary = runner->run_cycle(token);
@@ -153,7 +153,7 @@ void Scheduler::worker_main(Worker& w) {
         record(w.manifest.name, summary);
         ++cycles;
 
-        if (summary.outcome == delivery::CycleSummary::Outcome::kCancelled || token.cancelled()) {
+        if (summary.outcome == cycle::CycleSummary::Outcome::kCancelled || token.cancelled()) {
             break;
         }
         failures = summary.ok() ? 0 : failures + 1;

@@ -16,14 +16,14 @@
 //
 // The scheduler knows nothing of plugins or destinations: a RunnerFactory turns a manifest into
 // a ConnectorRunner (plugin instance + destination + checkpoint store, running
-// delivery::run_cycle), created on the connector's thread before its first cycle and kept
+// cycle::run_cycle), created on the connector's thread before its first cycle and kept
 // across cycles. A factory error counts as a failed cycle (retried with back-off: a missing
 // secret file may appear).
 #pragma once
 
 #include "common/cancellation.h"
 #include "config/manifest.h"
-#include "delivery/cycle_summary.h"
+#include "cycle/cycle_summary.h"
 #include "scheduler/schedule_policy.h"
 
 #include <asset_sdk/clock.h>
@@ -45,7 +45,7 @@ class ConnectorRunner {
 public:
     virtual ~ConnectorRunner() = default;
     // One cycle. `cancel` fires on shutdown. Failures are reported in the summary.
-    virtual delivery::CycleSummary run_cycle(const CancelToken& cancel) = 0;
+    virtual cycle::CycleSummary run_cycle(const CancelToken& cancel) = 0;
 };
 
 // Builds the runner of a manifest. `cancel` is the connector's token for its whole life (give
@@ -76,7 +76,7 @@ struct ConnectorReport {
     int cycles_ok = 0;
     int cycles_failed = 0;
     int cycles_cancelled = 0;
-    std::optional<delivery::CycleSummary> last;
+    std::optional<cycle::CycleSummary> last;
 };
 
 struct SchedulerReport {
@@ -106,7 +106,7 @@ private:
 
     void start_worker(const Manifest& manifest, const CancelToken& shutdown);
     void worker_main(Worker& worker);
-    void record(const std::string& name, const delivery::CycleSummary& summary);
+    void record(const std::string& name, const cycle::CycleSummary& summary);
     void reload(const CancelToken& shutdown);
     void reap_finished(const CancelToken& shutdown);
     std::vector<Manifest> enabled_unique(std::vector<Manifest> manifests) const;

@@ -2,7 +2,7 @@
 // plugin: records, {"next": n} markers, resume from the stored marker), the real pipeline, the
 // real CheckpointStore in a temp dir, and a real destination (sekoia-sim over loopback, or an
 // NDJSON file).
-#include "delivery/cycle_runner.h"
+#include "cycle/cycle_runner.h"
 #include "delivery/destination_factory.h"
 #include "delivery/sekoia_destination.h"
 #include "delivery_test_util.h"
@@ -23,9 +23,9 @@ using asset_host::FetchResult;
 using asset_host::Manifest;
 using asset_host::RecordSink;
 using asset_host::SinkResult;
-using asset_host::delivery::CycleOptions;
-using asset_host::delivery::CycleSummary;
-using asset_host::delivery::run_cycle;
+using asset_host::cycle::CycleOptions;
+using asset_host::cycle::CycleSummary;
+using asset_host::cycle::run_cycle;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -150,7 +150,7 @@ TEST_CASE("clean cycle: every device arrives exactly once and the checkpoint is 
     const json st = stats(rig.sim);
     CHECK(st["unique_uids"] == 1050);
     CHECK(st["duplicates"] == 0);
-    const std::string line = asset_host::delivery::format_summary(s);
+    const std::string line = asset_host::cycle::format_summary(s);
     CHECK(line.find("cycle connector=devices outcome=ok mode=full fetched=1050 sent=1050 "
                     "batches=11 retries=0 skipped=2 duration=") == 0);
     CHECK(line.find("checkpoint=saved") != std::string::npos);
@@ -330,16 +330,15 @@ TEST_CASE("summary line and marker hints") {
     s.retries = 3;
     s.duration = 2345ms;
     s.error = "delivery: HTTP 401 \"bad\"\nkey";
-    asset_host::delivery::read_summary_hints(R"({"next":"x","mode":"incremental","skipped":4})", s);
-    CHECK(asset_host::delivery::format_summary(s) ==
+    asset_host::cycle::read_summary_hints(R"({"next":"x","mode":"incremental","skipped":4})", s);
+    CHECK(asset_host::cycle::format_summary(s) ==
           "cycle connector=okta-devices outcome=failed mode=incremental fetched=10 sent=5 "
           "batches=1 retries=3 skipped=4 duration=2.3s checkpoint=unchanged "
           "error=\"delivery: HTTP 401 \\\"bad\\\" key\"");
 
     CycleSummary t;
-    asset_host::delivery::read_summary_hints("[1,2]", t);
-    asset_host::delivery::read_summary_hints(R"({"mode":"has spaces; injected=1","skipped":-1})",
-                                             t);
+    asset_host::cycle::read_summary_hints("[1,2]", t);
+    asset_host::cycle::read_summary_hints(R"({"mode":"has spaces; injected=1","skipped":-1})", t);
     CHECK(t.mode == "-");
     CHECK_FALSE(t.skipped.has_value());
 }

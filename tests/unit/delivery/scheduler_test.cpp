@@ -19,7 +19,7 @@
 using asset_host::CancelSource;
 using asset_host::CancelToken;
 using asset_host::Manifest;
-using asset_host::delivery::CycleSummary;
+using asset_host::cycle::CycleSummary;
 using asset_host::scheduler::ConnectorRunner;
 using asset_host::scheduler::Scheduler;
 using asset_host::scheduler::SchedulerOptions;

@@ -1,6 +1,8 @@
 // Where a fetch cycle's output goes. The plugin's emit()/checkpoint() calls arrive here, on the
-// thread running fetch(). Implementations: NDJSON writer (fetch --output), delivery pipeline
-// (fetch / run: batches to a destination, checkpoint persisted after acknowledgements).
+// thread running fetch(). Implementations: NDJSON writer (cli/ndjson_sink.h, fetch --output),
+// delivery pipeline (delivery/pipeline.h, fetch / run: batches to a destination, checkpoint
+// persisted after acknowledgements). It lives in common/ so that the producer (plugin/) and the
+// consumers (delivery/, cli/) share it without depending on each other.
 #pragma once
 
 #include <string_view>

@@ -4,11 +4,11 @@
 #pragma once
 
 #include "common/cancellation.h"
+#include "common/record_sink.h"
 #include "config/manifest.h"
-#include "delivery/cycle_summary.h"
+#include "cycle/cycle_summary.h"
 #include "delivery/destination.h"
 #include "plugin/plugin_instance.h"
-#include "plugin/record_sink.h"
 #include "state/checkpoint_store.h"
 
 #include <asset_sdk/clock.h>
@@ -20,7 +20,7 @@
 #include <optional>
 #include <string>
 
-namespace asset_host::delivery {
+namespace asset_host::cycle {
 
 struct CycleOptions {
     bool full = false;  // ask the plugin for a full sync whatever the checkpoint says
@@ -43,14 +43,15 @@ using FetchFn = std::function<FetchResult(RecordSink& sink,
 //  - failed: the plugin failed, or a batch was refused / ran out of retries, or the checkpoint
 //    could not be read or saved. Nothing past the first unacknowledged record is persisted.
 // Batch size and concurrency come from manifest.destination.
-CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch, Destination& destination,
-                       CheckpointStore& store, const CancelToken& cancel, asset_sdk::Clock& clock,
+CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
+                       delivery::Destination& destination, CheckpointStore& store,
+                       const CancelToken& cancel, asset_sdk::Clock& clock,
                        const CycleOptions& options = {});
 
 // The same with a configured plugin instance (create it with a token that is cancelled
 // together with `cancel`, so the plugin's cancelled() sees the shutdown).
 inline CycleSummary run_cycle(const Manifest& manifest, PluginInstance& plugin,
-                              Destination& destination, CheckpointStore& store,
+                              delivery::Destination& destination, CheckpointStore& store,
                               const CancelToken& cancel, asset_sdk::Clock& clock,
                               const CycleOptions& options = {}) {
     return run_cycle(
@@ -61,4 +62,4 @@ inline CycleSummary run_cycle(const Manifest& manifest, PluginInstance& plugin,
         destination, store, cancel, clock, options);
 }
 
-}  // namespace asset_host::delivery
+}  // namespace asset_host::cycle

@@ -1,4 +1,4 @@
-#include "delivery/cycle_runner.h"
+#include "cycle/cycle_runner.h"
 
 #include "common/logging.h"
 #include "delivery/pipeline.h"
@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-namespace asset_host::delivery {
+namespace asset_host::cycle {
 
 namespace {
 
@@ -18,8 +18,9 @@ constexpr std::chrono::seconds kStuckReportEvery{10};
 
 }  // namespace
 
-CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch, Destination& destination,
-                       CheckpointStore& store, const CancelToken& cancel, asset_sdk::Clock& clock,
+CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
+                       delivery::Destination& destination, CheckpointStore& store,
+                       const CancelToken& cancel, asset_sdk::Clock& clock,
                        const CycleOptions& options) {
     const std::shared_ptr<spdlog::logger> log =
         options.log ? options.log : connector_logger(manifest.name);
@@ -53,7 +54,7 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch, Destinati
         if (loaded->has_value()) checkpoint = (*loaded)->marker_json;
     }
 
-    PipelineOptions pipeline_options;
+    delivery::PipelineOptions pipeline_options;
     pipeline_options.batch_size = manifest.destination.batch_size;
     pipeline_options.max_in_flight = manifest.destination.max_in_flight;
     pipeline_options.max_batch_bytes = options.max_batch_bytes;
@@ -62,7 +63,7 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch, Destinati
     pipeline_options.grace_period = options.grace_period;
     pipeline_options.log = log;
     pipeline_options.stored_marker = checkpoint;
-    DeliveryPipeline pipeline(
+    delivery::DeliveryPipeline pipeline(
         destination,
         [&](std::string_view marker) { return store.save(manifest.name, manifest.plugin, marker); },
         cancel, clock, pipeline_options);
@@ -99,7 +100,7 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch, Destinati
     fetch_thread.join();
 
     const asset_sdk::Status delivered = pipeline.finish();
-    const PipelineStats stats = pipeline.stats();
+    const delivery::PipelineStats stats = pipeline.stats();
     summary.records_fetched = stats.records_received;
     summary.records_sent = stats.records_acked;
     summary.batches = stats.batches_acked;
@@ -132,4 +133,4 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch, Destinati
     return finish_summary();
 }
 
-}  // namespace asset_host::delivery
+}  // namespace asset_host::cycle

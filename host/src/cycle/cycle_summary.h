@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-namespace asset_host::delivery {
+namespace asset_host::cycle {
 
 struct CycleSummary {
     enum class Outcome { kOk, kFailed, kCancelled };
@@ -47,4 +47,4 @@ std::string format_summary(const CycleSummary& summary);
 // Fills mode/skipped from a marker (see above); leaves them untouched when absent or not JSON.
 void read_summary_hints(std::string_view marker_json, CycleSummary& summary);
 
-}  // namespace asset_host::delivery
+}  // namespace asset_host::cycle

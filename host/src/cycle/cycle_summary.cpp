@@ -1,10 +1,10 @@
-#include "delivery/cycle_summary.h"
+#include "cycle/cycle_summary.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 
-namespace asset_host::delivery {
+namespace asset_host::cycle {
 
 namespace {
 
@@ -82,4 +82,4 @@ void read_summary_hints(std::string_view marker_json, CycleSummary& summary) {
     }
 }
 
-}  // namespace asset_host::delivery
+}  // namespace asset_host::cycle
