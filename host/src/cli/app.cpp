@@ -77,6 +77,157 @@ constexpr const char* kGlobalOptionsNote =
     "Global options (--plugins-dir, --manifests-dir, --state-dir, --log-level, --log-format) "
     "and exit codes: asset-host --help\n";
 
+// "Exit: ..." line of a command's --help, followed by where the global options are described.
+std::string command_footer(const char* exits) {
+    return std::string("Exit: ") + exits + "\n" + kGlobalOptionsNote;
+}
+
+// A global option: its environment variable, the last occurrence wins, default shown in help.
+CLI::Option* add_global(CLI::App& app, const std::string& name, std::string& value,
+                        const std::string& help, const std::string& env) {
+    return app.add_option(name, value, help)
+        ->envname(env)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+        ->capture_default_str();
+}
+
+void add_global_options(CLI::App& app, Parsed& p) {
+    add_global(app, "--plugins-dir", p.plugins_dir, "Directory of plugin libraries (*.so)",
+               "ASSET_HOST_PLUGINS_DIR");
+    add_global(app, "--manifests-dir", p.manifests_dir, "Directory of connector manifests (*.yaml)",
+               "ASSET_HOST_MANIFESTS_DIR");
+    add_global(app, "--state-dir", p.state_dir, "Directory of checkpoint files",
+               "ASSET_HOST_STATE_DIR");
+    add_global(app, "--log-level", p.log_level, "Log level: trace, debug, info, warn, error",
+               "ASSET_HOST_LOG_LEVEL")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+    add_global(app, "--log-format", p.log_format, "Log format on stderr: text or json",
+               "ASSET_HOST_LOG_FORMAT")
+        ->check(CLI::IsMember({"text", "json"}));
+}
+
+// The subcommands, kept to tell which one was given.
+struct Commands {
+    CLI::App* plugins = nullptr;
+    CLI::App* validate = nullptr;
+    CLI::App* test = nullptr;
+    CLI::App* fetch = nullptr;
+    CLI::Option* fetch_output = nullptr;
+    CLI::App* run = nullptr;
+    CLI::App* state_show = nullptr;
+    CLI::App* state_reset = nullptr;
+};
+
+void add_inspection_commands(CLI::App& app, Parsed& p, Commands& c) {
+    c.plugins = app.add_subcommand("plugins", "List the plugins found in the plugins directory");
+    c.plugins->add_flag("--json", p.plugins.json, "Print a JSON array instead of a table");
+    c.plugins->footer(
+        command_footer("0 all plugins loaded; 2 a file failed to load (listed on stderr)."));
+
+    c.validate = app.add_subcommand(
+        "validate", "Check manifests (YAML, ${env:}/${file:} references, config schemas)");
+    c.validate->add_option("manifests", p.validate.targets,
+                           "Connector names or manifest files (default: every manifest)");
+    c.validate->footer(command_footer("0 all valid; 2 a manifest is invalid."));
+
+    c.test = app.add_subcommand("test",
+                                "Test connector: run the plugin's and the "
+                                "destination's connection checks");
+    c.test->add_option("connector", p.test.target, "Connector name or manifest file")->required();
+    c.test->add_flag("--json", p.test.json, "Print the checks as one JSON object");
+    c.test->footer(
+        command_footer("0 every check ok or warn; 1 a check failed; 2 configuration error."));
+}
+
+void add_fetch_command(CLI::App& app, Parsed& p, Commands& c) {
+    c.fetch = app.add_subcommand("fetch", "Run one cycle of a connector");
+    c.fetch->add_option("connector", p.fetch.target, "Connector name or manifest file")->required();
+    c.fetch_output = c.fetch->add_option(
+        "--output,-o", p.fetch_output,
+        "Dry run: write the records as NDJSON to FILE ('-' = stdout) instead of delivering them; "
+        "no checkpoint is stored");
+    c.fetch_output->type_name("FILE|-");
+    c.fetch_output->check(CLI::Validator(
+        [](std::string& value) -> std::string {
+            return value.empty() ? "must be a file name or - (stdout)" : std::string();
+        },
+        "FILE|-"));
+    c.fetch->add_flag("--full", p.fetch.full, "Ignore the stored checkpoint (full sync)");
+    c.fetch->footer(
+        command_footer("0 ok; 1 the cycle failed or was cancelled; 2 configuration error."));
+}
+
+void add_run_and_state_commands(CLI::App& app, Parsed& p, Commands& c) {
+    c.run = app.add_subcommand("run",
+                               "Run every enabled connector on its schedule until "
+                               "SIGTERM/SIGINT");
+    c.run->add_flag("--once", p.run.once, "Run one cycle of every enabled connector, then exit");
+    c.run
+        ->add_option("--grace-period", p.grace_period,
+                     "On SIGTERM/SIGINT, how long in-flight deliveries may take to finish")
+        ->check(duration_validator())
+        ->capture_default_str();
+    c.run->footer(
+        command_footer("0 stopped by SIGTERM/SIGINT, or --once and every cycle ok; 1 --once "
+                       "and a cycle failed; 2 a manifest is invalid at start."));
+
+    auto* state = app.add_subcommand("state", "Inspect or clear a connector's checkpoint");
+    state->footer(command_footer("0 ok; 1 the state file is unreadable; 2 unknown connector."));
+    state->require_subcommand(1);
+    c.state_show = state->add_subcommand("show", "Print the stored checkpoint");
+    c.state_show->add_option("connector", p.state.target, "Connector name or manifest file")
+        ->required();
+    c.state_reset = state->add_subcommand("reset",
+                                          "Remove the stored checkpoint (next cycle is a "
+                                          "full sync)");
+    c.state_reset->add_option("connector", p.state.target, "Connector name or manifest file")
+        ->required();
+}
+
+// --help/--version: requested output on stdout (exit 0). Anything else: the error and the
+// usage of the command concerned on stderr (exit 2).
+int report_parse_error(CLI::App& app, const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+        return app.exit(e, std::cout, std::cerr) == 0 ? kExitOk : kExitUsage;
+    }
+    std::string message = e.what();
+    if (app.get_subcommands().empty() && !app.remaining().empty()) {
+        // CLI11 would only say that a subcommand is required.
+        message = "unknown command '" + app.remaining().front() +
+                  "' (commands: plugins, validate, test, fetch, run, state)";
+    }
+    std::cerr << "asset-host: error: " << message << "\n\n" << usage_of_selected(app) << std::flush;
+    return kExitUsage;
+}
+
+GlobalOptions global_options(const Parsed& p) {
+    GlobalOptions g;
+    g.plugins_dir = p.plugins_dir;
+    g.manifests_dir = p.manifests_dir;
+    g.state_dir = p.state_dir;
+    g.log_level = parse_log_level(p.log_level).value_or(spdlog::level::info);
+    g.log_format = parse_log_format(p.log_format).value_or(LogFormat::kText);
+    return g;
+}
+
+int run_command(const CLI::App& app, const Commands& c, Parsed& p, const GlobalOptions& g) {
+    if (c.plugins->parsed()) return cmd_plugins(g, p.plugins);
+    if (c.validate->parsed()) return cmd_validate(g, p.validate);
+    if (c.test->parsed()) return cmd_test(g, p.test);
+    if (c.fetch->parsed()) {
+        if (c.fetch_output->count() > 0) p.fetch.output = p.fetch_output;
+        return cmd_fetch(g, p.fetch);
+    }
+    if (c.run->parsed()) {
+        p.run.grace_period = *asset_sdk::parse_duration(p.grace_period);
+        return cmd_run(g, p.run);
+    }
+    if (c.state_show->parsed()) return cmd_state_show(g, p.state);
+    if (c.state_reset->parsed()) return cmd_state_reset(g, p.state);
+    std::cerr << app.help() << std::flush;
+    return kExitUsage;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -91,136 +242,20 @@ int run_cli(int argc, char** argv) {
     app.set_version_flag("--version", "asset-host 0.1.0 (plugin ABI " +
                                           std::to_string(AH_ABI_MAJOR) + "." +
                                           std::to_string(AH_ABI_MINOR) + ")");
-
-    app.add_option("--plugins-dir", p.plugins_dir, "Directory of plugin libraries (*.so)")
-        ->envname("ASSET_HOST_PLUGINS_DIR")
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-        ->capture_default_str();
-    app.add_option("--manifests-dir", p.manifests_dir, "Directory of connector manifests (*.yaml)")
-        ->envname("ASSET_HOST_MANIFESTS_DIR")
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-        ->capture_default_str();
-    app.add_option("--state-dir", p.state_dir, "Directory of checkpoint files")
-        ->envname("ASSET_HOST_STATE_DIR")
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-        ->capture_default_str();
-    app.add_option("--log-level", p.log_level, "Log level: trace, debug, info, warn, error")
-        ->envname("ASSET_HOST_LOG_LEVEL")
-        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-        ->capture_default_str();
-    app.add_option("--log-format", p.log_format, "Log format on stderr: text or json")
-        ->envname("ASSET_HOST_LOG_FORMAT")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-        ->capture_default_str();
-
-    auto* plugins =
-        app.add_subcommand("plugins", "List the plugins found in the plugins directory");
-    plugins->add_flag("--json", p.plugins.json, "Print a JSON array instead of a table");
-    plugins->footer(std::string("Exit: 0 all plugins loaded; 2 a file failed to load (listed on "
-                                "stderr).\n") +
-                    kGlobalOptionsNote);
-
-    auto* validate = app.add_subcommand(
-        "validate", "Check manifests (YAML, ${env:}/${file:} references, config schemas)");
-    validate->add_option("manifests", p.validate.targets,
-                         "Connector names or manifest files (default: every manifest)");
-    validate->footer(std::string("Exit: 0 all valid; 2 a manifest is invalid.\n") +
-                     kGlobalOptionsNote);
-
-    auto* test = app.add_subcommand("test",
-                                    "Test connector: run the plugin's and the "
-                                    "destination's connection checks");
-    test->add_option("connector", p.test.target, "Connector name or manifest file")->required();
-    test->add_flag("--json", p.test.json, "Print the checks as one JSON object");
-    test->footer(std::string("Exit: 0 every check ok or warn; 1 a check failed; 2 configuration "
-                             "error.\n") +
-                 kGlobalOptionsNote);
-
-    auto* fetch = app.add_subcommand("fetch", "Run one cycle of a connector");
-    fetch->add_option("connector", p.fetch.target, "Connector name or manifest file")->required();
-    auto* output = fetch->add_option(
-        "--output,-o", p.fetch_output,
-        "Dry run: write the records as NDJSON to FILE ('-' = stdout) instead of delivering them; "
-        "no checkpoint is stored");
-    output->type_name("FILE|-");
-    output->check(CLI::Validator(
-        [](std::string& value) -> std::string {
-            return value.empty() ? "must be a file name or - (stdout)" : std::string();
-        },
-        "FILE|-"));
-    fetch->add_flag("--full", p.fetch.full, "Ignore the stored checkpoint (full sync)");
-    fetch->footer(std::string("Exit: 0 ok; 1 the cycle failed or was cancelled; 2 configuration "
-                              "error.\n") +
-                  kGlobalOptionsNote);
-
-    auto* run = app.add_subcommand("run",
-                                   "Run every enabled connector on its schedule until "
-                                   "SIGTERM/SIGINT");
-    run->add_flag("--once", p.run.once, "Run one cycle of every enabled connector, then exit");
-    run->add_option("--grace-period", p.grace_period,
-                    "On SIGTERM/SIGINT, how long in-flight deliveries may take to finish")
-        ->check(duration_validator())
-        ->capture_default_str();
-
-    run->footer(
-        std::string("Exit: 0 stopped by SIGTERM/SIGINT, or --once and every cycle ok; 1 --once "
-                    "and a cycle failed; 2 a manifest is invalid at start.\n") +
-        kGlobalOptionsNote);
-
-    auto* state = app.add_subcommand("state", "Inspect or clear a connector's checkpoint");
-    state->footer(
-        std::string("Exit: 0 ok; 1 the state file is unreadable; 2 unknown connector.\n") +
-        kGlobalOptionsNote);
-    state->require_subcommand(1);
-    auto* show = state->add_subcommand("show", "Print the stored checkpoint");
-    show->add_option("connector", p.state.target, "Connector name or manifest file")->required();
-    auto* reset = state->add_subcommand("reset",
-                                        "Remove the stored checkpoint (next cycle is a "
-                                        "full sync)");
-    reset->add_option("connector", p.state.target, "Connector name or manifest file")->required();
+    add_global_options(app, p);
+    Commands commands;
+    add_inspection_commands(app, p, commands);
+    add_fetch_command(app, p, commands);
+    add_run_and_state_commands(app, p, commands);
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) {  // --help, --version: requested output, on stdout
-            return app.exit(e, std::cout, std::cerr) == 0 ? kExitOk : kExitUsage;
-        }
-        std::string message = e.what();
-        if (app.get_subcommands().empty() && !app.remaining().empty()) {
-            // CLI11 would only say that a subcommand is required.
-            message = "unknown command '" + app.remaining().front() +
-                      "' (commands: plugins, validate, test, fetch, run, state)";
-        }
-        std::cerr << "asset-host: error: " << message << "\n\n"
-                  << usage_of_selected(app) << std::flush;
-        return kExitUsage;
+        return report_parse_error(app, e);
     }
-
-    GlobalOptions g;
-    g.plugins_dir = p.plugins_dir;
-    g.manifests_dir = p.manifests_dir;
-    g.state_dir = p.state_dir;
-    g.log_level = parse_log_level(p.log_level).value_or(spdlog::level::info);
-    g.log_format = parse_log_format(p.log_format).value_or(LogFormat::kText);
+    const GlobalOptions g = global_options(p);
     setup_logging(g.log_level, g.log_format);
-
-    if (plugins->parsed()) return cmd_plugins(g, p.plugins);
-    if (validate->parsed()) return cmd_validate(g, p.validate);
-    if (test->parsed()) return cmd_test(g, p.test);
-    if (fetch->parsed()) {
-        if (output->count() > 0) p.fetch.output = p.fetch_output;
-        return cmd_fetch(g, p.fetch);
-    }
-    if (run->parsed()) {
-        p.run.grace_period = *asset_sdk::parse_duration(p.grace_period);
-        return cmd_run(g, p.run);
-    }
-    if (show->parsed()) return cmd_state_show(g, p.state);
-    if (reset->parsed()) return cmd_state_reset(g, p.state);
-    std::cerr << app.help() << std::flush;
-    return kExitUsage;
+    return run_command(app, commands, p, g);
 }
 
 }  // namespace asset_host

@@ -16,66 +16,18 @@ constexpr std::chrono::milliseconds kPollSlice{20};
 // After the grace period, how often to say that the plugin still has not returned.
 constexpr std::chrono::seconds kStuckReportEvery{10};
 
-}  // namespace
-
-CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
-                       delivery::Destination& destination, CheckpointStore& store,
-                       const CancelToken& cancel, asset_sdk::Clock& clock,
-                       const CycleOptions& options) {
-    const std::shared_ptr<spdlog::logger> log =
-        options.log ? options.log : connector_logger(manifest.name);
-    const asset_sdk::SteadyTime started = clock.steady_now();
-    CycleSummary summary;
-    summary.connector = manifest.name;
-    if (options.full) summary.mode = "full";
-
-    auto finish_summary = [&]() -> CycleSummary {
-        summary.duration =
-            std::chrono::duration_cast<asset_sdk::Millis>(clock.steady_now() - started);
-        if (options.log_summary) {
-            if (summary.outcome == CycleSummary::Outcome::kFailed) {
-                log->error("{}", format_summary(summary));
-            } else {
-                log->info("{}", format_summary(summary));
-            }
-        }
-        return summary;
-    };
-
-    std::optional<std::string> checkpoint;
-    {
-        auto loaded = store.load(manifest.name);
-        if (!loaded.is_ok()) {
-            summary.outcome = CycleSummary::Outcome::kFailed;
-            // The store's message names the file and how to reset it.
-            summary.error = "cannot read the checkpoint: " + loaded.status().message();
-            return finish_summary();
-        }
-        if (loaded->has_value()) checkpoint = (*loaded)->marker_json;
-    }
-
-    delivery::PipelineOptions pipeline_options;
-    pipeline_options.batch_size = manifest.destination.batch_size;
-    pipeline_options.max_in_flight = manifest.destination.max_in_flight;
-    pipeline_options.max_batch_bytes = options.max_batch_bytes;
-    pipeline_options.max_buffered_bytes = options.max_buffered_bytes;
-    pipeline_options.linger = options.linger;
-    pipeline_options.grace_period = options.grace_period;
-    pipeline_options.log = log;
-    pipeline_options.stored_marker = checkpoint;
-    delivery::DeliveryPipeline pipeline(
-        destination,
-        [&](std::string_view marker) { return store.save(manifest.name, manifest.plugin, marker); },
-        cancel, clock, pipeline_options);
-
-    // The plugin runs on its own thread so that this one can watch it: after a shutdown it
-    // says so when the plugin ignores cancelled() beyond the grace period.
+// Runs the plugin's fetch on its own thread so that this one can watch it: after a shutdown it
+// says so when the plugin ignores cancelled() beyond the grace period.
+FetchResult fetch_watched(const FetchFn& fetch, RecordSink& sink,
+                          const std::optional<std::string>& checkpoint, bool full,
+                          const CancelToken& cancel, asset_sdk::Millis grace_period,
+                          spdlog::logger& log) {
     FetchResult fetched;
     std::mutex mu;
     std::condition_variable cv;
     bool fetch_done = false;
     std::thread fetch_thread([&] {
-        FetchResult r = fetch(pipeline, checkpoint, options.full);
+        FetchResult r = fetch(sink, checkpoint, full);
         std::lock_guard lock(mu);
         fetched = std::move(r);
         fetch_done = true;
@@ -88,9 +40,9 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
             if (!cancel.cancelled()) continue;
             const auto now = std::chrono::steady_clock::now();
             if (!report_at) {
-                report_at = now + options.grace_period;
+                report_at = now + grace_period;
             } else if (now >= *report_at) {
-                log->warn(
+                log.warn(
                     "the plugin has not stopped since the shutdown request; waiting for it "
                     "(acknowledged progress is already saved)");
                 *report_at = now + kStuckReportEvery;
@@ -98,8 +50,26 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
         }
     }
     fetch_thread.join();
+    return fetched;
+}
 
-    const asset_sdk::Status delivered = pipeline.finish();
+delivery::PipelineOptions pipeline_options(const Manifest& manifest, const CycleOptions& options,
+                                           std::shared_ptr<spdlog::logger> log,
+                                           const std::optional<std::string>& checkpoint) {
+    delivery::PipelineOptions out;
+    out.batch_size = manifest.destination.batch_size;
+    out.max_in_flight = manifest.destination.max_in_flight;
+    out.max_batch_bytes = options.max_batch_bytes;
+    out.max_buffered_bytes = options.max_buffered_bytes;
+    out.linger = options.linger;
+    out.grace_period = options.grace_period;
+    out.log = std::move(log);
+    out.stored_marker = checkpoint;
+    return out;
+}
+
+// The counts of a finished pipeline, and the plugin's mode/skipped hints from its last marker.
+void add_pipeline_counts(const delivery::DeliveryPipeline& pipeline, CycleSummary& summary) {
     const delivery::PipelineStats stats = pipeline.stats();
     summary.records_fetched = stats.records_received;
     summary.records_sent = stats.records_acked;
@@ -111,7 +81,11 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
     if (stats.records_rejected > 0) {
         summary.skipped = summary.skipped.value_or(0) + stats.records_rejected;
     }
+}
 
+// Failed (the plugin and/or the delivery, both named), else cancelled, else ok.
+void set_outcome(const asset_sdk::Status& delivered, const FetchResult& fetched,
+                 const CancelToken& cancel, CycleSummary& summary) {
     const bool delivery_failed =
         !delivered.is_ok() && delivered.code() != asset_sdk::StatusCode::kCancelled;
     const bool plugin_failed = fetched.outcome == FetchResult::Outcome::kError;
@@ -130,7 +104,56 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
         summary.outcome = CycleSummary::Outcome::kFailed;
         summary.error = "the plugin stopped the cycle early without an error";
     }
-    return finish_summary();
+}
+
+// Stamps the duration and logs the summary line (error level when failed).
+CycleSummary finish_summary(CycleSummary summary, asset_sdk::SteadyTime started,
+                            asset_sdk::Clock& clock, const CycleOptions& options,
+                            spdlog::logger& log) {
+    summary.duration = std::chrono::duration_cast<asset_sdk::Millis>(clock.steady_now() - started);
+    if (options.log_summary) {
+        if (summary.outcome == CycleSummary::Outcome::kFailed) {
+            log.error("{}", format_summary(summary));
+        } else {
+            log.info("{}", format_summary(summary));
+        }
+    }
+    return summary;
+}
+
+}  // namespace
+
+CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
+                       delivery::Destination& destination, CheckpointStore& store,
+                       const CancelToken& cancel, asset_sdk::Clock& clock,
+                       const CycleOptions& options) {
+    const std::shared_ptr<spdlog::logger> log =
+        options.log ? options.log : connector_logger(manifest.name);
+    const asset_sdk::SteadyTime started = clock.steady_now();
+    CycleSummary summary;
+    summary.connector = manifest.name;
+    if (options.full) summary.mode = "full";
+
+    auto loaded = store.load(manifest.name);
+    if (!loaded.is_ok()) {
+        summary.outcome = CycleSummary::Outcome::kFailed;
+        // The store's message names the file and how to reset it.
+        summary.error = "cannot read the checkpoint: " + loaded.status().message();
+        return finish_summary(std::move(summary), started, clock, options, *log);
+    }
+    std::optional<std::string> checkpoint;
+    if (loaded->has_value()) checkpoint = (*loaded)->marker_json;
+
+    delivery::DeliveryPipeline pipeline(
+        destination,
+        [&](std::string_view marker) { return store.save(manifest.name, manifest.plugin, marker); },
+        cancel, clock, pipeline_options(manifest, options, log, checkpoint));
+    const FetchResult fetched = fetch_watched(fetch, pipeline, checkpoint, options.full, cancel,
+                                              options.grace_period, *log);
+    const asset_sdk::Status delivered = pipeline.finish();
+    add_pipeline_counts(pipeline, summary);
+    set_outcome(delivered, fetched, cancel, summary);
+    return finish_summary(std::move(summary), started, clock, options, *log);
 }
 
 }  // namespace asset_host::cycle

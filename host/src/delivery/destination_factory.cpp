@@ -59,9 +59,9 @@ std::string transport_remedy(asset_sdk::TransportError error) {
     }
 }
 
-bool sekoia_checks(const SekoiaDestinationSpec& spec,
-                   const std::function<void(const CheckResult&)>& on_check,
-                   const asset_sdk::CancelCheck& cancelled) {
+// The connector UUID and the API key, as configured (neither can be verified without a push).
+bool sekoia_config_checks(const SekoiaDestinationSpec& spec,
+                          const std::function<void(const CheckResult&)>& on_check) {
     bool ok = true;
     if (is_well_formed_uuid(spec.connector_uuid)) {
         on_check(check("destination.connector_uuid", AH_CHECK_OK,
@@ -84,7 +84,14 @@ bool sekoia_checks(const SekoiaDestinationSpec& spec,
                        "set destination.api_key, e.g. api_key: ${env:SEKOIA_API_KEY}, and make "
                        "sure the variable or file it refers to is set"));
     }
+    return ok;
+}
 
+// One GET of the base URL without credentials: any HTTP answer proves DNS, TCP and the
+// certificate.
+bool sekoia_reachability_check(const SekoiaDestinationSpec& spec,
+                               const std::function<void(const CheckResult&)>& on_check,
+                               const asset_sdk::CancelCheck& cancelled) {
     auto url = asset_sdk::parse_url(spec.base_url);
     if (!url.is_ok()) {
         on_check(check("destination.reachability", AH_CHECK_FAIL,
@@ -128,7 +135,15 @@ bool sekoia_checks(const SekoiaDestinationSpec& spec,
                        "allow_insecure_http is for loopback simulators only: the API key "
                        "travels unencrypted; use https:// in production"));
     }
-    return ok;
+    return true;
+}
+
+bool sekoia_checks(const SekoiaDestinationSpec& spec,
+                   const std::function<void(const CheckResult&)>& on_check,
+                   const asset_sdk::CancelCheck& cancelled) {
+    const bool configured = sekoia_config_checks(spec, on_check);
+    const bool reachable = sekoia_reachability_check(spec, on_check, cancelled);
+    return configured && reachable;
 }
 
 bool file_checks(const FileDestinationSpec& spec,

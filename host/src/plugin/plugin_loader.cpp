@@ -112,6 +112,60 @@ std::string check_descriptor(const std::string& where, const ah_plugin_descripto
     return {};
 }
 
+// Hygiene before any of the file's code runs (osquery does the same). Empty when fine.
+std::string refuse_before_open(const fs::path& file, const std::string& where) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) {
+        return where + ": not an asset-host plugin: " + errno_message(errno);
+    }
+    if (st.st_mode & S_IWOTH) {
+        return where + ": refusing to load: the file is writable by every user (chmod o-w)";
+    }
+    return {};
+}
+
+// Opens the library and resolves the entry point. A library that opened stays loaded (in the
+// registry) whatever happens next. nullptr, with `problem` set, when it is not a plugin.
+EntryFn* open_entry_point(Registry& reg, const fs::path& file, const std::string& where,
+                          std::string& problem) {
+    boost::dll::shared_library lib;
+    std::error_code ec;
+    try {
+        ::dlerror();  // clear any stale message
+        lib.load(file, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, ec);
+        if (ec || !lib.is_loaded()) {
+            problem = where + ": not an asset-host plugin: " + dl_reason(file, ec);
+            return nullptr;
+        }
+        if (!lib.has(AH_PLUGIN_ENTRY_SYMBOL)) {
+            reg.libraries.push_back(std::move(lib));
+            problem = where + ": not an asset-host plugin: missing symbol " AH_PLUGIN_ENTRY_SYMBOL;
+            return nullptr;
+        }
+    } catch (const std::exception& e) {
+        problem = where + ": not an asset-host plugin: " + e.what();
+        return nullptr;
+    }
+    EntryFn& entry_fn = lib.get<EntryFn>(AH_PLUGIN_ENTRY_SYMBOL);
+    reg.libraries.push_back(std::move(lib));
+    return &entry_fn;
+}
+
+std::unique_ptr<LoadedPlugin> loaded_plugin(const fs::path& file, const ah_plugin_descriptor* d,
+                                            std::shared_ptr<const JsonSchema> schema) {
+    auto plugin = std::make_unique<LoadedPlugin>();
+    plugin->file = file;
+    plugin->descriptor = d;
+    plugin->id = d->id;
+    plugin->version = d->version;
+    plugin->description = d->description;
+    plugin->record_type = d->record_type;
+    plugin->abi_major = d->abi_major;
+    plugin->abi_minor = d->abi_minor;
+    plugin->config_schema = std::move(schema);
+    return plugin;
+}
+
 }  // namespace
 
 std::string host_abi() {
@@ -139,35 +193,13 @@ const LoadedPlugin* load_plugin_file(const fs::path& file, PluginLoadError& erro
         return nullptr;
     };
 
-    // Hygiene before any of the file's code runs (osquery does the same).
-    struct stat st {};
-    if (::stat(file.c_str(), &st) != 0) {
-        return fail(where + ": not an asset-host plugin: " + errno_message(errno));
-    }
-    if (st.st_mode & S_IWOTH) {
-        return fail(where + ": refusing to load: the file is writable by every user (chmod o-w)");
-    }
-
-    boost::dll::shared_library lib;
-    try {
-        ::dlerror();  // clear any stale message
-        lib.load(file, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, ec);
-        if (ec || !lib.is_loaded()) {
-            return fail(where + ": not an asset-host plugin: " + dl_reason(file, ec));
-        }
-        if (!lib.has(AH_PLUGIN_ENTRY_SYMBOL)) {
-            reg.libraries.push_back(std::move(lib));
-            return fail(where +
-                        ": not an asset-host plugin: missing symbol " AH_PLUGIN_ENTRY_SYMBOL);
-        }
-    } catch (const std::exception& e) {
-        return fail(where + ": not an asset-host plugin: " + e.what());
-    }
-    EntryFn& entry_fn = lib.get<EntryFn>(AH_PLUGIN_ENTRY_SYMBOL);
-    reg.libraries.push_back(std::move(lib));  // kept loaded whatever happens next
+    std::string problem = refuse_before_open(file, where);
+    if (!problem.empty()) return fail(std::move(problem));
+    EntryFn* entry_fn = open_entry_point(reg, file, where, problem);
+    if (entry_fn == nullptr) return fail(std::move(problem));
 
     const ah_plugin_descriptor* d = entry_fn(AH_ABI_MAJOR, AH_ABI_MINOR);
-    std::string problem = check_descriptor(where, d);
+    problem = check_descriptor(where, d);
     const bool id_readable = d && d->struct_size >= AH_DESCRIPTOR_MIN_SIZE &&
                              d->abi_major == AH_ABI_MAJOR && valid_id(d->id);
     if (!problem.empty()) return fail(std::move(problem), id_readable ? d->id : "");
@@ -176,18 +208,7 @@ const LoadedPlugin* load_plugin_file(const fs::path& file, PluginLoadError& erro
     if (!schema) {
         return fail(where + ": plugin " + d->id + ": " + schema.status().message(), d->id);
     }
-
-    auto plugin = std::make_unique<LoadedPlugin>();
-    plugin->file = file;
-    plugin->descriptor = d;
-    plugin->id = d->id;
-    plugin->version = d->version;
-    plugin->description = d->description;
-    plugin->record_type = d->record_type;
-    plugin->abi_major = d->abi_major;
-    plugin->abi_minor = d->abi_minor;
-    plugin->config_schema = std::move(schema).value();
-    entry.plugin = std::move(plugin);
+    entry.plugin = loaded_plugin(file, d, std::move(schema).value());
     return entry.plugin.get();
 }
 

@@ -17,6 +17,57 @@ namespace {
 // The control loop's polling period: cancel tokens and the reload flag cannot notify.
 constexpr std::chrono::milliseconds kControlSlice{50};
 
+SchedulePolicy policy_for(const Manifest& manifest, const SchedulerOptions& options) {
+    SchedulePolicy policy;
+    policy.every = manifest.schedule.every;
+    policy.max_initial_jitter = options.once ? asset_sdk::Millis(0) : options.max_initial_jitter;
+    policy.failure_backoff_initial = options.failure_backoff_initial;
+    policy.failure_backoff_max = options.failure_backoff_max;
+    return policy;
+}
+
+// One cycle of a connector. The runner is made on the first cycle (and again after a factory
+// error, which counts as a failed cycle: a missing secret file may appear).
+cycle::CycleSummary run_one_cycle(const RunnerFactory& factory, const Manifest& manifest,
+                                  const CancelToken& token,
+                                  std::unique_ptr<ConnectorRunner>& runner, spdlog::logger& log) {
+    cycle::CycleSummary summary;
+    if (!runner) {
+        auto created = factory(manifest, token);
+        if (created.is_ok()) {
+            runner = std::move(created).value();
+        } else {
+            summary.connector = manifest.name;
+            summary.outcome = cycle::CycleSummary::Outcome::kFailed;
+            summary.error = "cannot start the connector: " + created.status().message();
+            log.error("{}", cycle::format_summary(summary));
+        }
+    }
+    if (runner) summary = runner->run_cycle(token);
+    summary.connector = manifest.name;
+    return summary;
+}
+
+// Says when the schedule is not what the manifest asks for: a cycle longer than its slot, or
+// failures pushing the next attempt back.
+void warn_about_timing(spdlog::logger& log, const SchedulePolicy& policy,
+                       asset_sdk::SteadyTime started, asset_sdk::SteadyTime ended,
+                       asset_sdk::SteadyTime next, bool overran, int failures) {
+    if (overran) {
+        log.warn(
+            "the cycle took {}, longer than schedule.every ({}); the next one starts "
+            "now",
+            asset_sdk::format_duration(
+                std::chrono::duration_cast<asset_sdk::Millis>(ended - started)),
+            asset_sdk::format_duration(policy.every));
+    }
+    if (failures > 0) {
+        log.warn("cycle failed ({} in a row); next attempt in {}", failures,
+                 asset_sdk::format_duration(std::chrono::duration_cast<asset_sdk::Millis>(
+                     std::max(next - ended, asset_sdk::SteadyTime::duration::zero()))));
+    }
+}
+
 }  // namespace
 
 struct Scheduler::Worker {
@@ -112,12 +163,7 @@ void Scheduler::worker_main(Worker& w) {
     const std::shared_ptr<spdlog::logger> log = connector_logger(w.manifest.name);
     const CancelToken token = w.cancel.token();
     const auto stop_requested = [&] { return token.cancelled() || w.retire.load(); };
-
-    SchedulePolicy policy;
-    policy.every = w.manifest.schedule.every;
-    policy.max_initial_jitter = options_.once ? asset_sdk::Millis(0) : options_.max_initial_jitter;
-    policy.failure_backoff_initial = options_.failure_backoff_initial;
-    policy.failure_backoff_max = options_.failure_backoff_max;
+    const SchedulePolicy policy = policy_for(w.manifest, options_);
     std::mt19937_64 rng(seed_ ^ std::hash<std::string>{}(w.manifest.name));
 
     std::unique_ptr<ConnectorRunner> runner;
@@ -135,21 +181,9 @@ void Scheduler::worker_main(Worker& w) {
         if (stop_requested()) break;
 
         const asset_sdk::SteadyTime started = clock_.steady_now();
-        cycle::CycleSummary summary;
-        if (!runner) {
-            auto created = factory_(w.manifest, token);
-            if (created.is_ok()) {
-                runner = std::move(created).value();
-            } else {
-                summary.connector = w.manifest.name;
-                summary.outcome = cycle::CycleSummary::Outcome::kFailed;
-                summary.error = "cannot start the connector: " + created.status().message();
-                log->error("{}", cycle::format_summary(summary));
-            }
-        }
-        if (runner) summary = runner->run_cycle(token);
+        const cycle::CycleSummary summary =
+            run_one_cycle(factory_, w.manifest, token, runner, *log);
         const asset_sdk::SteadyTime ended = clock_.steady_now();
-        summary.connector = w.manifest.name;
         record(w.manifest.name, summary);
         ++cycles;
 
@@ -161,19 +195,7 @@ void Scheduler::worker_main(Worker& w) {
 
         bool overran = false;
         next = next_start(policy, started, ended, failures, rng, &overran);
-        if (overran) {
-            log->warn(
-                "the cycle took {}, longer than schedule.every ({}); the next one starts "
-                "now",
-                asset_sdk::format_duration(
-                    std::chrono::duration_cast<asset_sdk::Millis>(ended - started)),
-                asset_sdk::format_duration(policy.every));
-        }
-        if (failures > 0) {
-            log->warn("cycle failed ({} in a row); next attempt in {}", failures,
-                      asset_sdk::format_duration(std::chrono::duration_cast<asset_sdk::Millis>(
-                          std::max(next - ended, asset_sdk::SteadyTime::duration::zero()))));
-        }
+        warn_about_timing(*log, policy, started, ended, next, overran, failures);
     }
     runner.reset();  // the plugin instance is destroyed on the connector's own thread
     w.finished = true;
