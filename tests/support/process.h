@@ -79,4 +79,9 @@ double cpu_seconds_so_far(int pid);
 // Split stdout into lines (no trailing empty line).
 std::vector<std::string> split_lines(const std::string& text);
 
+// Whether `text` (a run's output, a file) contains `needle`.
+inline bool contains(const std::string& text, const std::string& needle) {
+    return text.find(needle) != std::string::npos;
+}
+
 }  // namespace testsupport

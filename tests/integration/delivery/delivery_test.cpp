@@ -2,45 +2,32 @@
 // example plugin), real HTTP to sekoia-sim, real signals.
 #include "delivery_fixture.h"
 
+#include "checkpoint_watcher.h"
+
 #include <signal.h>
 
-#include <atomic>
 #include <thread>
 
 using deliveryit::ConnectorSpec;
 using deliveryit::contains;
+using deliveryit::json;
 using deliveryit::kKey;
 using deliveryit::Rig;
 using namespace std::chrono_literals;
 
 namespace {
 
-// Polls the "nothing lost" invariant while `running` holds.
-class InvariantWatch {
+// Looks at the "nothing lost" invariant every 20 ms while a run goes on.
+class InvariantWatch : public testsupport::CheckpointWatcher {
 public:
-    explicit InvariantWatch(const Rig& rig) : rig_(rig) {
-        thread_ = std::thread([this] {
-            while (!stop_) {
-                ++observations_;
-                if (!rig_.checkpoint_covered()) ++violations_;
-                std::this_thread::sleep_for(20ms);
-            }
-        });
-    }
-    ~InvariantWatch() { finish(); }
-    void finish() {
-        stop_ = true;
-        if (thread_.joinable()) thread_.join();
-    }
-    int violations() const { return violations_; }
-    int observations() const { return observations_; }
-
-private:
-    const Rig& rig_;
-    std::atomic<bool> stop_{false};
-    std::atomic<int> violations_{0};
-    std::atomic<int> observations_{0};
-    std::thread thread_;
+    explicit InvariantWatch(const Rig& rig)
+        : CheckpointWatcher(
+              [&rig] {
+                  Look look;
+                  look.ok = rig.checkpoint_covered();
+                  return look;
+              },
+              20ms) {}
 };
 
 bool wait_for_items(const Rig& rig, int n, std::chrono::milliseconds timeout = 30s) {
@@ -73,15 +60,15 @@ TEST_CASE("Sekoia failing every few requests: every device arrives, no checkpoin
     ConnectorSpec c;
     c.delay_ms = 1;  // long enough for the watcher to see intermediate checkpoints
     rig.write_manifest(c);
-    rig.faults(R"({"faults":[{"kind":"http_503","every":3},
-                             {"kind":"rate_limit_429","every":7,"retry_after":1},
-                             {"kind":"hang","every":11,"hang_ms":10000}]})");
+    rig.sim.faults(json::parse(R"([{"kind":"http_503","every":3},
+                                   {"kind":"rate_limit_429","every":7,"retry_after":1},
+                                   {"kind":"hang","every":11,"hang_ms":10000}])"));
     InvariantWatch watch(rig);
     const auto r = rig.run({"run", "--once"});
     watch.finish();
     CHECK_MESSAGE(r.exited_with(0), r.err);
     CHECK(watch.violations() == 0);
-    CHECK(watch.observations() > 10);
+    CHECK(watch.looks() > 10);
     CHECK(rig.stats()["unique_uids"] == 2000);
     CHECK(rig.checkpoint() == 2000L);
     CHECK(rig.stats()["status_counts"]["503"].get<int>() > 0);
@@ -144,7 +131,7 @@ TEST_CASE("Sekoia 401: the cycle fails clearly, checkpoint unchanged, no retry s
 
     c.records = 5000;
     rig.write_manifest(c);
-    rig.env["SEKOIA_API_KEY"] = "sk-not-the-right-one";
+    rig.set_secret_env("SEKOIA_API_KEY", "sk-not-the-right-one");
     const int posts_before = rig.stats()["posts"].get<int>();
     const auto r = rig.run({"run", "--once"});
     CHECK(r.exited_with(1));
@@ -164,7 +151,7 @@ TEST_CASE("two connectors at once, one failing: the other completes") {
     bad.name = "bad";
     bad.uuid = deliveryit::kUuidB;
     bad.key_env = "BAD_KEY";
-    rig.env["BAD_KEY"] = "sk-wrong";
+    rig.set_secret_env("BAD_KEY", "sk-wrong");
     rig.write_manifest(good);
     rig.write_manifest(bad);
     const auto r = rig.run({"run", "--once"});

@@ -4,13 +4,12 @@
 // sekoia-sim acknowledged, and the persisted checkpoint against both.
 #include "e2e_fixture.h"
 
+#include <checkpoint_watcher.h>
 #include <tls_test_certs.h>
 
 #include <signal.h>
 
 #include <algorithm>
-#include <atomic>
-#include <mutex>
 #include <thread>
 
 using namespace e2e;
@@ -35,12 +34,7 @@ std::vector<std::string> sorted(const std::set<std::string>& ids) {
 // the outside. The marker is read first and Sekoia's set afterwards: that set only grows, so
 // the later read can only make the check more lenient for records acknowledged in between,
 // never report a violation that did not exist when the marker was read.
-struct Coverage {
-    enum Seen { kNothing, kInProgress, kComplete } seen = kNothing;
-    bool ok = true;
-    std::size_t covered = 0;  // valid devices the marker covers
-    std::string problem;
-};
+using Coverage = testsupport::CheckpointWatcher::Look;  // covered: valid devices the marker covers
 
 Coverage check_coverage(const Host& host, const SekoiaSim& sekoia,
                         const std::vector<std::string>& valid_in_page_order) {
@@ -68,7 +62,7 @@ Coverage check_coverage(const Host& host, const SekoiaSim& sekoia,
     }
     const auto acknowledged = sekoia.try_uids();
     if (!acknowledged) return c;  // cannot tell this time
-    c.seen = complete ? Coverage::kComplete : Coverage::kInProgress;
+    c.seen = complete ? Coverage::Seen::kComplete : Coverage::Seen::kInProgress;
     c.covered = static_cast<std::size_t>(covered_end - valid_in_page_order.begin());
     for (auto it = valid_in_page_order.begin(); it != covered_end; ++it) {
         if (!acknowledged->count(*it)) {
@@ -80,53 +74,6 @@ Coverage check_coverage(const Host& host, const SekoiaSim& sekoia,
     }
     return c;
 }
-
-// Polls check_coverage() on its own thread while a run goes on (no doctest assertions here).
-class CoverageWatch {
-public:
-    CoverageWatch(const Host& host, const SekoiaSim& sekoia, std::vector<std::string> valid)
-        : host_(host), sekoia_(sekoia), valid_(std::move(valid)) {
-        thread_ = std::thread([this] {
-            while (!stop_) {
-                const Coverage c = check_coverage(host_, sekoia_, valid_);
-                if (c.seen == Coverage::kInProgress) {
-                    ++in_progress_seen_;
-                    if (c.covered > max_covered_) max_covered_ = c.covered;
-                }
-                if (!c.ok) {
-                    std::lock_guard lock(mu_);
-                    if (problem_.empty()) problem_ = c.problem;
-                    ++violations_;
-                }
-                std::this_thread::sleep_for(15ms);
-            }
-        });
-    }
-    ~CoverageWatch() { finish(); }
-    void finish() {
-        stop_ = true;
-        if (thread_.joinable()) thread_.join();
-    }
-    int violations() const { return violations_; }
-    int in_progress_seen() const { return in_progress_seen_; }
-    std::size_t max_covered_in_progress() const { return max_covered_; }
-    std::string problem() const {
-        std::lock_guard lock(mu_);
-        return problem_;
-    }
-
-private:
-    const Host& host_;
-    const SekoiaSim& sekoia_;
-    const std::vector<std::string> valid_;
-    std::atomic<bool> stop_{false};
-    std::atomic<int> violations_{0};
-    std::atomic<int> in_progress_seen_{0};
-    std::atomic<std::size_t> max_covered_{0};
-    mutable std::mutex mu_;
-    std::string problem_;
-    std::thread thread_;
-};
 
 Connector connector_for(const OktaSim& okta, const SekoiaSim& sekoia) {
     Connector c;
@@ -282,13 +229,15 @@ TEST_CASE("Sekoia failing every few requests: every device arrives, no checkpoin
     host.write_manifest(connector_for(okta, sekoia));
     const auto valid = OktaSim::valid_ids(okta.devices());
 
-    CoverageWatch watch(host, sekoia, sorted(valid));
+    const auto in_page_order = sorted(valid);
+    testsupport::CheckpointWatcher watch(
+        [&] { return check_coverage(host, sekoia, in_page_order); }, 15ms);
     const auto started = std::chrono::steady_clock::now();
     const auto r = host.run({"run", "--once"});
     const auto took = std::chrono::steady_clock::now() - started;
     watch.finish();
     REQUIRE_MESSAGE(r.exited_with(0), r.err);
-    CHECK_MESSAGE(watch.violations() == 0, watch.problem());
+    CHECK_MESSAGE(watch.violations() == 0, watch.first_problem());
     // The check above looked at intermediate markers that covered real progress. (How far
     // they got varies: while an early batch is being retried, no later marker may be saved,
     // and the cycle can jump from an early marker straight to the complete one. Requests 1
@@ -308,7 +257,7 @@ TEST_CASE("Sekoia failing every few requests: every device arrives, no checkpoin
     CHECK_MESSAGE(contains(line, "outcome=ok mode=full fetched=3000 sent=3000 "), line);
     CHECK(summary_number(line, "retries") >= 6);
     const Coverage end = check_coverage(host, sekoia, sorted(valid));
-    CHECK(end.seen == Coverage::kComplete);
+    CHECK(end.seen == Coverage::Seen::kComplete);
     CHECK(end.ok);
 }
 

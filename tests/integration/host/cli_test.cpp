@@ -72,7 +72,8 @@ TEST_CASE("an unknown command is named, with the list of commands") {
 
 TEST_CASE("a bad value in an environment variable is a usage error too") {
     Host host;
-    const auto r = host.run({"plugins"}, {{"ASSET_HOST_LOG_LEVEL", "chatty"}});
+    host.set_env("ASSET_HOST_LOG_LEVEL", "chatty");
+    const auto r = host.run({"plugins"});
     CHECK(r.exited_with(2));
     CHECK(contains(r.err, "asset-host: error: "));
 }
@@ -80,8 +81,9 @@ TEST_CASE("a bad value in an environment variable is a usage error too") {
 TEST_CASE("directories come from the environment when no option is given") {
     Host host;
     host.manifest("example.yaml", example_manifest("example"));
-    testsupport::ProcessOptions o = host.options(
-        {{"ASSET_HOST_PLUGINS_DIR", "plugins"}, {"ASSET_HOST_MANIFESTS_DIR", "manifests"}});
+    host.set_env("ASSET_HOST_PLUGINS_DIR", "plugins");
+    host.set_env("ASSET_HOST_MANIFESTS_DIR", "manifests");
+    const testsupport::ProcessOptions o = host.options();
     auto r = testsupport::run_process({kBin.string(), "validate"}, o);
     CHECK(r.exited_with(0));
     CHECK(r.out == "manifests/example.yaml: ok (connector example, plugin example 1.0.0)\n");
@@ -94,9 +96,8 @@ TEST_CASE("directories come from the environment when no option is given") {
 }
 
 TEST_CASE("the default plugins directory is next to the binary: build/plugins") {
-    testsupport::ProcessOptions o;
-    o.unset_env = kHostEnv;
-    const auto r = testsupport::run_process({kBin.string(), "plugins", "--json"}, o);
+    const Host host;  // for its environment: no --plugins-dir here
+    const auto r = testsupport::run_process({kBin.string(), "plugins", "--json"}, host.options());
     // Other plugins may be there too (e.g. while they are being written); the example is.
     const auto plugins = nlohmann::json::parse(r.out);
     bool found = false;

@@ -86,7 +86,7 @@ TEST_CASE("fetch --output FILE writes the whole file, and nothing else") {
 TEST_CASE("a failing cycle leaves no output file and exits 1 with the plugin's error") {
     Host host;
     host.manifest("failing.yaml", example_manifest("failing", "  records: 10\n  fail_after: 3\n"));
-    host.tmp.write("out.ndjson", "previous content\n");
+    host.write("out.ndjson", "previous content\n");
     const auto r = host.run({"fetch", "failing", "--output", "out.ndjson"});
     CHECK(r.exited_with(1));
     CHECK(contains(r.err,

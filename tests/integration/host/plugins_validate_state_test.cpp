@@ -208,7 +208,7 @@ TEST_CASE("state needs a known connector but not its plugin") {
 TEST_CASE("state show reports a corrupt checkpoint file instead of guessing") {
     Host host;
     host.manifest("example.yaml", example_manifest("example"));
-    host.tmp.write("state/example.json", "{torn");
+    host.write("state/example.json", "{torn");
     const auto r = host.run({"state", "show", "example"});
     CHECK(r.exited_with(1));
     CHECK(r.err ==

@@ -5,8 +5,8 @@
 #include <asset_sdk/time_util.h>
 
 #include <doctest/doctest.h>
-#include <process.h>
-#include <sim_process.h>
+#include <host_sandbox.h>
+#include <okta_sim.h>
 #include <temp_dir.h>
 #include <tls_test_certs.h>
 #include <nlohmann/json.hpp>
@@ -24,36 +24,24 @@
 
 using nlohmann::json;
 using testsupport::ProcessResult;
-using testsupport::SimProcess;
 using testsupport::TempDir;
 
 namespace {
 
 constexpr char kToken[] = "int-SECRET-okta-token-93c1d";
 
-struct Sim {
+// okta-sim with this file's token and seed.
+struct Sim : testsupport::OktaSim {
     explicit Sim(int devices, std::vector<std::string> extra = {})
-        : process(ASSET_HOST_OKTA_SIM_BIN, args(devices, std::move(extra))) {}
-    static std::vector<std::string> args(int devices, std::vector<std::string> extra) {
-        std::vector<std::string> a{
-            "--devices", std::to_string(devices), "--token", kToken, "--seed", "11"};
-        a.insert(a.end(), extra.begin(), extra.end());
-        return a;
-    }
-    void faults(const json& list) { process.post_json("/_sim/faults", {{"faults", list}}); }
-    void config(const json& patch) { process.post_json("/_sim/config", patch); }
-    json stats() const { return process.get_json("/_sim/stats"); }
-    json devices() const { return process.get_json("/_sim/devices"); }
-    std::string url() const { return process.base_url(); }
-
-    SimProcess process;
+        : OktaSim(args(devices, kToken, 11, std::move(extra))) {}
 };
 
-// A manifest and a state directory in a temp dir, and the commands to run on them.
-struct Host {
-    TempDir dir;
+// The sandbox with the Okta plugin and the token (a secret: checked after every run), and the
+// commands this file runs.
+struct Host : testsupport::HostSandbox {
+    Host() : HostSandbox({"okta_device"}) { set_secret_env("OKTA_TOKEN", kToken); }
 
-    std::string manifest(const std::string& base_url, const std::string& extra_config = "") {
+    std::string write_manifest(const std::string& base_url, const std::string& extra_config = "") {
         const std::string text =
             "name: okta-devices\n"
             "plugin: okta_device\n"
@@ -67,31 +55,7 @@ struct Host {
             extra_config +
             "destination:\n"
             "  type: stdout\n";
-        return dir.write("manifests/okta-devices.yaml", text).string();
-    }
-
-    ProcessResult run(std::vector<std::string> args,
-                      std::chrono::seconds timeout = std::chrono::seconds(60)) {
-        std::vector<std::string> argv{ASSET_HOST_BIN,
-                                      "--plugins-dir",
-                                      ASSET_HOST_PLUGINS_DIR,
-                                      "--manifests-dir",
-                                      (dir / "manifests").string(),
-                                      "--state-dir",
-                                      (dir / "state").string()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        testsupport::ProcessOptions options;
-        options.env["OKTA_TOKEN"] = kToken;
-        ProcessResult r = testsupport::run_process(argv, options, timeout);
-        // The token never appears in anything the host or the plugin printed.
-        CHECK(r.out.find(kToken) == std::string::npos);
-        CHECK(r.err.find(kToken) == std::string::npos);
-        if (std::filesystem::exists(dir / "state")) {
-            for (const auto& f : std::filesystem::directory_iterator(dir / "state")) {
-                CHECK(testsupport::read_file(f.path()).find(kToken) == std::string::npos);
-            }
-        }
-        return r;
+        return manifest("okta-devices.yaml", text).string();
     }
 
     ProcessResult fetch(const std::string& manifest, bool full = false) {
@@ -120,16 +84,11 @@ bool has_text(const json& v) {
     return v.is_string() && !v.get<std::string>().empty();
 }
 
-// Devices a record must exist for: an id and a display name.
+// Devices a record must exist for (an id and a display name), as a multiset to compare with
+// the records' (duplicates would show).
 std::multiset<std::string> valid_ids(const json& devices) {
-    std::multiset<std::string> out;
-    for (const auto& d : devices) {
-        if (has_text(d.value("id", json())) && d.contains("profile") &&
-            has_text(d["profile"].value("displayName", json()))) {
-            out.insert(d["id"].get<std::string>());
-        }
-    }
-    return out;
+    const auto ids = testsupport::OktaSim::valid_ids(devices);
+    return {ids.begin(), ids.end()};
 }
 
 json seconds(const std::string& iso) {
@@ -287,7 +246,7 @@ int closed_port() {
 TEST_CASE("full sync of 5,000 devices: one record per device, every field as the rules say") {
     Sim sim(5000);
     Host host;
-    const auto manifest = host.manifest(sim.url());
+    const auto manifest = host.write_manifest(sim.url());
     const auto started = std::chrono::steady_clock::now();
     const ProcessResult r = host.fetch(manifest);
     const auto took = std::chrono::steady_clock::now() - started;
@@ -353,7 +312,7 @@ TEST_CASE("transient faults are retried and the cycle completes with every devic
                      {{"kind", "malformed_json"}, {"on_request", 11}},
                      {{"kind", "rate_limit_429"}, {"on_request", 13}, {"reset_after_ms", 1000}}}));
     Host host;
-    const ProcessResult r = host.fetch(host.manifest(sim.url(), "  timeout: 1s\n"));
+    const ProcessResult r = host.fetch(host.write_manifest(sim.url(), "  timeout: 1s\n"));
     REQUIRE_MESSAGE(r.exited_with(0), r.err);
     const auto uids = uids_of(records_of(r));
     CHECK(uids.size() == 1500);
@@ -371,7 +330,7 @@ TEST_CASE("malformed JSON that persists: exit 1 with a clear error") {
     Sim sim(1000);
     sim.faults(json::array({{{"kind", "malformed_json"}, {"on_request", 3}, {"count", 1000}}}));
     Host host;
-    const ProcessResult r = host.fetch(host.manifest(sim.url(), "  max_retry_time: 2s\n"));
+    const ProcessResult r = host.fetch(host.write_manifest(sim.url(), "  max_retry_time: 2s\n"));
     CHECK(r.exited_with(1));
     CHECK(r.err.find("page 3: Okta returned a malformed devices page") != std::string::npos);
     CHECK(r.err.find("the next cycle reads this page again") != std::string::npos);
@@ -384,7 +343,7 @@ TEST_CASE("a next link off origin: exit 1, and the decoy never saw the token") {
         sim.faults(
             json::array({{{"kind", "off_origin_next"}, {"on_request", 2}, {"variant", variant}}}));
         Host host;
-        const ProcessResult r = host.fetch(host.manifest(sim.url()));
+        const ProcessResult r = host.fetch(host.write_manifest(sim.url()));
         CHECK(r.exited_with(1));
         CHECK(r.err.find("refusing to send the API token there") != std::string::npos);
         const json stats = sim.stats();
@@ -398,7 +357,7 @@ TEST_CASE("a repeated next link: exit 1 with a loop error") {
     Sim sim(600);
     sim.faults(json::array({{{"kind", "repeated_next"}, {"on_request", 2}, {"variant", "first"}}}));
     Host host;
-    const ProcessResult r = host.fetch(host.manifest(sim.url()));
+    const ProcessResult r = host.fetch(host.write_manifest(sim.url()));
     CHECK(r.exited_with(1));
     CHECK(r.err.find("pagination loop") != std::string::npos);
 }
@@ -406,7 +365,7 @@ TEST_CASE("a repeated next link: exit 1 with a loop error") {
 TEST_CASE("an incremental cycle returns only the devices changed since the checkpoint") {
     Sim sim(2000);
     Host host;
-    const auto manifest = host.manifest(sim.url());
+    const auto manifest = host.write_manifest(sim.url());
     // The checkpoint a completed full sync leaves (format: plugins/okta_device/README.md),
     // written where the host reads it (host/src/state/checkpoint_store.h).
     std::string watermark;
@@ -420,15 +379,14 @@ TEST_CASE("an incremental cycle returns only the devices changed since the check
                          {"sync_started", now},
                          {"watermark", watermark},
                          {"last_full_sync_completed", now}};
-    host.dir.write("state/okta-devices.json", json{{"connector", "okta-devices"},
-                                                   {"plugin", "okta_device"},
-                                                   {"updated_at", now},
-                                                   {"marker", marker}}
-                                                  .dump());
+    host.write("state/okta-devices.json", json{{"connector", "okta-devices"},
+                                               {"plugin", "okta_device"},
+                                               {"updated_at", now},
+                                               {"marker", marker}}
+                                              .dump());
 
-    const json mutated = sim.process.post_json(
-        "/_sim/mutate",
-        {{"update", {{"count", 17}}}, {"set", {{"osVersion", "99.1"}}}, {"add", 3}});
+    const json mutated =
+        sim.mutate({{"update", {{"count", 17}}}, {"set", {{"osVersion", "99.1"}}}, {"add", 3}});
     std::multiset<std::string> changed;
     for (const auto& id : mutated["updated"]) changed.insert(id.get<std::string>());
     for (const auto& id : mutated["added"]) changed.insert(id.get<std::string>());
@@ -456,7 +414,7 @@ TEST_CASE("rate-limit budget exhausted mid-sync: the sync waits, keeps the reser
     Sim sim(2000, {"--rate-limit", "8", "--rate-window-ms", "1500"});
     Host host;
     const auto started = std::chrono::steady_clock::now();
-    const ProcessResult r = host.fetch(host.manifest(sim.url()));
+    const ProcessResult r = host.fetch(host.write_manifest(sim.url()));
     const auto took = std::chrono::steady_clock::now() - started;
     REQUIRE_MESSAGE(r.exited_with(0), r.err);
     CHECK(records_of(r).size() == 2000);
@@ -474,22 +432,19 @@ TEST_CASE("SIGTERM during a rate-limit wait: the host stops at once") {
     // block the host instead.
     Sim sim(600, {"--rate-limit", "2", "--rate-window-ms", "20000"});
     Host host;
-    const auto manifest = host.manifest(sim.url());
-    testsupport::ProcessOptions options;
-    options.env["OKTA_TOKEN"] = kToken;
-    testsupport::Process p({ASSET_HOST_BIN, "--plugins-dir", ASSET_HOST_PLUGINS_DIR, "--log-level",
-                            "debug", "--state-dir", (host.dir / "state").string(), "fetch",
-                            manifest, "--output", (host.dir / "out.ndjson").string()},
-                           options);
+    const auto manifest = host.write_manifest(sim.url());
+    const auto p =
+        host.start({"--log-level", "debug", "fetch", manifest, "--output", "out.ndjson"});
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     while (sim.stats()["device_requests"] == 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(800));  // page 1 done, now waiting
-    REQUIRE(p.running());
+    REQUIRE(p->running());
     const auto signalled = std::chrono::steady_clock::now();
-    p.signal(SIGTERM);
-    const ProcessResult r = p.wait(std::chrono::seconds(15));
+    p->signal(SIGTERM);
+    const ProcessResult r = p->wait(std::chrono::seconds(15));
+    host.check_no_secrets(r);
     const auto stop_took = std::chrono::steady_clock::now() - signalled;
     CHECK(r.exited_with(1));
     CHECK(stop_took < std::chrono::seconds(2));
@@ -503,7 +458,7 @@ TEST_CASE("Test connector: every outcome") {
     SUBCASE("valid") {
         Sim sim(20);
         Host host;
-        const ProcessResult r = host.test(host.manifest(sim.url()));
+        const ProcessResult r = host.test(host.write_manifest(sim.url()));
         CHECK(r.exited_with(0));
         const json report = json::parse(r.out);
         // The plugin's six checks, then the destination's (stdout here: one check).
@@ -525,7 +480,7 @@ TEST_CASE("Test connector: every outcome") {
     SUBCASE("invalid token") {
         Sim sim(20);
         Host host;
-        const auto manifest = host.manifest(sim.url());
+        const auto manifest = host.write_manifest(sim.url());
         sim.config({{"token", "another-token"}});
         const ProcessResult r = host.test(manifest);
         CHECK(r.exited_with(1));
@@ -541,7 +496,7 @@ TEST_CASE("Test connector: every outcome") {
         Sim sim(20);
         sim.config({{"forbidden", true}});
         Host host;
-        const ProcessResult r = host.test(host.manifest(sim.url()));
+        const ProcessResult r = host.test(host.write_manifest(sim.url()));
         CHECK(r.exited_with(1));
         const json report = json::parse(r.out);
         const json* c = check_named(report, "devices_read");
@@ -553,7 +508,7 @@ TEST_CASE("Test connector: every outcome") {
     SUBCASE("Classic Engine org") {
         Sim sim(20, {"--engine", "v1"});
         Host host;
-        const ProcessResult r = host.test(host.manifest(sim.url()));
+        const ProcessResult r = host.test(host.write_manifest(sim.url()));
         CHECK(r.exited_with(1));
         const json report = json::parse(r.out);
         const json* c = check_named(report, "okta_org");
@@ -567,7 +522,7 @@ TEST_CASE("Test connector: every outcome") {
     SUBCASE("unreachable: connection refused") {
         Host host;
         const ProcessResult r =
-            host.test(host.manifest("http://127.0.0.1:" + std::to_string(closed_port())));
+            host.test(host.write_manifest("http://127.0.0.1:" + std::to_string(closed_port())));
         CHECK(r.exited_with(1));
         const json report = json::parse(r.out);
         const json* c = check_named(report, "reachability");
@@ -580,7 +535,7 @@ TEST_CASE("Test connector: every outcome") {
         Sim sim(20);
         sim.config({{"assurances_forbidden", true}});
         Host host;
-        const ProcessResult r = host.test(host.manifest(sim.url()));
+        const ProcessResult r = host.test(host.write_manifest(sim.url()));
         CHECK(r.exited_with(0));
         const json report = json::parse(r.out);
         const json* c = check_named(report, "device_assurance");
@@ -594,10 +549,10 @@ TEST_CASE("Test connector over TLS: a self-signed server is not trusted; with ca
     TempDir certs;
     const auto self_signed = testsupport::write_self_signed_cert(certs.path(), "okta");
     Sim sim(10, {"--tls-cert", self_signed.cert.string(), "--tls-key", self_signed.key.string()});
-    const std::string https = "https://127.0.0.1:" + std::to_string(sim.process.port());
+    const std::string https = "https://127.0.0.1:" + std::to_string(sim.port());
 
     Host host;
-    ProcessResult r = host.test(host.manifest(https));
+    ProcessResult r = host.test(host.write_manifest(https));
     CHECK(r.exited_with(1));
     json report = json::parse(r.out);
     const json* c = check_named(report, "reachability");
@@ -607,7 +562,8 @@ TEST_CASE("Test connector over TLS: a self-signed server is not trusted; with ca
     CHECK(c->at("remedy").get<std::string>().find("ca_file") != std::string::npos);
 
     Host trusted;
-    r = trusted.test(trusted.manifest(https, "  ca_file: " + self_signed.cert.string() + "\n"));
+    r = trusted.test(
+        trusted.write_manifest(https, "  ca_file: " + self_signed.cert.string() + "\n"));
     CHECK(r.exited_with(0));
     report = json::parse(r.out);
     CHECK(check_named(report, "reachability")->at("status") == "ok");
@@ -623,8 +579,8 @@ TEST_CASE("Test connector over TLS: a self-signed server is not trusted; with ca
     const auto wrong_name = testsupport::write_self_signed_cert(other_certs.path(), "other", other);
     Sim sim2(10, {"--tls-cert", wrong_name.cert.string(), "--tls-key", wrong_name.key.string()});
     Host mismatch;
-    r = mismatch.test(mismatch.manifest("https://127.0.0.1:" + std::to_string(sim2.process.port()),
-                                        "  ca_file: " + wrong_name.cert.string() + "\n"));
+    r = mismatch.test(mismatch.write_manifest("https://127.0.0.1:" + std::to_string(sim2.port()),
+                                              "  ca_file: " + wrong_name.cert.string() + "\n"));
     CHECK(r.exited_with(1));
     report = json::parse(r.out);
     c = check_named(report, "reachability");
@@ -634,7 +590,7 @@ TEST_CASE("Test connector over TLS: a self-signed server is not trusted; with ca
 
 TEST_CASE("config errors are exit 2 and never echo the token") {
     Host host;
-    const ProcessResult r = host.fetch(host.manifest("http://127.0.0.1:1/api/v1", ""));
+    const ProcessResult r = host.fetch(host.write_manifest("http://127.0.0.1:1/api/v1", ""));
     CHECK(r.exited_with(2));
     CHECK(r.err.find("base_url") != std::string::npos);
 }

@@ -1,10 +1,7 @@
 // DeliveryPipeline: ordering of acknowledgements, the checkpoint invariant (DESIGN §4.1),
 // back-pressure (§4.6), failure and cancellation. The destination is an in-process scripted
 // implementation of the Destination interface (no HTTP here; see sekoia_destination_test).
-#include "delivery/pipeline.h"
-#include "delivery_test_util.h"
-
-#include <asset_sdk/clock.h>
+#include "pipeline_fixture.h"
 
 #include <doctest/doctest.h>
 
@@ -12,60 +9,14 @@
 #include <random>
 #include <thread>
 
-using asset_host::CancelSource;
 using asset_host::RecordSink;
 using asset_host::SinkResult;
-using asset_host::delivery::DeliveryPipeline;
 using asset_host::delivery::PipelineOptions;
 using deliverytest::BatchScript;
-using deliverytest::ScriptedDestination;
+using deliverytest::PipelineFixture;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Stands in for the checkpoint store: checks, at the moment of each save, that every record
-// the marker covers was acknowledged by the destination. Markers are {"next": n}: n records
-// were emitted before them.
-class PersistRecorder {
-public:
-    explicit PersistRecorder(const ScriptedDestination& dest) : dest_(dest) {}
-
-    asset_sdk::Status save(std::string_view marker) {
-        const auto n = nlohmann::json::parse(marker)["next"].get<std::uint64_t>();
-        std::lock_guard lock(mu_);
-        if (!dest_.all_acked_up_to(n)) ++violations_;
-        if (!saved_.empty() && n < saved_.back()) ++violations_;  // must never go backwards
-        saved_.push_back(n);
-        if (!fail_.is_ok()) return fail_;
-        return asset_sdk::Status::ok();
-    }
-    asset_host::delivery::PersistFn fn() {
-        return [this](std::string_view m) { return save(m); };
-    }
-    std::vector<std::uint64_t> saved() const {
-        std::lock_guard lock(mu_);
-        return saved_;
-    }
-    std::uint64_t last() const {
-        std::lock_guard lock(mu_);
-        return saved_.empty() ? 0 : saved_.back();
-    }
-    int violations() const {
-        std::lock_guard lock(mu_);
-        return violations_;
-    }
-    void fail_with(asset_sdk::Status s) {
-        std::lock_guard lock(mu_);
-        fail_ = std::move(s);
-    }
-
-private:
-    const ScriptedDestination& dest_;
-    mutable std::mutex mu_;
-    std::vector<std::uint64_t> saved_;
-    int violations_ = 0;
-    asset_sdk::Status fail_;
-};
 
 std::string marker(std::uint64_t n) {
     return "{\"next\":" + std::to_string(n) + "}";
@@ -117,19 +68,17 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds tim
 
 }  // namespace
 
-TEST_CASE("every record is acknowledged and no checkpoint runs ahead of acknowledgements") {
+TEST_CASE_FIXTURE(PipelineFixture,
+                  "every record is acknowledged and no checkpoint runs ahead of acknowledgements") {
     std::mt19937 rng(42);
     std::vector<int> delays(200);
     for (auto& d : delays) d = static_cast<int>(rng() % 4);
-    ScriptedDestination dest([&](std::uint64_t index) {
+    const auto script = [&](std::uint64_t index) {
         BatchScript s;
         s.delay = std::chrono::milliseconds(delays[index % delays.size()]);
         return s;
-    });
-    PersistRecorder persist(dest);
-    CancelSource cancel;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), options(25, 4));
+    };
+    auto& pipeline = start(options(25, 4), script);
     Produced produced;
     std::thread plugin([&] { produce(pipeline, 2000, 37, produced); });
     plugin.join();
@@ -154,20 +103,17 @@ TEST_CASE("every record is acknowledged and no checkpoint runs ahead of acknowle
     CHECK(dest.max_concurrent() >= 2);  // batches really were in flight together
 }
 
-TEST_CASE("acknowledgements out of order are applied in emission order") {
+TEST_CASE_FIXTURE(PipelineFixture, "acknowledgements out of order are applied in emission order") {
     // Batch 0 is slow; 1..3 are acknowledged first. Nothing may be persisted before batch 0.
     std::atomic<bool> release_first{false};
-    ScriptedDestination dest([&](std::uint64_t index) {
+    const auto script = [&](std::uint64_t index) {
         BatchScript s;
         if (index == 0) {
             while (!release_first) std::this_thread::sleep_for(1ms);
         }
         return s;
-    });
-    PersistRecorder persist(dest);
-    CancelSource cancel;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), options(10, 4));
+    };
+    auto& pipeline = start(options(10, 4), script);
     Produced produced;
     std::thread plugin([&] { produce(pipeline, 200, 10, produced); });
 
@@ -184,16 +130,14 @@ TEST_CASE("acknowledgements out of order are applied in emission order") {
     CHECK(persist.last() == 200);
 }
 
-TEST_CASE("a refused batch stops intake and nothing past it is persisted") {
-    ScriptedDestination dest([](std::uint64_t index) {
+TEST_CASE_FIXTURE(PipelineFixture,
+                  "a refused batch stops intake and nothing past it is persisted") {
+    const auto script = [](std::uint64_t index) {
         BatchScript s;
         if (index == 2) s.status = {asset_sdk::StatusCode::kHttp, "HTTP 400: refused by test"};
         return s;
-    });
-    PersistRecorder persist(dest);
-    CancelSource cancel;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), options(10, 2));
+    };
+    auto& pipeline = start(options(10, 2), script);
     Produced produced;
     std::thread plugin([&] { produce(pipeline, 5000, 5, produced); });
     plugin.join();
@@ -210,8 +154,9 @@ TEST_CASE("a refused batch stops intake and nothing past it is persisted") {
     CHECK(pipeline.stats().batches_failed >= 1);
 }
 
-TEST_CASE("a failure aborts later batches in flight and lets earlier ones finish") {
-    ScriptedDestination dest([](std::uint64_t index) {
+TEST_CASE_FIXTURE(PipelineFixture,
+                  "a failure aborts later batches in flight and lets earlier ones finish") {
+    const auto script = [](std::uint64_t index) {
         BatchScript s;
         if (index == 0) s.delay = 200ms;  // earlier than the failure: must still count
         if (index == 1) {                 // fails once batches 2 and 3 are in flight
@@ -220,17 +165,14 @@ TEST_CASE("a failure aborts later batches in flight and lets earlier ones finish
         }
         if (index >= 2) s.wait_for_abort = true;  // later: only an abort ends them
         return s;
-    });
-    PersistRecorder persist(dest);
-    CancelSource cancel;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), options(10, 4));
+    };
+    auto& pipeline = start(options(10, 4), script);
     Produced produced;
-    const auto start = std::chrono::steady_clock::now();
+    const auto began = std::chrono::steady_clock::now();
     std::thread plugin([&] { produce(pipeline, 1000, 10, produced); });
     plugin.join();
     const asset_sdk::Status st = pipeline.finish();
-    const auto took = std::chrono::steady_clock::now() - start;
+    const auto took = std::chrono::steady_clock::now() - began;
 
     CHECK(st.message().find("HTTP 401") != std::string::npos);
     CHECK(dest.aborted() == 2);  // batches 2 and 3
@@ -240,13 +182,11 @@ TEST_CASE("a failure aborts later batches in flight and lets earlier ones finish
     CHECK(took < 3s);
 }
 
-TEST_CASE("back-pressure: a stalled destination blocks the plugin within the record capacity") {
-    ScriptedDestination dest;
+TEST_CASE_FIXTURE(
+    PipelineFixture,
+    "back-pressure: a stalled destination blocks the plugin within the record capacity") {
     dest.close_gate();
-    PersistRecorder persist(dest);
-    CancelSource cancel;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), options(10, 3));
+    auto& pipeline = start(options(10, 3));
     const std::size_t capacity = pipeline.stats().record_capacity;
     CHECK(capacity == 50);
     Produced produced;
@@ -267,19 +207,16 @@ TEST_CASE("back-pressure: a stalled destination blocks the plugin within the rec
     CHECK(persist.last() == 10'000);
 }
 
-TEST_CASE("back-pressure also bounds buffered bytes") {
-    ScriptedDestination dest([](std::uint64_t) {
+TEST_CASE_FIXTURE(PipelineFixture, "back-pressure also bounds buffered bytes") {
+    const auto script = [](std::uint64_t) {
         BatchScript s;
         s.delay = 1ms;
         return s;
-    });
-    PersistRecorder persist(dest);
-    CancelSource cancel;
+    };
     PipelineOptions o = options(100, 2);
     const std::size_t record_bytes = deliverytest::device_record(1).size();
     o.max_buffered_bytes = record_bytes * 12;  // far below 100 × 4 records
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), o);
+    auto& pipeline = start(o, script);
     Produced produced;
     std::thread plugin([&] { produce(pipeline, 500, 0, produced); });
     plugin.join();
@@ -290,18 +227,16 @@ TEST_CASE("back-pressure also bounds buffered bytes") {
     CHECK(pipeline.stats().max_buffered_records <= 13);
 }
 
-TEST_CASE("cancellation stops intake; batches in flight finish within the grace period") {
-    ScriptedDestination dest([](std::uint64_t) {
+TEST_CASE_FIXTURE(PipelineFixture,
+                  "cancellation stops intake; batches in flight finish within the grace period") {
+    const auto script = [](std::uint64_t) {
         BatchScript s;
         s.delay = 60ms;
         return s;
-    });
-    PersistRecorder persist(dest);
-    CancelSource cancel;
+    };
     PipelineOptions o = options(10, 2);
     o.grace_period = 5s;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), o);
+    auto& pipeline = start(o, script);
     Produced produced;
     std::thread plugin([&] { produce(pipeline, 100'000, 10, produced); });
     REQUIRE(wait_until([&] { return dest.acked().size() >= 20; }));
@@ -318,18 +253,15 @@ TEST_CASE("cancellation stops intake; batches in flight finish within the grace 
     CHECK(pipeline.stats().acked_prefix < produced.emitted.load() + 1);
 }
 
-TEST_CASE("after the grace period, deliveries still running are aborted") {
-    ScriptedDestination dest([](std::uint64_t index) {
+TEST_CASE_FIXTURE(PipelineFixture, "after the grace period, deliveries still running are aborted") {
+    const auto script = [](std::uint64_t index) {
         BatchScript s;
         s.wait_for_abort = index >= 1;  // batch 0 acks, the rest hang
         return s;
-    });
-    PersistRecorder persist(dest);
-    CancelSource cancel;
+    };
     PipelineOptions o = options(10, 2);
     o.grace_period = 200ms;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), o);
+    auto& pipeline = start(o, script);
     Produced produced;
     std::thread plugin([&] { produce(pipeline, 1000, 10, produced); });
     REQUIRE(wait_until([&] { return dest.deliveries() >= 3; }));
@@ -347,14 +279,11 @@ TEST_CASE("after the grace period, deliveries still running are aborted") {
     CHECK(persist.violations() == 0);
 }
 
-TEST_CASE("a partial batch is sent once it has waited `linger`, and its marker saved") {
-    ScriptedDestination dest;
-    PersistRecorder persist(dest);
-    CancelSource cancel;
+TEST_CASE_FIXTURE(PipelineFixture,
+                  "a partial batch is sent once it has waited `linger`, and its marker saved") {
     PipelineOptions o = options(100, 2);
     o.linger = 50ms;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), o);
+    auto& pipeline = start(o);
     for (std::uint64_t i = 1; i <= 7; ++i) {
         REQUIRE(pipeline.record(deliverytest::device_record(i)) == SinkResult::kContinue);
     }
@@ -365,12 +294,8 @@ TEST_CASE("a partial batch is sent once it has waited `linger`, and its marker s
     CHECK(pipeline.finish().is_ok());
 }
 
-TEST_CASE("the partial batch is flushed at the end of the cycle") {
-    ScriptedDestination dest;
-    PersistRecorder persist(dest);
-    CancelSource cancel;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), options(10, 2));
+TEST_CASE_FIXTURE(PipelineFixture, "the partial batch is flushed at the end of the cycle") {
+    auto& pipeline = start(options(10, 2));
     Produced produced;
     produce(pipeline, 25, 0, produced);
     CHECK(pipeline.finish().is_ok());
@@ -381,26 +306,18 @@ TEST_CASE("the partial batch is flushed at the end of the cycle") {
     CHECK(persist.saved() == std::vector<std::uint64_t>{25});
 }
 
-TEST_CASE("a marker before any record is persisted at once") {
-    ScriptedDestination dest;
-    PersistRecorder persist(dest);
-    CancelSource cancel;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), options(10, 2));
+TEST_CASE_FIXTURE(PipelineFixture, "a marker before any record is persisted at once") {
+    auto& pipeline = start(options(10, 2));
     CHECK(pipeline.checkpoint(marker(0)) == SinkResult::kContinue);
     CHECK(persist.saved() == std::vector<std::uint64_t>{0});
     CHECK(pipeline.finish().is_ok());
     CHECK(pipeline.last_marker() == marker(0));
 }
 
-TEST_CASE("a marker identical to the stored one is not written again") {
-    ScriptedDestination dest;
-    PersistRecorder persist(dest);
-    CancelSource cancel;
+TEST_CASE_FIXTURE(PipelineFixture, "a marker identical to the stored one is not written again") {
     PipelineOptions o = options(10, 2);
     o.stored_marker = marker(0);
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), o);
+    auto& pipeline = start(o);
     CHECK(pipeline.checkpoint(marker(0)) == SinkResult::kContinue);
     CHECK(persist.saved().empty());
     CHECK(pipeline.record(deliverytest::device_record(1)) == SinkResult::kContinue);
@@ -410,12 +327,9 @@ TEST_CASE("a marker identical to the stored one is not written again") {
     CHECK(pipeline.stats().checkpoints_saved == 1);
 }
 
-TEST_CASE("records that are not JSON objects are refused, the others delivered") {
-    ScriptedDestination dest;
-    PersistRecorder persist(dest);
-    CancelSource cancel;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), options(10, 2));
+TEST_CASE_FIXTURE(PipelineFixture,
+                  "records that are not JSON objects are refused, the others delivered") {
+    auto& pipeline = start(options(10, 2));
     CHECK(pipeline.record(deliverytest::device_record(1)) == SinkResult::kContinue);
     CHECK(pipeline.record("not json at all") == SinkResult::kContinue);
     CHECK(pipeline.record("[1, 2, 3]") == SinkResult::kContinue);
@@ -427,13 +341,10 @@ TEST_CASE("records that are not JSON objects are refused, the others delivered")
     CHECK(pipeline.stats().records_received == 2);
 }
 
-TEST_CASE("a checkpoint that cannot be saved fails the cycle and stops intake") {
-    ScriptedDestination dest;
-    PersistRecorder persist(dest);
+TEST_CASE_FIXTURE(PipelineFixture,
+                  "a checkpoint that cannot be saved fails the cycle and stops intake") {
     persist.fail_with(asset_sdk::io_error("disk full"));
-    CancelSource cancel;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), options(5, 2));
+    auto& pipeline = start(options(5, 2));
     Produced produced;
     std::thread plugin([&] { produce(pipeline, 10'000, 5, produced); });
     plugin.join();
@@ -444,16 +355,13 @@ TEST_CASE("a checkpoint that cannot be saved fails the cycle and stops intake") 
     CHECK(st.message().find("disk full") != std::string::npos);
 }
 
-TEST_CASE("retries reported by the destination are counted") {
-    ScriptedDestination dest([](std::uint64_t) {
+TEST_CASE_FIXTURE(PipelineFixture, "retries reported by the destination are counted") {
+    const auto script = [](std::uint64_t) {
         BatchScript s;
         s.attempts = 3;
         return s;
-    });
-    PersistRecorder persist(dest);
-    CancelSource cancel;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), options(10, 3));
+    };
+    auto& pipeline = start(options(10, 3), script);
     Produced produced;
     produce(pipeline, 95, 0, produced);
     CHECK(pipeline.finish().is_ok());
@@ -461,18 +369,13 @@ TEST_CASE("retries reported by the destination are counted") {
     CHECK(pipeline.stats().retries == 20);
 }
 
-TEST_CASE("a destination that keeps order gets one batch at a time") {
-    ScriptedDestination dest(
-        [](std::uint64_t) {
-            BatchScript s;
-            s.delay = 1ms;
-            return s;
-        },
-        /*max_concurrency=*/1);
-    PersistRecorder persist(dest);
-    CancelSource cancel;
-    DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                              asset_sdk::SystemClock::instance(), options(10, 8));
+TEST_CASE_FIXTURE(PipelineFixture, "a destination that keeps order gets one batch at a time") {
+    const auto script = [](std::uint64_t) {
+        BatchScript s;
+        s.delay = 1ms;
+        return s;
+    };
+    auto& pipeline = start(options(10, 8), script, /*max_concurrency=*/1);
     CHECK(pipeline.stats().workers == 1);
     CHECK(pipeline.stats().record_capacity == 30);
     Produced produced;
@@ -483,24 +386,21 @@ TEST_CASE("a destination that keeps order gets one batch at a time") {
     CHECK(dest.acked().size() == 300);
 }
 
-TEST_CASE("destroying an unfinished pipeline aborts its deliveries instead of hanging") {
-    ScriptedDestination dest([](std::uint64_t) {
+TEST_CASE_FIXTURE(PipelineFixture,
+                  "destroying an unfinished pipeline aborts its deliveries instead of hanging") {
+    const auto script = [](std::uint64_t) {
         BatchScript s;
         s.wait_for_abort = true;
         return s;
-    });
-    PersistRecorder persist(dest);
-    CancelSource cancel;
-    const auto start = std::chrono::steady_clock::now();
-    {
-        DeliveryPipeline pipeline(dest, persist.fn(), cancel.token(),
-                                  asset_sdk::SystemClock::instance(), options(2, 2));
-        for (std::uint64_t i = 1; i <= 4; ++i) {
-            REQUIRE(pipeline.record(deliverytest::device_record(i)) == SinkResult::kContinue);
-        }
-        REQUIRE(wait_until([&] { return dest.deliveries() >= 2; }));
+    };
+    const auto began = std::chrono::steady_clock::now();
+    auto& pipeline = start(options(2, 2), script);
+    for (std::uint64_t i = 1; i <= 4; ++i) {
+        REQUIRE(pipeline.record(deliverytest::device_record(i)) == SinkResult::kContinue);
     }
-    CHECK(std::chrono::steady_clock::now() - start < 2s);
+    REQUIRE(wait_until([&] { return dest.deliveries() >= 2; }));
+    destroy_pipeline();
+    CHECK(std::chrono::steady_clock::now() - began < 2s);
     CHECK(dest.aborted() == 2);
     CHECK(persist.saved().empty());
 }

@@ -10,7 +10,7 @@
 #include "okta_sim_client.h"
 
 using namespace oktasimtest;
-using testsupport::SimProcess;
+using testsupport::OktaSim;
 
 namespace {
 
@@ -48,8 +48,8 @@ uint64_t index_of(const std::string& name) {
 }  // namespace
 
 TEST_CASE("generated devices cover every variant, as README.md documents") {
-    SimProcess sim(sim_binary(), {"--devices", "500", "--seed", "5", "--invalid-devices", "5"});
-    const json all = json::parse(sim.get("/_sim/devices").body);
+    OktaSim sim({"--devices", "500", "--seed", "5", "--invalid-devices", "5"});
+    const json all = sim.devices();
     REQUIRE(all.size() == 505);
 
     std::set<std::string> platforms, statuses, encryption, management, screen_lock, os_versions;
@@ -184,8 +184,8 @@ TEST_CASE("generated devices cover every variant, as README.md documents") {
 }
 
 TEST_CASE("the device list served by the API equals /_sim/devices, byte for byte per device") {
-    SimProcess sim(sim_binary(), {"--devices", "300", "--invalid-devices", "3"});
-    const json all = json::parse(sim.get("/_sim/devices").body);
+    OktaSim sim({"--devices", "300", "--invalid-devices", "3"});
+    const json all = sim.devices();
     const Walk walk = walk_all(sim.port(), "/api/v1/devices?limit=64&expand=user");
     REQUIRE(walk.devices.size() == all.size());
     for (size_t k = 0; k < all.size(); ++k) CHECK(walk.devices[k] == all[k]);
@@ -202,8 +202,8 @@ TEST_CASE("the device list served by the API equals /_sim/devices, byte for byte
 }
 
 TEST_CASE("timestamps: within about two years, in the past, some shared to the millisecond") {
-    SimProcess sim(sim_binary(), {"--devices", "200"});
-    const json all = json::parse(sim.get("/_sim/devices").body);
+    OktaSim sim({"--devices", "200"});
+    const json all = sim.devices();
     std::string oldest = "9999", newest;
     for (const auto& d : all) {
         oldest = std::min(oldest, d.at("created").get<std::string>());

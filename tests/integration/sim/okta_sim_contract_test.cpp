@@ -13,7 +13,7 @@
 #include "tls_test_certs.h"
 
 using namespace oktasimtest;
-using testsupport::SimProcess;
+using testsupport::OktaSim;
 
 namespace {
 
@@ -50,7 +50,7 @@ int64_t parse_http_date(const std::string& value) {
 }  // namespace
 
 TEST_CASE("okta-sim prints LISTENING, serves, and exits 0 on SIGTERM") {
-    SimProcess sim(sim_binary(), {"--devices", "10"});
+    OktaSim sim({"--devices", "10"});
     CHECK(sim.port() > 0);
     CHECK(get(sim.port(), "/api/v1/devices", "").status == 401);
     const auto result = sim.stop();
@@ -58,23 +58,23 @@ TEST_CASE("okta-sim prints LISTENING, serves, and exits 0 on SIGTERM") {
 }
 
 TEST_CASE("well-known org metadata reports the pipeline without auth") {
-    SimProcess sim(sim_binary(), {"--devices", "10"});
+    OktaSim sim({"--devices", "10"});
     Reply r = get(sim.port(), "/.well-known/okta-organization", "");
     REQUIRE(r.status == 200);
     json body = r.json_body();
     CHECK(body.at("id").get<std::string>().rfind("00o", 0) == 0);
     CHECK(body.at("pipeline") == "idx");
-    CHECK(body.at("_links").at("organization").at("href") == sim.base_url());
+    CHECK(body.at("_links").at("organization").at("href") == sim.url());
     CHECK(r.header("X-Rate-Limit-Limit").empty());  // only /api/v1/* carry rate headers
 
-    sim.post_json("/_sim/config", {{"engine", "v1"}});
+    sim.config({{"engine", "v1"}});
     body = get(sim.port(), "/.well-known/okta-organization", "").json_body();
     CHECK(body.at("pipeline") == "v1");
     check_okta_error(get(sim.port(), "/api/v1/devices"), 401, "E0000015");
 }
 
 TEST_CASE("authentication and authorization failures use Okta's error shape") {
-    SimProcess sim(sim_binary(), {"--devices", "10", "--token", "tok-123"});
+    OktaSim sim({"--devices", "10", "--token", "tok-123"});
     check_okta_error(get(sim.port(), "/api/v1/devices", ""), 401, "E0000011");
     check_okta_error(get(sim.port(), "/api/v1/devices", "wrong"), 401, "E0000011");
     {
@@ -89,18 +89,18 @@ TEST_CASE("authentication and authorization failures use Okta's error shape") {
     CHECK_FALSE(ok.header("X-Okta-Request-Id").empty());
     CHECK_FALSE(ok.header("Date").empty());
 
-    sim.post_json("/_sim/config", {{"forbidden", true}});
+    sim.config({{"forbidden", true}});
     check_okta_error(get(sim.port(), "/api/v1/devices", "tok-123"), 403, "E0000006");
     CHECK(get(sim.port(), "/api/v1/device-assurances", "tok-123").status == 200);
-    sim.post_json("/_sim/config", {{"forbidden", false}, {"assurances_forbidden", true}});
+    sim.config({{"forbidden", false}, {"assurances_forbidden", true}});
     check_okta_error(get(sim.port(), "/api/v1/device-assurances", "tok-123"), 403, "E0000006");
     CHECK(get(sim.port(), "/api/v1/devices", "tok-123").status == 200);
 
-    sim.post_json("/_sim/config", {{"token", "rotated"}});
+    sim.config({{"token", "rotated"}});
     check_okta_error(get(sim.port(), "/api/v1/devices", "tok-123"), 401, "E0000011");
     CHECK(get(sim.port(), "/api/v1/devices", "rotated").status == 200);
 
-    const json stats = sim.get_json("/_sim/stats");
+    const json stats = sim.stats();
     CHECK(stats.at("auth_failures") == 4);
     // The log says whether auth was valid, and never carries a token.
     const std::string dumped = stats.dump();
@@ -109,13 +109,13 @@ TEST_CASE("authentication and authorization failures use Okta's error shape") {
 }
 
 TEST_CASE("paging via Link next covers every device exactly once, in id order") {
-    SimProcess sim(sim_binary(), {"--devices", "1234", "--seed", "7"});
+    OktaSim sim({"--devices", "1234", "--seed", "7"});
     const Walk walk = walk_all(sim.port(), "/api/v1/devices?limit=200");
     CHECK(walk.pages == 7);
     const auto ids = ids_of(walk.devices);
     CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == 1234);
     CHECK(std::is_sorted(ids.begin(), ids.end()));
-    const json all = json::parse(sim.get("/_sim/devices").body);
+    const json all = sim.devices();
     REQUIRE(all.size() == 1234);
     std::vector<std::string> expected;
     for (const auto& d : all) expected.push_back(d.at("id"));
@@ -124,9 +124,9 @@ TEST_CASE("paging via Link next covers every device exactly once, in id order") 
     // Headers: self and next are two separate Link lines; the cursor is not the raw last id.
     const Reply first = get(sim.port(), "/api/v1/devices?limit=200");
     CHECK(first.all("Link").size() == 2);
-    CHECK(first.link("self") == sim.base_url() + "/api/v1/devices?limit=200");
+    CHECK(first.link("self") == sim.url() + "/api/v1/devices?limit=200");
     const std::string next = first.link("next").value();
-    CHECK(next.rfind(sim.base_url() + "/api/v1/devices?after=", 0) == 0);
+    CHECK(next.rfind(sim.url() + "/api/v1/devices?after=", 0) == 0);
     CHECK(next.find("limit=200") != std::string::npos);
     CHECK(next.find(ids[199]) == std::string::npos);
     // Last page: only self.
@@ -137,7 +137,7 @@ TEST_CASE("paging via Link next covers every device exactly once, in id order") 
 }
 
 TEST_CASE("limit handling: default, page cap, invalid values, bad cursor") {
-    SimProcess sim(sim_binary(), {"--devices", "450", "--page-cap", "150"});
+    OktaSim sim({"--devices", "450", "--page-cap", "150"});
     CHECK(get(sim.port(), "/api/v1/devices").json_body().size() == 150);  // default capped
     CHECK(get(sim.port(), "/api/v1/devices?limit=7").json_body().size() == 7);
     const Reply capped = get(sim.port(), "/api/v1/devices?limit=1000");
@@ -161,7 +161,7 @@ TEST_CASE("limit handling: default, page cap, invalid values, bad cursor") {
 }
 
 TEST_CASE("expand: none, user and userSummary shapes; invalid value is 400") {
-    SimProcess sim(sim_binary(), {"--devices", "60"});
+    OktaSim sim({"--devices", "60"});
     for (const auto& d : get(sim.port(), "/api/v1/devices").json_body()) {
         CHECK_FALSE(d.contains("_embedded"));
         CHECK(d.at("resourceType") == "UDDevice");
@@ -200,7 +200,7 @@ TEST_CASE("expand: none, user and userSummary shapes; invalid value is 400") {
     CHECK(get(sim.port(), "/api/v1/devices?limit=10&expand=userSummary")
               .link("next")
               ->find("expand=userSummary") != std::string::npos);
-    sim.post_json("/_sim/config", {{"drop_expand_in_next", true}});
+    sim.config({{"drop_expand_in_next", true}});
     const std::string next =
         *get(sim.port(), "/api/v1/devices?limit=10&expand=userSummary").link("next");
     CHECK(next.find("expand") == std::string::npos);
@@ -211,8 +211,8 @@ TEST_CASE("expand: none, user and userSummary shapes; invalid value is 400") {
 }
 
 TEST_CASE("search: lastUpdated/status/id/platform filters with correct URL decoding") {
-    SimProcess sim(sim_binary(), {"--devices", "800", "--seed", "3"});
-    const json all = json::parse(sim.get("/_sim/devices").body);
+    OktaSim sim({"--devices", "800", "--seed", "3"});
+    const json all = sim.devices();
     std::vector<std::string> stamps;
     for (const auto& d : all) stamps.push_back(d.at("lastUpdated"));
     std::sort(stamps.begin(), stamps.end());
@@ -269,8 +269,7 @@ TEST_CASE("search: lastUpdated/status/id/platform filters with correct URL decod
 }
 
 TEST_CASE("rate limit: 429 E0000047 when the window is spent, then recovery") {
-    SimProcess sim(sim_binary(),
-                   {"--devices", "20", "--rate-limit", "3", "--rate-window-ms", "2500"});
+    OktaSim sim({"--devices", "20", "--rate-limit", "3", "--rate-window-ms", "2500"});
     std::vector<int64_t> remaining;
     for (int i = 0; i < 3; ++i) {
         const Reply r = get(sim.port(), "/api/v1/devices?limit=5");
@@ -291,7 +290,7 @@ TEST_CASE("rate limit: 429 E0000047 when the window is spent, then recovery") {
     const Reply again = get(sim.port(), "/api/v1/devices?limit=5");
     CHECK(again.status == 200);
 
-    const json stats = sim.get_json("/_sim/stats");
+    const json stats = sim.stats();
     CHECK(stats.at("status_counts").at("429") == 1);
     CHECK(stats.at("rate_limit").at("rejected_429") == 1);
     CHECK(stats.at("device_requests") == 5);
@@ -299,7 +298,7 @@ TEST_CASE("rate limit: 429 E0000047 when the window is spent, then recovery") {
 }
 
 TEST_CASE("clock skew shifts Date and X-Rate-Limit-Reset") {
-    SimProcess sim(sim_binary(), {"--devices", "5", "--clock-skew-ms", "-7200000"});
+    OktaSim sim({"--devices", "5", "--clock-skew-ms", "-7200000"});
     const Reply r = get(sim.port(), "/api/v1/devices");
     const int64_t server_now = parse_http_date(r.header("Date"));
     CHECK(std::llabs(server_now - (epoch_seconds() - 7200)) <= 2);
@@ -309,17 +308,16 @@ TEST_CASE("clock skew shifts Date and X-Rate-Limit-Reset") {
 }
 
 TEST_CASE("mutate: updated and added devices get later lastUpdated, deleted ones vanish") {
-    SimProcess sim(sim_binary(), {"--devices", "300", "--seed", "11"});
-    json before = json::parse(sim.get("/_sim/devices").body);
+    OktaSim sim({"--devices", "300", "--seed", "11"});
+    json before = sim.devices();
     std::string watermark;
     for (const auto& d : before)
         watermark = std::max(watermark, d.at("lastUpdated").get<std::string>());
 
-    const json result =
-        sim.post_json("/_sim/mutate", {{"update", {{"count", 4}}},
-                                       {"set", {{"status", "SUSPENDED"}, {"osVersion", "99.0"}}},
-                                       {"add", 3},
-                                       {"delete", {{"count", 2}}}});
+    const json result = sim.mutate({{"update", {{"count", 4}}},
+                                    {"set", {{"status", "SUSPENDED"}, {"osVersion", "99.0"}}},
+                                    {"add", 3},
+                                    {"delete", {{"count", 2}}}});
     CHECK(result.at("updated").size() == 4);
     CHECK(result.at("added").size() == 3);
     CHECK(result.at("deleted").size() == 2);
@@ -329,10 +327,10 @@ TEST_CASE("mutate: updated and added devices get later lastUpdated, deleted ones
     }
     // One more, chosen by id, among the devices the first call left alone.
     std::string pinned;
-    for (const auto& d : json::parse(sim.get("/_sim/devices").body)) {
+    for (const auto& d : sim.devices()) {
         if (!changed.count(d.at("id"))) pinned = d.at("id");
     }
-    const json result2 = sim.post_json("/_sim/mutate", {{"update", {{"ids", {pinned}}}}});
+    const json result2 = sim.mutate({{"update", {{"ids", {pinned}}}}});
     CHECK(result2.at("updated") == json::array({pinned}));
     changed.insert(pinned);
     const auto found = ids_of(
@@ -340,7 +338,7 @@ TEST_CASE("mutate: updated and added devices get later lastUpdated, deleted ones
             .devices);
     CHECK(std::set<std::string>(found.begin(), found.end()) == changed);
 
-    const json after = json::parse(sim.get("/_sim/devices").body);
+    const json after = sim.devices();
     CHECK(after.size() == 301);
     std::set<std::string> stamps;
     for (const auto& d : after) {
@@ -358,14 +356,16 @@ TEST_CASE("mutate: updated and added devices get later lastUpdated, deleted ones
             }
         }
     }
-    CHECK(sim.post("/_sim/mutate", R"({"update":{"count":1},"set":{"nonsense":1}})").status == 400);
+    CHECK(sim.process()
+              .post("/_sim/mutate", R"({"update":{"count":1},"set":{"nonsense":1}})")
+              .status == 400);
 }
 
 TEST_CASE("same seed gives the same data; another seed does not") {
-    SimProcess a(sim_binary(), {"--devices", "100", "--seed", "42"});
-    SimProcess b(sim_binary(), {"--devices", "100", "--seed", "42"});
-    const std::string da = a.get("/_sim/devices").body;
-    const std::string db = b.get("/_sim/devices").body;
+    OktaSim a({"--devices", "100", "--seed", "42"});
+    OktaSim b({"--devices", "100", "--seed", "42"});
+    const std::string da = a.process().get("/_sim/devices").body;
+    const std::string db = b.process().get("/_sim/devices").body;
     // Object hrefs embed each sim's port; everything else must be byte-identical.
     auto strip_ports = [](std::string s, int port) {
         const std::string p = ":" + std::to_string(port);
@@ -373,9 +373,10 @@ TEST_CASE("same seed gives the same data; another seed does not") {
         return s;
     };
     CHECK(strip_ports(da, a.port()) == strip_ports(db, b.port()));
-    b.post_json("/_sim/config", {{"seed", 43}});
-    CHECK(strip_ports(da, a.port()) != strip_ports(b.get("/_sim/devices").body, b.port()));
-    CHECK(json::parse(b.get("/_sim/devices").body).size() == 100);
+    b.config({{"seed", 43}});
+    CHECK(strip_ports(da, a.port()) !=
+          strip_ports(b.process().get("/_sim/devices").body, b.port()));
+    CHECK(b.devices().size() == 100);
 }
 
 TEST_CASE("TLS mode serves the Okta API and the control API over HTTPS") {
@@ -383,7 +384,7 @@ TEST_CASE("TLS mode serves the Okta API and the control API over HTTPS") {
     const auto files = testsupport::write_self_signed_cert(dir.path(), "okta-sim");
     const std::string cert = files.cert.string();
     const std::string key = files.key.string();
-    SimProcess sim(sim_binary(), {"--devices", "250", "--tls-cert", cert, "--tls-key", key});
+    OktaSim sim({"--devices", "250", "--tls-cert", cert, "--tls-key", key});
 
     httplib::SSLClient client("127.0.0.1", sim.port());
     client.set_ca_cert_path(cert.c_str());
@@ -406,20 +407,20 @@ TEST_CASE("TLS mode serves the Okta API and the control API over HTTPS") {
 }
 
 TEST_CASE("control API rejects bad input and reset clears faults and stats") {
-    SimProcess sim(sim_binary(), {"--devices", "10"});
-    CHECK(sim.post("/_sim/config", R"({"devices":"many"})").status == 400);
-    CHECK(sim.post("/_sim/config", R"({"unknown_key":1})").status == 400);
-    CHECK(sim.post("/_sim/config", "not json").status == 400);
-    CHECK(sim.post("/_sim/faults", R"({"faults":[{"kind":"meteor"}]})").status == 400);
-    CHECK(sim.get("/_sim/nothing").status == 404);
+    OktaSim sim({"--devices", "10"});
+    CHECK(sim.process().post("/_sim/config", R"({"devices":"many"})").status == 400);
+    CHECK(sim.process().post("/_sim/config", R"({"unknown_key":1})").status == 400);
+    CHECK(sim.process().post("/_sim/config", "not json").status == 400);
+    CHECK(sim.process().post("/_sim/faults", R"({"faults":[{"kind":"meteor"}]})").status == 400);
+    CHECK(sim.process().get("/_sim/nothing").status == 404);
 
-    sim.post_json("/_sim/config", {{"devices", 25}, {"invalid_devices", 2}});
-    CHECK(json::parse(sim.get("/_sim/devices").body).size() == 27);
+    sim.config({{"devices", 25}, {"invalid_devices", 2}});
+    CHECK(sim.devices().size() == 27);
 
-    sim.post_json("/_sim/faults", {{"faults", {{{"kind", "http_500"}, {"count", 5}}}}});
+    sim.faults(json::array({json{{"kind", "http_500"}, {"count", 5}}}));
     CHECK(get(sim.port(), "/api/v1/devices").status == 500);
-    sim.post_json("/_sim/reset", json::object());
-    const json stats = sim.get_json("/_sim/stats");
+    sim.reset();
+    const json stats = sim.stats();
     CHECK(stats.at("requests") == 0);
     CHECK(stats.at("requests_log").empty());
     CHECK(get(sim.port(), "/api/v1/devices").status == 200);

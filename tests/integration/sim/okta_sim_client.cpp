@@ -53,8 +53,6 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 }  // namespace
 
 Reply get_url(const std::string& url, const std::string& token, const std::string& host_header) {
-    static const bool initialized = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-    REQUIRE(initialized);
     CURL* curl = curl_easy_init();
     REQUIRE(curl != nullptr);
     curl_slist* headers = nullptr;

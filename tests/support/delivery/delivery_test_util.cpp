@@ -41,6 +41,32 @@ std::uint64_t record_number(std::string_view record) {
     return std::stoull(std::string(record.substr(pos + 11, 7)));
 }
 
+asset_host::delivery::Batch make_batch(std::uint64_t first, std::uint64_t count,
+                                       std::uint64_t index) {
+    asset_host::delivery::Batch b;
+    for (std::uint64_t i = first; i < first + count; ++i) b.append(device_record(i));
+    b.index = index;
+    b.first_seq = first;
+    b.last_seq = first + count - 1;
+    return b;
+}
+
+std::vector<asset_host::CheckResult> run_checks(const asset_host::DestinationSpec& spec, bool* ok) {
+    std::vector<asset_host::CheckResult> checks;
+    const bool result = asset_host::delivery::destination_checks(
+        spec, [&](const asset_host::CheckResult& c) { checks.push_back(c); });
+    if (ok) *ok = result;
+    return checks;
+}
+
+const asset_host::CheckResult* find_check(const std::vector<asset_host::CheckResult>& checks,
+                                          const std::string& name) {
+    for (const auto& c : checks) {
+        if (c.name == name) return &c;
+    }
+    return nullptr;
+}
+
 asset_host::delivery::DeliveryResult ScriptedDestination::deliver(
     const asset_host::delivery::Batch& batch, const asset_sdk::CancelCheck& abort) {
     const int now = ++concurrent_;

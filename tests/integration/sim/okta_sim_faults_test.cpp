@@ -13,7 +13,7 @@
 #include "okta_sim_client.h"
 
 using namespace oktasimtest;
-using testsupport::SimProcess;
+using testsupport::OktaSim;
 
 namespace {
 
@@ -41,10 +41,6 @@ std::string raw_exchange(int port, const std::string& target) {
     return out;
 }
 
-void arm(const SimProcess& sim, const json& faults) {
-    sim.post_json("/_sim/faults", {{"faults", faults}});
-}
-
 std::string origin_of(const std::string& url) {
     const size_t slash = url.find('/', url.find("://") + 3);
     return url.substr(0, slash);
@@ -53,10 +49,10 @@ std::string origin_of(const std::string& url) {
 }  // namespace
 
 TEST_CASE("server errors fire on the requested device request, count times, then stop") {
-    SimProcess sim(sim_binary(), {"--devices", "30"});
-    arm(sim, {{{"kind", "http_503"}, {"on_request", 2}, {"count", 2}, {"retry_after", 3}},
-              {{"kind", "http_500"}, {"on_request", 5}},
-              {{"kind", "http_502"}, {"on_request", 6}}});
+    OktaSim sim({"--devices", "30"});
+    sim.faults({{{"kind", "http_503"}, {"on_request", 2}, {"count", 2}, {"retry_after", 3}},
+                {{"kind", "http_500"}, {"on_request", 5}},
+                {{"kind", "http_502"}, {"on_request", 6}}});
     std::vector<int> statuses;
     for (int k = 0; k < 7; ++k) {
         // Other endpoints do not advance the fault numbering.
@@ -70,16 +66,16 @@ TEST_CASE("server errors fire on the requested device request, count times, then
         if (r.status == 503) CHECK(r.header("Retry-After") == "3");
     }
     CHECK((statuses == std::vector<int>{200, 503, 503, 200, 500, 502, 200}));
-    const json stats = sim.get_json("/_sim/stats");
+    const json stats = sim.stats();
     CHECK(stats.at("faults_fired").at("http_503") == 2);
     CHECK(stats.at("status_counts").at("503") == 2);
 }
 
 TEST_CASE("429 faults: rate limit (window reset) and concurrency (Limit 0)") {
-    SimProcess sim(sim_binary(), {"--devices", "30", "--rate-limit", "50"});
-    arm(sim, {{{"kind", "rate_limit_429"}},
-              {{"kind", "concurrency_429"}, {"on_request", 2}},
-              {{"kind", "rate_limit_429"}, {"on_request", 3}, {"reset_after_ms", 5000}}});
+    OktaSim sim({"--devices", "30", "--rate-limit", "50"});
+    sim.faults({{{"kind", "rate_limit_429"}},
+                {{"kind", "concurrency_429"}, {"on_request", 2}},
+                {{"kind", "rate_limit_429"}, {"on_request", 3}, {"reset_after_ms", 5000}}});
     const Reply rl = get(sim.port(), "/api/v1/devices");
     CHECK(rl.status == 429);
     CHECK(rl.json_body().at("errorCode") == "E0000047");
@@ -100,11 +96,11 @@ TEST_CASE("429 faults: rate limit (window reset) and concurrency (Limit 0)") {
 }
 
 TEST_CASE("truncated_body declares more than it sends; drop_connection sends nothing") {
-    SimProcess sim(sim_binary(), {"--devices", "30"});
-    arm(sim, {{{"kind", "truncated_body"}},
-              {{"kind", "drop_connection"}, {"on_request", 2}},
-              {{"kind", "truncated_body"}, {"on_request", 3}},
-              {{"kind", "drop_connection"}, {"on_request", 4}}});
+    OktaSim sim({"--devices", "30"});
+    sim.faults({{{"kind", "truncated_body"}},
+                {{"kind", "drop_connection"}, {"on_request", 2}},
+                {{"kind", "truncated_body"}, {"on_request", 3}},
+                {{"kind", "drop_connection"}, {"on_request", 4}}});
     const std::string truncated = raw_exchange(sim.port(), "/api/v1/devices?limit=10");
     REQUIRE(truncated.rfind("HTTP/1.1 200", 0) == 0);
     const size_t header_end = truncated.find("\r\n\r\n");
@@ -125,7 +121,7 @@ TEST_CASE("truncated_body declares more than it sends; drop_connection sends not
     CHECK_FALSE(dropped.transport_ok);
     CHECK(get(sim.port(), "/api/v1/devices?limit=10").status == 200);
 
-    const json stats = sim.get_json("/_sim/stats");
+    const json stats = sim.stats();
     CHECK(stats.at("status_counts").at("0") == 2);  // drops are logged with status 0
     bool logged = false;
     for (const auto& e : stats.at("requests_log")) {
@@ -135,11 +131,11 @@ TEST_CASE("truncated_body declares more than it sends; drop_connection sends not
 }
 
 TEST_CASE("malformed_json, unauthorized, bad_request and slow") {
-    SimProcess sim(sim_binary(), {"--devices", "30"});
-    arm(sim, {{{"kind", "malformed_json"}},
-              {{"kind", "unauthorized"}, {"on_request", 2}},
-              {{"kind", "bad_request"}, {"on_request", 3}},
-              {{"kind", "slow"}, {"on_request", 4}, {"delay_ms", 400}}});
+    OktaSim sim({"--devices", "30"});
+    sim.faults({{{"kind", "malformed_json"}},
+                {{"kind", "unauthorized"}, {"on_request", 2}},
+                {{"kind", "bad_request"}, {"on_request", 3}},
+                {{"kind", "slow"}, {"on_request", 4}, {"delay_ms", 400}}});
     const Reply broken = get(sim.port(), "/api/v1/devices?limit=10");
     CHECK(broken.status == 200);
     CHECK(broken.header("Content-Type") == "application/json");
@@ -162,18 +158,18 @@ TEST_CASE("malformed_json, unauthorized, bad_request and slow") {
 
     // The fault-free next request is normal again, and real auth was never broken.
     CHECK(get(sim.port(), "/api/v1/devices").status == 200);
-    CHECK(sim.get_json("/_sim/stats").at("auth_failures") == 0);
+    CHECK(sim.stats().at("auth_failures") == 0);
 }
 
 TEST_CASE("off_origin_next variants point elsewhere; the decoy records who followed") {
-    SimProcess sim(sim_binary(), {"--devices", "30"});
-    const json cfg = sim.get_json("/_sim/config");
+    OktaSim sim({"--devices", "30"});
+    const json cfg = sim.process().get_json("/_sim/config");
     const int decoy = cfg.at("decoy_port");
     const std::string port = std::to_string(sim.port());
-    arm(sim, {{{"kind", "off_origin_next"}},
-              {{"kind", "off_origin_next"}, {"on_request", 2}, {"variant", "host"}},
-              {{"kind", "off_origin_next"}, {"on_request", 3}, {"variant", "scheme"}},
-              {{"kind", "off_origin_next"}, {"on_request", 4}, {"variant", "host_evil"}}});
+    sim.faults({{{"kind", "off_origin_next"}},
+                {{"kind", "off_origin_next"}, {"on_request", 2}, {"variant", "host"}},
+                {{"kind", "off_origin_next"}, {"on_request", 3}, {"variant", "scheme"}},
+                {{"kind", "off_origin_next"}, {"on_request", 4}, {"variant", "host_evil"}}});
     const std::string to_port = get(sim.port(), "/api/v1/devices?limit=5").link("next").value();
     CHECK(origin_of(to_port) == "http://127.0.0.1:" + std::to_string(decoy));
     const std::string to_host = get(sim.port(), "/api/v1/devices?limit=5").link("next").value();
@@ -184,16 +180,16 @@ TEST_CASE("off_origin_next variants point elsewhere; the decoy records who follo
     CHECK(origin_of(to_evil) == "http://127.0.0.2:" + std::to_string(decoy));
 
     // Even on the last page the faulted answer carries a next link.
-    arm(sim, {{{"kind", "off_origin_next"}}});
+    sim.faults({{{"kind", "off_origin_next"}}});
     CHECK(get(sim.port(), "/api/v1/devices?limit=200").link("next").has_value());
 
-    CHECK(sim.get_json("/_sim/stats").at("decoy_requests") == 0);
+    CHECK(sim.stats().at("decoy_requests") == 0);
     // A client that follows without the token, then one that leaks it.
     CHECK(get_url(to_port, "").status == 200);
     CHECK(get_url(to_port).body == "[]");
     if (cfg.at("decoy_evil_bound") == true) CHECK(get_url(to_evil).status == 200);
     CHECK(get_url(to_host).status == 200);  // same server, other host name: cursor betrays it
-    const json stats = sim.get_json("/_sim/stats");
+    const json stats = sim.stats();
     const int evil = cfg.at("decoy_evil_bound") == true ? 1 : 0;
     CHECK(stats.at("decoy_requests") == 2 + evil);
     CHECK(stats.at("decoy_requests_with_authorization") == 1 + evil);
@@ -203,21 +199,21 @@ TEST_CASE("off_origin_next variants point elsewhere; the decoy records who follo
 }
 
 TEST_CASE("repeated_next hands out an already served URL") {
-    SimProcess sim(sim_binary(), {"--devices", "30"});
-    arm(sim, {{{"kind", "repeated_next"}, {"on_request", 2}},
-              {{"kind", "repeated_next"}, {"on_request", 3}, {"variant", "first"}}});
+    OktaSim sim({"--devices", "30"});
+    sim.faults({{{"kind", "repeated_next"}, {"on_request", 2}},
+                {{"kind", "repeated_next"}, {"on_request", 3}, {"variant", "first"}}});
     const Reply first = get(sim.port(), "/api/v1/devices?limit=5&expand=user");
     const std::string page2 = first.link("next").value();
     const Reply second = get_url(page2);
     CHECK(second.link("next") == page2);  // self loop
     const Reply again = get_url(page2);
-    CHECK(again.link("next") == sim.base_url() + "/api/v1/devices?limit=5&expand=user");
+    CHECK(again.link("next") == sim.url() + "/api/v1/devices?limit=5&expand=user");
     CHECK(again.json_body() == second.json_body());
 }
 
 TEST_CASE("drop_connection on a reused keep-alive connection: count 2 defeats curl's retry") {
-    SimProcess sim(sim_binary(), {"--devices", "30"});
-    const std::string url = sim.base_url() + "/api/v1/devices?limit=5";
+    OktaSim sim({"--devices", "30"});
+    const std::string url = sim.url() + "/api/v1/devices?limit=5";
     CURL* curl = curl_easy_init();
     REQUIRE(curl != nullptr);
     curl_slist* headers = curl_slist_append(nullptr, "Authorization: SSWS sim-token");
@@ -233,15 +229,15 @@ TEST_CASE("drop_connection on a reused keep-alive connection: count 2 defeats cu
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
 
     // count 1: the drop hits a reused connection, curl retries on a fresh one and succeeds.
-    arm(sim, {{{"kind", "drop_connection"}, {"on_request", 2}}});
+    sim.faults({{{"kind", "drop_connection"}, {"on_request", 2}}});
     CHECK(curl_easy_perform(curl) == CURLE_OK);
     CHECK(curl_easy_perform(curl) == CURLE_OK);
     // count 2: the retry is dropped as well, the failure reaches the caller.
-    arm(sim, {{{"kind", "drop_connection"}, {"on_request", 2}, {"count", 2}}});
+    sim.faults({{{"kind", "drop_connection"}, {"on_request", 2}, {"count", 2}}});
     CHECK(curl_easy_perform(curl) == CURLE_OK);
     CHECK(curl_easy_perform(curl) == CURLE_GOT_NOTHING);
     CHECK(curl_easy_perform(curl) == CURLE_OK);
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
-    CHECK(sim.get_json("/_sim/stats").at("faults_fired").at("drop_connection") == 3);
+    CHECK(sim.stats().at("faults_fired").at("drop_connection") == 3);
 }

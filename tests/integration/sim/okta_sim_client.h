@@ -11,15 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "sim_process.h"
+#include "okta_sim.h"
 
 namespace oktasimtest {
 
 using nlohmann::json;
-
-inline const char* sim_binary() {
-    return ASSET_HOST_OKTA_SIM_BIN;
-}
 
 struct Reply {
     bool transport_ok = false;  // false: no complete HTTP answer (dropped, truncated, refused)

@@ -2,7 +2,7 @@
 // body and OCSF item validation) and its fault switches are tested directly over HTTP.
 #include "delivery_test_util.h"
 
-#include "sim_process.h"
+#include "sekoia_sim.h"
 
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -24,7 +24,7 @@ struct Reply {
 
 class Client {
 public:
-    explicit Client(const testsupport::SimProcess& sim) : http_("127.0.0.1", sim.port()) {
+    explicit Client(const testsupport::SekoiaSim& sim) : http_("127.0.0.1", sim.port()) {
         http_.set_read_timeout(10, 0);
     }
     Reply post(const std::string& body, const std::string& path = kPath,
@@ -51,38 +51,34 @@ json item(std::uint64_t n) {
     return json::parse(deliverytest::device_record(n));
 }
 
-json stats(const testsupport::SimProcess& sim) {
-    return sim.get_json("/_sim/stats");
-}
-
 }  // namespace
 
 TEST_CASE("sekoia-sim accepts a valid push and records it") {
-    testsupport::SimProcess sim(ASSET_HOST_SEKOIA_SIM_BIN);
+    testsupport::SekoiaSim sim;
     Client c(sim);
     const Reply r = c.push(json::array({item(1), item(2)}));
     CHECK(r.status == 200);
     CHECK(r.body["accepted"] == 2);
     CHECK(c.push(json::array({item(2)})).status == 200);
-    const json st = stats(sim);
+    const json st = sim.stats();
     CHECK(st["posts"] == 2);
     CHECK(st["accepted_posts"] == 2);
     CHECK(st["items_received"] == 3);
     CHECK(st["unique_uids"] == 2);
     CHECK(st["duplicates"] == 1);
     CHECK(st["per_connector"][kUuid]["items_received"] == 3);
-    CHECK(json::parse(sim.get("/_sim/uids").body)["uids"] ==
+    CHECK(json::parse(sim.process().get("/_sim/uids").body)["uids"] ==
           json::array({deliverytest::device_uid(1), deliverytest::device_uid(2)}));
-    const json page = json::parse(sim.get("/_sim/items?offset=1&limit=1").body);
+    const json page = json::parse(sim.process().get("/_sim/items?offset=1&limit=1").body);
     CHECK(page["total"] == 3);
     CHECK(page["items"].size() == 1);
     CHECK(page["items"][0]["device"]["uid"] == deliverytest::device_uid(2));
-    CHECK(sim.post("/_sim/reset").status == 200);
-    CHECK(stats(sim)["items_received"] == 0);
+    CHECK(sim.process().post("/_sim/reset").status == 200);
+    CHECK(sim.stats()["items_received"] == 0);
 }
 
 TEST_CASE("sekoia-sim checks credentials, path, content type and user agent") {
-    testsupport::SimProcess sim(ASSET_HOST_SEKOIA_SIM_BIN, {"--api-key", "k-123"});
+    testsupport::SekoiaSim sim({"--api-key", "k-123"});
     Client c(sim);
     const std::string body = json{{"version", 1}, {"items", json::array({item(1)})}}.dump();
     Reply r = c.post(body, kPath, "wrong-key-456");
@@ -98,12 +94,12 @@ TEST_CASE("sekoia-sim checks credentials, path, content type and user agent") {
     r = c.post(body, kPath, "k-123", "", "text/plain");
     CHECK(r.status == 415);
     CHECK(c.post(body, kPath, "k-123").status == 200);
-    CHECK(stats(sim)["rejected_posts"] == 5);
-    CHECK(stats(sim)["status_counts"]["401"] == 2);
+    CHECK(sim.stats()["rejected_posts"] == 5);
+    CHECK(sim.stats()["status_counts"]["401"] == 2);
 }
 
 TEST_CASE("sekoia-sim validates the envelope and every item's required OCSF fields") {
-    testsupport::SimProcess sim(ASSET_HOST_SEKOIA_SIM_BIN, {"--max-items", "5"});
+    testsupport::SekoiaSim sim({"--max-items", "5"});
     Client c(sim);
     struct Case {
         std::string name;
@@ -161,23 +157,25 @@ TEST_CASE("sekoia-sim validates the envelope and every item's required OCSF fiel
     lenient["unknown_field"] = {{"x", 1}};
     lenient["device"]["model"] = nullptr;
     CHECK(c.push(json::array({lenient})).status == 200);
-    CHECK(stats(sim)["items_received"] == 1);  // a refused request records nothing
+    CHECK(sim.stats()["items_received"] == 1);  // a refused request records nothing
 }
 
 TEST_CASE("sekoia-sim fault switches") {
-    testsupport::SimProcess sim(ASSET_HOST_SEKOIA_SIM_BIN);
+    testsupport::SekoiaSim sim;
     Client c(sim);
     const json items = json::array({item(1)});
 
     SUBCASE("every k-th request") {
-        REQUIRE(sim.post("/_sim/faults", R"({"faults":[{"kind":"http_503","every":3}]})").status ==
-                200);
+        REQUIRE(sim.process()
+                    .post("/_sim/faults", R"({"faults":[{"kind":"http_503","every":3}]})")
+                    .status == 200);
         std::vector<int> statuses;
         for (int i = 0; i < 7; ++i) statuses.push_back(c.push(items).status);
         CHECK(statuses == std::vector<int>{200, 200, 503, 200, 200, 503, 200});
     }
     SUBCASE("a window of requests, and the first matching fault wins") {
-        REQUIRE(sim.post("/_sim/faults", R"({"faults":[
+        REQUIRE(sim.process()
+                    .post("/_sim/faults", R"({"faults":[
             {"kind":"http_401","on_request":2,"count":2,"message":"token expired"},
             {"kind":"http_500","on_request":1,"count":0}]})")
                     .status == 200);
@@ -188,7 +186,8 @@ TEST_CASE("sekoia-sim fault switches") {
         CHECK(r.body["code"] == "INTERNAL_ERROR");
     }
     SUBCASE("429 with Retry-After in seconds or as an HTTP-date") {
-        REQUIRE(sim.post("/_sim/faults", R"({"faults":[
+        REQUIRE(sim.process()
+                    .post("/_sim/faults", R"({"faults":[
             {"kind":"rate_limit_429","retry_after":7},
             {"kind":"rate_limit_429","on_request":2,"retry_after":30,"retry_after_http_date":true}]})")
                     .status == 200);
@@ -202,8 +201,11 @@ TEST_CASE("sekoia-sim fault switches") {
         CHECK(c.push(items).status == 200);
     }
     SUBCASE("invalid fault plans are refused") {
-        CHECK(sim.post("/_sim/faults", R"({"faults":[{"kind":"explode"}]})").status == 400);
-        CHECK(sim.post("/_sim/faults", R"({"faults":[{"kind":"hang","count":-1}]})").status == 400);
-        CHECK(sim.post("/_sim/faults", R"({"nope":1})").status == 400);
+        CHECK(sim.process().post("/_sim/faults", R"({"faults":[{"kind":"explode"}]})").status ==
+              400);
+        CHECK(sim.process()
+                  .post("/_sim/faults", R"({"faults":[{"kind":"hang","count":-1}]})")
+                  .status == 400);
+        CHECK(sim.process().post("/_sim/faults", R"({"nope":1})").status == 400);
     }
 }

@@ -4,21 +4,17 @@
 // up in an error. Waits between retries go through a ManualClock (instant, recorded); HTTP
 // timeouts are real and kept short.
 #include "delivery/sekoia_destination.h"
-#include "delivery/destination_factory.h"
-#include "delivery/file_destination.h"
 #include "delivery_test_util.h"
 
-#include "sim_process.h"
+#include "sekoia_sim.h"
 #include "temp_dir.h"
 #include "tls_test_certs.h"
 
 #include <asset_sdk/clock.h>
 
-#include <curl/curl.h>
 #include <doctest/doctest.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <thread>
 
 using asset_host::CheckResult;
@@ -29,6 +25,9 @@ using asset_host::delivery::DeliveryResult;
 using asset_host::delivery::SekoiaDestination;
 using asset_host::delivery::SekoiaRetryPolicy;
 using asset_sdk::StatusCode;
+using deliverytest::find_check;
+using deliverytest::make_batch;
+using deliverytest::run_checks;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -37,32 +36,12 @@ namespace {
 constexpr const char* kKey = "sk-test-5d1f0c9a7be24e6f";
 constexpr const char* kUuid = "04716e25-c97f-4a22-925e-8b636ad9c8a4";
 
-struct CurlGlobal {
-    CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-    ~CurlGlobal() { curl_global_cleanup(); }
-} curl_global;
-
-Batch make_batch(std::uint64_t first, std::uint64_t count, std::uint64_t index = 0) {
-    Batch b;
-    for (std::uint64_t i = first; i < first + count; ++i) b.append(deliverytest::device_record(i));
-    b.index = index;
-    b.first_seq = first;
-    b.last_seq = first + count - 1;
-    return b;
-}
-
-struct Sim {
-    explicit Sim(std::vector<std::string> extra = {}) : process(make(std::move(extra))) {}
-    static testsupport::SimProcess make(std::vector<std::string> extra) {
-        std::vector<std::string> args{"--api-key", kKey};
-        args.insert(args.end(), extra.begin(), extra.end());
-        return testsupport::SimProcess(ASSET_HOST_SEKOIA_SIM_BIN, args);
-    }
-    json stats() const { return process.get_json("/_sim/stats"); }
-    void faults(const json& list) const { process.post_json("/_sim/faults", {{"faults", list}}); }
+// sekoia-sim accepting kKey, and a destination spec pointing at it.
+struct Sim : testsupport::SekoiaSim {
+    explicit Sim(std::vector<std::string> extra = {}) : SekoiaSim(args(kKey, std::move(extra))) {}
     SekoiaDestinationSpec spec() const {
         SekoiaDestinationSpec s;
-        s.base_url = process.base_url();
+        s.base_url = url();
         s.api_key = kKey;
         s.connector_uuid = kUuid;
         s.allow_insecure_http = true;
@@ -70,7 +49,6 @@ struct Sim {
         s.retry_budget = 60s;
         return s;
     }
-    testsupport::SimProcess process;
 };
 
 SekoiaRetryPolicy fast_policy() {
@@ -92,29 +70,13 @@ std::pair<std::string, std::string> make_cert(const testsupport::TempDir& dir) {
     return {files.cert.string(), files.key.string()};
 }
 
-std::vector<CheckResult> run_checks(const DestinationSpec& spec, bool* ok = nullptr) {
-    std::vector<CheckResult> checks;
-    const bool result = asset_host::delivery::destination_checks(
-        spec, [&](const CheckResult& c) { checks.push_back(c); });
-    if (ok) *ok = result;
-    return checks;
-}
-
-const CheckResult* find_check(const std::vector<CheckResult>& checks, const std::string& name) {
-    for (const auto& c : checks) {
-        if (c.name == name) return &c;
-    }
-    return nullptr;
-}
-
 }  // namespace
 
 TEST_CASE("a batch is posted with the contract's URL, headers and envelope") {
     Sim sim({"--connector", kUuid});  // the sim also checks Bearer, User-Agent, Content-Type
     asset_sdk::ManualClock clock(std::chrono::system_clock::now());
     SekoiaDestination dest(sim.spec(), 100, clock, nullptr, fast_policy());
-    CHECK(dest.endpoint() ==
-          sim.process.base_url() + "/api/v2/asset-management/asset-connector/" + kUuid);
+    CHECK(dest.endpoint() == sim.url() + "/api/v2/asset-management/asset-connector/" + kUuid);
     const Batch batch = make_batch(1, 5);
     const DeliveryResult r = dest.deliver(batch, {});
     REQUIRE_MESSAGE(r.status.is_ok(), r.status.message());
@@ -124,7 +86,7 @@ TEST_CASE("a batch is posted with the contract's URL, headers and envelope") {
     CHECK(stats["items_received"] == 5);
     CHECK(stats["unique_uids"] == 5);
     // Records travel verbatim: the sim received exactly what the plugin emitted.
-    const json items = json::parse(sim.process.get("/_sim/items?limit=10").body)["items"];
+    const json items = json::parse(sim.process().get("/_sim/items?limit=10").body)["items"];
     REQUIRE(items.size() == 5);
     CHECK(items[0] == json::parse(deliverytest::device_record(1)));
     CHECK(items[4] == json::parse(deliverytest::device_record(5)));
@@ -356,7 +318,7 @@ TEST_CASE("connection refused is retried within the budget, then reported") {
     std::string dead_url;
     {
         Sim gone;
-        dead_url = gone.process.base_url();
+        dead_url = gone.url();
     }  // stopped: nothing listens on that port any more
     asset_sdk::ManualClock clock(std::chrono::system_clock::now());
     SekoiaDestinationSpec spec;
@@ -379,7 +341,7 @@ TEST_CASE("TLS: an untrusted certificate fails at once; with ca_file the batch g
     Sim sim({"--tls-cert", crt, "--tls-key", key});
     asset_sdk::ManualClock clock(std::chrono::system_clock::now());
     auto spec = sim.spec();
-    spec.base_url = sim.process.base_url();
+    spec.base_url = sim.url();
     spec.allow_insecure_http = false;
     {
         SekoiaDestination dest(spec, 100, clock, nullptr, fast_policy());
@@ -401,7 +363,7 @@ TEST_CASE("destination checks: TLS reachability, UUID and key, without sending a
     DestinationSpec spec;
     spec.type = DestinationSpec::Type::kSekoia;
     spec.sekoia = sim.spec();
-    spec.sekoia.base_url = sim.process.base_url();
+    spec.sekoia.base_url = sim.url();
     spec.sekoia.allow_insecure_http = false;
 
     SUBCASE("all good with the CA bundle") {
@@ -465,7 +427,7 @@ TEST_CASE("destination checks: nothing listening") {
     std::string dead_url;
     {
         Sim gone;
-        dead_url = gone.process.base_url();
+        dead_url = gone.url();
     }
     DestinationSpec spec;
     spec.type = DestinationSpec::Type::kSekoia;
@@ -479,33 +441,4 @@ TEST_CASE("destination checks: nothing listening") {
     const CheckResult* reach = find_check(checks, "destination.reachability");
     CHECK(reach->status == AH_CHECK_FAIL);
     CHECK(reach->remedy.find("nothing listens") != std::string::npos);
-}
-
-TEST_CASE("file destination: NDJSON appended and durable; checks") {
-    testsupport::TempDir dir;
-    const auto path = dir / "out" / "records.ndjson";
-    DestinationSpec spec;
-    spec.type = DestinationSpec::Type::kFile;
-    spec.file.path = path;
-
-    bool ok = true;
-    auto checks = run_checks(spec, &ok);
-    CHECK_FALSE(ok);  // the directory does not exist
-    std::filesystem::create_directories(path.parent_path());
-    checks = run_checks(spec, &ok);
-    CHECK(ok);
-    CHECK_FALSE(std::filesystem::exists(path));  // checking writes nothing
-
-    // A torn last line from an earlier crash must not swallow the next record.
-    std::ofstream(path) << deliverytest::device_record(1) << "\n{\"torn\":";
-    asset_sdk::ManualClock clock;
-    auto dest = asset_host::delivery::make_destination(spec, clock);
-    REQUIRE(dest.is_ok());
-    CHECK((*dest)->max_concurrency() == 1);
-    CHECK((*dest)->deliver(make_batch(2, 3), {}).status.is_ok());
-    CHECK((*dest)->deliver(make_batch(5, 2), {}).status.is_ok());
-    const auto lines = testsupport::split_lines(testsupport::read_file(path));
-    REQUIRE(lines.size() == 7);
-    CHECK(lines[1] == "{\"torn\":");
-    for (std::uint64_t i = 2; i <= 6; ++i) CHECK(lines[i] == deliverytest::device_record(i));
 }

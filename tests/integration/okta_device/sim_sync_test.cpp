@@ -11,7 +11,7 @@
 #include <asset_sdk/time_util.h>
 
 #include <doctest/doctest.h>
-#include <sim_process.h>
+#include <okta_sim.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -21,56 +21,22 @@
 using nlohmann::json;
 using okta_device::DeviceSync;
 using okta_device::testing::CollectingIo;
-using testsupport::SimProcess;
 
 namespace {
 
 constexpr char kToken[] = "unit-SECRET-token-4f2a";
 
-struct Sim {
+// okta-sim with this file's token and seed.
+struct Sim : testsupport::OktaSim {
     explicit Sim(int devices, std::vector<std::string> extra = {})
-        : process(make(devices, extra)) {}
-
-    static SimProcess make(int devices, std::vector<std::string> extra) {
-        std::vector<std::string> args{
-            "--devices", std::to_string(devices), "--token", kToken, "--seed", "7"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        return SimProcess(ASSET_HOST_OKTA_SIM_BIN, args);
-    }
-
-    void faults(const json& list) { process.post_json("/_sim/faults", {{"faults", list}}); }
-    json stats() const { return process.get_json("/_sim/stats"); }
-    json devices() const { return process.get_json("/_sim/devices"); }
-    // Devices a record must exist for: those with an id and a display name.
-    std::set<std::string> valid_ids() const {
-        std::set<std::string> out;
-        for (const auto& d : devices()) {
-            if (!d.contains("id") || !d["id"].is_string()) continue;
-            const auto& p = d.value("profile", json::object());
-            if (!p.contains("displayName") || !p["displayName"].is_string() ||
-                p["displayName"].get<std::string>().empty()) {
-                continue;
-            }
-            out.insert(d["id"].get<std::string>());
-        }
-        return out;
-    }
-    std::set<std::string> ids() const {
-        std::set<std::string> out;
-        for (const auto& d : devices()) {
-            if (d.contains("id") && d["id"].is_string()) out.insert(d["id"].get<std::string>());
-        }
-        return out;
-    }
-
-    SimProcess process;
+        : OktaSim(args(devices, kToken, 7, std::move(extra))) {}
 };
 
 okta_device::OktaConfig config_for(const Sim& sim, const std::string& extra = "") {
-    auto r = okta_device::parse_config(
-        R"({"base_url":")" + sim.process.base_url() + R"(","api_token":")" + kToken +
-        R"(","allow_insecure_http":true,"incremental_overlap":"0s")" +
-        (extra.empty() ? "" : "," + extra) + "}");
+    auto r =
+        okta_device::parse_config(R"({"base_url":")" + sim.url() + R"(","api_token":")" + kToken +
+                                  R"(","allow_insecure_http":true,"incremental_overlap":"0s")" +
+                                  (extra.empty() ? "" : "," + extra) + "}");
     REQUIRE_MESSAGE(r.is_ok(), r.status().message());
     return *r;
 }
@@ -154,7 +120,8 @@ TEST_CASE("incremental: only the devices changed since the last sync") {
     REQUIRE(full.io.records.size() == 600);
 
     const auto mutated = json::parse(
-        sim.process.post("/_sim/mutate", R"({"update":{"count":9},"set":{"status":"SUSPENDED"}})")
+        sim.process()
+            .post("/_sim/mutate", R"({"update":{"count":9},"set":{"status":"SUSPENDED"}})")
             .body);
     std::set<std::string> changed;
     for (const auto& id : mutated["updated"]) changed.insert(id.get<std::string>());
@@ -409,7 +376,7 @@ TEST_CASE("401 and 400 end the cycle at once with Okta's errorCode and errorSumm
 
 TEST_CASE("403 forbidden and a Classic org") {
     Sim sim(50);
-    REQUIRE(sim.process.post("/_sim/config", R"({"forbidden":true})").status == 200);
+    REQUIRE(sim.process().post("/_sim/config", R"({"forbidden":true})").status == 200);
     asset_sdk::ManualClock clock(std::chrono::system_clock::now());
     Run run;
     run_sync(run, config_for(sim), clock);

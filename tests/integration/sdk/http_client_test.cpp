@@ -7,7 +7,6 @@
 #include <temp_dir.h>
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <netinet/in.h>
@@ -32,9 +31,6 @@ using asset_sdk::TransportError;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The host calls curl_global_init once before threads start; so does this test binary.
-const bool kCurlReady = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
 
 using Clock = std::chrono::steady_clock;
 
@@ -159,7 +155,6 @@ std::string describe(const HttpResult& r) {
 }  // namespace
 
 TEST_CASE("status, headers (lower-cased, repeats kept), body, request headers and UA") {
-    REQUIRE(kCurlReady);
     TestServer server;
     std::mutex mu;
     std::string seen_auth, seen_ua, seen_custom;
@@ -208,7 +203,6 @@ TEST_CASE("status, headers (lower-cased, repeats kept), body, request headers an
 }
 
 TEST_CASE("POST and PUT send the body; HEAD and DELETE use their method") {
-    REQUIRE(kCurlReady);
     TestServer server;
     auto echo = [](const httplib::Request& req, httplib::Response& res) {
         res.set_header("X-Method", req.method);
@@ -267,7 +261,6 @@ TEST_CASE("POST and PUT send the body; HEAD and DELETE use their method") {
 }
 
 TEST_CASE("keep-alive: consecutive requests reuse one connection") {
-    REQUIRE(kCurlReady);
     TestServer server;
     std::mutex mu;
     std::vector<int> client_ports;
@@ -288,7 +281,6 @@ TEST_CASE("keep-alive: consecutive requests reuse one connection") {
 }
 
 TEST_CASE("redirects are returned, never followed") {
-    REQUIRE(kCurlReady);
     TestServer server;
     std::atomic<int> target_hits{0};
     server.http().Get("/from", [&](const httplib::Request&, httplib::Response& res) {
@@ -310,7 +302,6 @@ TEST_CASE("redirects are returned, never followed") {
 }
 
 TEST_CASE("gzip is negotiated and decoded transparently") {
-    REQUIRE(kCurlReady);
     TestServer server;
     std::string seen_accept_encoding;
     std::string payload;
@@ -330,7 +321,6 @@ TEST_CASE("gzip is negotiated and decoded transparently") {
 }
 
 TEST_CASE("timeout: a server that never answers gives kTimeout within the request timeout") {
-    REQUIRE(kCurlReady);
     TestServer server;
     server.http().Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
         server.hold();
@@ -349,7 +339,6 @@ TEST_CASE("timeout: a server that never answers gives kTimeout within the reques
 }
 
 TEST_CASE("connection refused, and error text never carries request headers") {
-    REQUIRE(kCurlReady);
     auto client = make_curl_client({});
     HttpRequest req = get("http://127.0.0.1:" + std::to_string(closed_port()) + "/x");
     req.headers = {{"Authorization", "SSWS 00secret-token-abc"}};
@@ -362,7 +351,6 @@ TEST_CASE("connection refused, and error text never carries request headers") {
 }
 
 TEST_CASE("DNS failure is reported as kDnsFailed, without leaving the machine") {
-    REQUIRE(kCurlReady);
     // A 70-character label cannot be encoded in a DNS query, so the system resolver fails
     // locally before sending anything (verified with strace: no UDP socket is opened). A plain
     // "x.invalid" name would be sent to the configured DNS server, which is not loopback.
@@ -381,7 +369,6 @@ TEST_CASE("DNS failure is reported as kDnsFailed, without leaving the machine") 
 }
 
 TEST_CASE("invalid or non-http URLs give kInvalidUrl") {
-    REQUIRE(kCurlReady);
     auto client = make_curl_client({});
     for (const std::string url : {"ftp://127.0.0.1/file", "file:///etc/passwd",
                                   "gopher://127.0.0.1/", "http://[::1/", "not a url"}) {
@@ -392,7 +379,6 @@ TEST_CASE("invalid or non-http URLs give kInvalidUrl") {
 }
 
 TEST_CASE("the server closing mid-body, or sending nothing, is kConnectionLost") {
-    REQUIRE(kCurlReady);
     auto client = make_curl_client({});
     {
         RawServer raw(
@@ -416,7 +402,6 @@ TEST_CASE("the server closing mid-body, or sending nothing, is kConnectionLost")
 }
 
 TEST_CASE("bodies over max_body_bytes give kTooLarge (announced or streamed)") {
-    REQUIRE(kCurlReady);
     TestServer server;
     const std::string big(50'000, 'z');
     server.http().Get("/sized", [&](const httplib::Request&, httplib::Response& res) {
@@ -453,7 +438,6 @@ TEST_CASE("bodies over max_body_bytes give kTooLarge (announced or streamed)") {
 }
 
 TEST_CASE("cancellation aborts a slow response promptly with kCancelled") {
-    REQUIRE(kCurlReady);
     TestServer server;
     server.http().Get("/stall", [&](const httplib::Request&, httplib::Response& res) {
         res.set_chunked_content_provider("text/plain", [&](size_t, httplib::DataSink& sink) {
@@ -488,7 +472,6 @@ TEST_CASE("cancellation aborts a slow response promptly with kCancelled") {
 }
 
 TEST_CASE("proxy failures are kProxy: proxy refusing connections, or refusing CONNECT") {
-    REQUIRE(kCurlReady);
     TestServer server;
     server.http().Get("/x", [](const httplib::Request&, httplib::Response& res) {
         res.set_content("direct", "text/plain");
@@ -511,7 +494,6 @@ TEST_CASE("proxy failures are kProxy: proxy refusing connections, or refusing CO
 }
 
 TEST_CASE("header values with line breaks are refused, not sent, and not echoed") {
-    REQUIRE(kCurlReady);
     TestServer server;
     std::atomic<int> hits{0};
     server.http().Get("/x", [&](const httplib::Request&, httplib::Response& res) {
@@ -556,7 +538,6 @@ std::unique_ptr<TestServer> start_tls_server(const testsupport::CertFiles& files
 }  // namespace
 
 TEST_CASE("TLS: self-signed certificate is untrusted by default, trusted via ca_file") {
-    REQUIRE(kCurlReady);
     testsupport::TempDir dir;
     const auto files = testsupport::write_self_signed_cert(dir.path(), "good");
     auto server = start_tls_server(files);
@@ -577,7 +558,6 @@ TEST_CASE("TLS: self-signed certificate is untrusted by default, trusted via ca_
 }
 
 TEST_CASE("TLS: certificate for another name gives kTlsHostMismatch") {
-    REQUIRE(kCurlReady);
     testsupport::TempDir dir;
     testsupport::CertSpec spec;
     spec.common_name = "other.example";
@@ -595,7 +575,6 @@ TEST_CASE("TLS: certificate for another name gives kTlsHostMismatch") {
 }
 
 TEST_CASE("TLS: expired and not-yet-valid certificates give kTlsExpired") {
-    REQUIRE(kCurlReady);
     testsupport::TempDir dir;
     testsupport::CertSpec expired;
     expired.not_before = -std::chrono::hours(48);
@@ -616,7 +595,6 @@ TEST_CASE("TLS: expired and not-yet-valid certificates give kTlsExpired") {
 }
 
 TEST_CASE("TLS: an unreadable ca_file is a TLS configuration error naming the file") {
-    REQUIRE(kCurlReady);
     testsupport::TempDir dir;
     const auto files = testsupport::write_self_signed_cert(dir.path(), "good");
     auto server = start_tls_server(files);
@@ -629,7 +607,6 @@ TEST_CASE("TLS: an unreadable ca_file is a TLS configuration error naming the fi
 }
 
 TEST_CASE("TLS: plain HTTP spoken to a TLS port fails as a TLS or connection error") {
-    REQUIRE(kCurlReady);
     TestServer plain;
     plain.http().Get("/hello", [](const httplib::Request&, httplib::Response& res) {
         res.set_content("plain", "text/plain");

@@ -1,9 +1,12 @@
-// Helpers shared by the delivery unit tests: valid OCSF device records, and in-process
-// Destination implementations whose behaviour per batch is scripted (delays, failures, gates),
-// which record what they acknowledged so tests can check the checkpoint invariant.
+// Helpers shared by the delivery tests: valid OCSF device records and batches of them, a
+// destination's checks as a list, and an in-process Destination whose behaviour per batch is
+// scripted (delays, failures, gates), which records what it acknowledged so tests can check
+// the checkpoint invariant.
 #pragma once
 
+#include "delivery/batch.h"
 #include "delivery/destination.h"
+#include "delivery/destination_factory.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +32,17 @@ std::string device_uid(std::uint64_t n);
 // The sequence number of a device_record() (parsed back from its uid), or 0.
 std::uint64_t record_number(std::string_view record);
 
+// A batch of device_record(first) .. device_record(first + count - 1).
+asset_host::delivery::Batch make_batch(std::uint64_t first, std::uint64_t count,
+                                       std::uint64_t index = 0);
+
+// What destination_checks() reports for `spec`, in order; whether they passed goes to *ok.
+std::vector<asset_host::CheckResult> run_checks(const asset_host::DestinationSpec& spec,
+                                                bool* ok = nullptr);
+// The check called `name`, or nullptr.
+const asset_host::CheckResult* find_check(const std::vector<asset_host::CheckResult>& checks,
+                                          const std::string& name);
+
 // What a ScriptedDestination does with one batch (by batch index).
 struct BatchScript {
     std::chrono::milliseconds delay{0};
@@ -39,10 +53,17 @@ struct BatchScript {
 
 class ScriptedDestination final : public asset_host::delivery::Destination {
 public:
+    using Script = std::function<BatchScript(std::uint64_t index)>;
+    static constexpr int kUnbounded = 1 << 10;
+
     // `script(index)` decides each batch's fate; default: ack at once.
-    explicit ScriptedDestination(std::function<BatchScript(std::uint64_t index)> script = {},
-                                 int max_concurrency = 1 << 10)
+    explicit ScriptedDestination(Script script = {}, int max_concurrency = kUnbounded)
         : script_(std::move(script)), max_concurrency_(max_concurrency) {}
+    // The same, set before any delivery (a fixture's destination is built first).
+    void set_script(Script script, int max_concurrency = kUnbounded) {
+        script_ = std::move(script);
+        max_concurrency_ = max_concurrency;
+    }
 
     int max_concurrency() const override { return max_concurrency_; }
     asset_host::delivery::DeliveryResult deliver(const asset_host::delivery::Batch& batch,
@@ -61,7 +82,7 @@ public:
     std::vector<std::uint64_t> batch_sizes() const;
 
 private:
-    std::function<BatchScript(std::uint64_t)> script_;
+    Script script_;
     int max_concurrency_;
     mutable std::mutex mu_;
     std::condition_variable gate_cv_;

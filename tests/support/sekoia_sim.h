@@ -1,0 +1,55 @@
+// sekoia-sim (tests/sim/sekoia) as a test sees it: started on a free loopback port, then asked
+// what it received and told how to fail (tests/sim/sekoia/README.md). Control calls that fail
+// throw std::runtime_error naming the call, except try_uids(), made for watcher threads.
+#pragma once
+
+#include "sim_process.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace testsupport {
+
+class SekoiaSim {
+public:
+    // Starts build/bin/sekoia-sim with these command-line arguments (besides --port 0).
+    explicit SekoiaSim(std::vector<std::string> args = {});
+
+    // The usual arguments: the API key it accepts, then `extra` (e.g. {"--connector", uuid}
+    // or {"--tls-cert", crt, "--tls-key", key}).
+    static std::vector<std::string> args(const std::string& api_key,
+                                         std::vector<std::string> extra = {});
+
+    // "http://127.0.0.1:<port>" (https:// under --tls-cert): the destination's base_url.
+    std::string url() const { return process_.base_url(); }
+    int port() const { return process_.port(); }
+    int pid() const { return process_.pid(); }
+
+    nlohmann::json stats() const;
+    void faults(const nlohmann::json& list) const;  // replaces the plan, restarts the count
+    void reset() const;                             // forgets items, counters and faults
+
+    // Unique device.uid values accepted so far.
+    std::set<std::string> uids() const;
+    // The same without throwing (nullopt when the call failed): for watcher threads.
+    std::optional<std::set<std::string>> try_uids() const;
+    // stats()["items_received"], 0 when the call failed: for polling loops.
+    int items_received() const;
+    // Every accepted item, in arrival order.
+    std::vector<nlohmann::json> items() const;
+
+    // Stops it with SIGTERM; what it printed and how it exited.
+    ProcessResult stop() { return process_.stop(); }
+
+    // Raw control calls, for tests of the simulator itself.
+    const SimProcess& process() const { return process_; }
+
+private:
+    SimProcess process_;
+};
+
+}  // namespace testsupport
