@@ -3,6 +3,7 @@
 #include "delivery_fixture.h"
 
 #include "checkpoint_watcher.h"
+#include "eventually.h"
 
 #include <signal.h>
 
@@ -31,12 +32,8 @@ public:
 };
 
 bool wait_for_items(const Rig& rig, int n, std::chrono::milliseconds timeout = 30s) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-        if (rig.stats()["items_received"].get<int>() >= n) return true;
-        std::this_thread::sleep_for(10ms);
-    }
-    return false;
+    return testsupport::eventually([&] { return rig.stats()["items_received"].get<int>() >= n; },
+                                   timeout, 10ms);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "e2e_fixture.h"
 
 #include <checkpoint_watcher.h>
+#include <eventually.h>
 #include <tls_test_certs.h>
 
 #include <signal.h>
@@ -13,18 +14,9 @@
 #include <thread>
 
 using namespace e2e;
+using testsupport::eventually;
 
 namespace {
-
-template <typename Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(10ms);
-    }
-    return false;
-}
 
 std::vector<std::string> sorted(const std::set<std::string>& ids) {
     return {ids.begin(), ids.end()};  // std::set is already in byte order, okta-sim's page order

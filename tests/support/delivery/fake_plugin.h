@@ -5,8 +5,8 @@
 #pragma once
 
 #include "common/cancellation.h"
+#include "common/record_sink.h"
 #include "plugin/plugin_instance.h"
-#include "plugin/record_sink.h"
 
 #include <cstdint>
 #include <optional>

@@ -1,6 +1,7 @@
 // DeliveryPipeline: ordering of acknowledgements, the checkpoint invariant (DESIGN §4.1),
 // back-pressure (§4.6), failure and cancellation. The destination is an in-process scripted
 // implementation of the Destination interface (no HTTP here; see sekoia_destination_test).
+#include "eventually.h"
 #include "pipeline_fixture.h"
 
 #include <doctest/doctest.h>
@@ -58,12 +59,7 @@ PipelineOptions options(int batch_size, int in_flight) {
 }
 
 bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout = 5s) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-        if (cond()) return true;
-        std::this_thread::sleep_for(2ms);
-    }
-    return cond();
+    return testsupport::eventually(cond, timeout, 2ms);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include "scheduler/manifest_diff.h"
 #include "scheduler/schedule_policy.h"
 
+#include "eventually.h"
+
 #include <asset_sdk/clock.h>
 
 #include <doctest/doctest.h>
@@ -135,12 +137,7 @@ const asset_host::scheduler::ConnectorReport* find(const SchedulerReport& r,
 }
 
 bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout = 5s) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-        if (cond()) return true;
-        std::this_thread::sleep_for(5ms);
-    }
-    return cond();
+    return testsupport::eventually(cond, timeout);
 }
 
 }  // namespace
