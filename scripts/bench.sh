@@ -3,21 +3,24 @@
 # syncs okta-sim -> asset-host run --once -> sekoia-sim (scaling with N, and overlap of fetching
 # with delivery). Prints Markdown tables on stdout, progress on stderr.
 #
-#   scripts/bench.sh [--quick] [-- extra e2e_sync_bench options]
+#   scripts/bench.sh [--quick | --smoke] [-- extra e2e_sync_bench options]
 #
 # --quick: small sizes, one run each (under a minute); the default takes a few minutes.
-# Builds what it needs into ./build (or $BUILD_DIR): scripts/build.sh when the build tree is
-# missing, then an incremental build of just the benchmark targets. Use an optimised build
-# (the default RelWithDebInfo or Release): timings of a Debug or sanitizer build mean nothing.
+# --smoke: only the two bench-smoke ctest entries (a tiny run of each benchmark, no numbers).
+# Builds what it needs into ./build (or $BUILD_DIR), configured with -DASSET_HOST_BUILD_BENCH=ON
+# (the test command leaves the benchmarks out), then just the benchmark targets. Use an
+# optimised build (the default RelWithDebInfo or Release): Debug or sanitizer timings mean nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-build}"
 
 quick=0
+smoke=0
 e2e_extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
+    --smoke) smoke=1 ;;
     --) shift; e2e_extra=("$@"); break ;;
     -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
@@ -25,9 +28,13 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-if [ ! -f "$BUILD_DIR/CMakeCache.txt" ] || [ ! -x "$BUILD_DIR/bin/asset-host" ]; then
-  echo "bench.sh: no build in $BUILD_DIR; running scripts/build.sh" >&2
-  BUILD_DIR="$BUILD_DIR" scripts/build.sh
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+  echo "bench.sh: no build in $BUILD_DIR; configuring one with the benchmarks" >&2
+  cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
+    -DASSET_HOST_BUILD_BENCH=ON >/dev/null
+elif ! grep -q '^ASSET_HOST_BUILD_BENCH:BOOL=ON' "$BUILD_DIR/CMakeCache.txt"; then
+  echo "bench.sh: turning the benchmarks on in $BUILD_DIR (-DASSET_HOST_BUILD_BENCH=ON)" >&2
+  cmake -S . -B "$BUILD_DIR" -DASSET_HOST_BUILD_BENCH=ON >/dev/null
 fi
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt")
 case "$build_type" in
@@ -45,6 +52,10 @@ if cmake --build "$BUILD_DIR" --target help | grep -q '\bokta_page_bench\b'; the
   targets+=(okta_page_bench)  # only when Google Benchmark was found at configure time
 fi
 cmake --build "$BUILD_DIR" -j "$(nproc)" --target "${targets[@]}" >&2
+
+if [ $smoke -eq 1 ]; then
+  exec ctest --test-dir "$BUILD_DIR" -L bench-smoke --output-on-failure
+fi
 
 bin="$BUILD_DIR/bin"
 if [ -x "$bin/okta_page_bench" ]; then
