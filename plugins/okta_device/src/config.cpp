@@ -110,19 +110,40 @@ Status read_page_size(std::string_view key, simdjson::dom::element value, OktaCo
     return Status::ok();
 }
 
-Status read_expand(std::string_view key, simdjson::dom::element value, OktaConfig& cfg) {
+// A string key that takes one of a few words, each naming an enum value.
+template <typename Enum>
+struct Choice {
+    std::string_view word;
+    Enum value;
+};
+
+template <typename Enum, std::size_t N>
+Status read_choice(std::string_view key, simdjson::dom::element value,
+                   const Choice<Enum> (&choices)[N], std::string_view expected, Enum& out) {
     auto s = read_string(key, value);
     if (!s) return s.status();
-    if (*s == "user") {
-        cfg.expand = ExpandMode::kUser;
-    } else if (*s == "userSummary") {
-        cfg.expand = ExpandMode::kUserSummary;
-    } else if (*s == "none") {
-        cfg.expand = ExpandMode::kNone;
-    } else {
-        return key_error(key, "must be one of: user, userSummary, none");
+    for (const Choice<Enum>& c : choices) {
+        if (*s == c.word) {
+            out = c.value;
+            return Status::ok();
+        }
     }
-    return Status::ok();
+    return key_error(key, expected);
+}
+
+Status read_expand(std::string_view key, simdjson::dom::element value, OktaConfig& cfg) {
+    static constexpr Choice<ExpandMode> kExpand[] = {{"user", ExpandMode::kUser},
+                                                     {"userSummary", ExpandMode::kUserSummary},
+                                                     {"none", ExpandMode::kNone}};
+    return read_choice(key, value, kExpand, "must be one of: user, userSummary, none", cfg.expand);
+}
+
+Status read_time_unit(std::string_view key, simdjson::dom::element value, OktaConfig& cfg) {
+    static constexpr Choice<TimeUnit> kUnits[] = {{"seconds", TimeUnit::kSeconds},
+                                                  {"milliseconds", TimeUnit::kMilliseconds}};
+    return read_choice(key, value, kUnits,
+                       "must be seconds (what Sekoia reads) or milliseconds (OCSF's timestamp_t)",
+                       cfg.time_unit);
 }
 
 Status read_rate_limit_reserve(std::string_view key, simdjson::dom::element value,
@@ -176,11 +197,12 @@ struct KeySpec {
 };
 
 // Every key the plugin accepts (the README documents each).
-constexpr std::array<KeySpec, 12> kKeys = {{
+constexpr std::array<KeySpec, 13> kKeys = {{
     {"base_url", read_text<&OktaConfig::base_url>},
     {"api_token", read_api_token},
     {"page_size", read_page_size},
     {"expand", read_expand},
+    {"time_unit", read_time_unit},
     {"timeout", read_duration_key<&OktaConfig::timeout, 100, 3'600'000>},
     {"ca_file", read_text<&OktaConfig::ca_file>},
     {"proxy", read_text<&OktaConfig::proxy>},

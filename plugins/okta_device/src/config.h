@@ -15,6 +15,10 @@ namespace okta_device {
 
 enum class ExpandMode { kNone, kUser, kUserSummary };
 
+// How records write OCSF time fields: epoch seconds (what Sekoia's device model and its own
+// connectors use; milliseconds kept as the fraction) or epoch milliseconds (OCSF's timestamp_t).
+enum class TimeUnit { kSeconds, kMilliseconds };
+
 // The value Okta's `expand` query parameter takes ("" for kNone: the parameter is omitted).
 std::string_view expand_param(ExpandMode mode);
 
@@ -24,6 +28,7 @@ struct OktaConfig {
     std::string api_token;  // secret: never logged, never in an error or a marker
     int page_size = 200;    // Okta's `limit`, 1..200
     ExpandMode expand = ExpandMode::kUserSummary;
+    TimeUnit time_unit = TimeUnit::kSeconds;
     asset_sdk::Millis timeout{30'000};  // per HTTP request
     std::string ca_file;                // extra CA bundle (PEM)
     std::string proxy;                  // explicit proxy; libcurl honours *_proxy env anyway

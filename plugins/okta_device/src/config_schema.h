@@ -39,6 +39,12 @@ inline constexpr char kConfigSchema[] = R"json({
       "enum": ["user", "userSummary", "none"],
       "default": "userSummary"
     },
+    "time_unit": {
+      "type": "string",
+      "description": "Unit of the records' time fields: 'seconds' (epoch seconds, what Sekoia's device model reads) or 'milliseconds' (OCSF's timestamp_t, for other consumers of fetch output).",
+      "enum": ["seconds", "milliseconds"],
+      "default": "seconds"
+    },
     "timeout": {
       "type": ["string", "integer"],
       "description": "Time limit for one HTTP request, e.g. '30s' (a bare number means seconds).",

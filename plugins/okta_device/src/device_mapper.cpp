@@ -78,7 +78,7 @@ std::optional<std::int64_t> epoch_ms(const std::optional<std::string_view>& iso,
 
 }  // namespace
 
-DeviceMapper::DeviceMapper() {
+DeviceMapper::DeviceMapper(TimeUnit time_unit) : time_unit_(time_unit) {
     users_.reserve(8);
     names_.reserve(8);
 }
@@ -104,6 +104,11 @@ error_code DeviceMapper::read_user_link(value v, UserLink& link, MapOutcome& out
         if (key == "managementStatus") return read_string(fv, link.management_status, outcome);
         if (key == "screenLockType") return read_string(fv, link.screen_lock_type, outcome);
         if (key == "user") return read_user(fv, link, outcome);
+        if (key == "created") {  // when the user was linked: decides the owner
+            std::optional<std::string_view> created;
+            if (auto err = read_string(fv, created, outcome)) return err;
+            link.linked_ms = epoch_ms(created, outcome);
+        }
         return SUCCESS;
     });
 }
@@ -203,6 +208,8 @@ MapOutcome DeviceMapper::map(value device, asset_sdk::SystemTime collected_at, s
     }
     outcome.last_updated_ms = epoch_ms(v_.last_updated, outcome);
     v_.created_ms = epoch_ms(v_.created, outcome);
+    os_ = os_facts_for(v_.platform, v_.model, v_.os_version);
+    owner_ = pick_owner(users_, v_.user_count);
     write(collected_at, outcome.last_updated_ms, out);
     return outcome;
 }

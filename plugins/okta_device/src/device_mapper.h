@@ -10,8 +10,14 @@
 // Only a JSON document that is structurally broken is fatal: the error is returned and the
 // whole page is retried by the caller.
 //
-// The field-by-field mapping and the reasons are in ../README.md ("Mapping").
+// The field-by-field mapping and the reasons are in ../README.md ("Mapping"). Reading is in
+// device_mapper.cpp, the record in device_record.cpp, the enrichments in device_enrichments.cpp;
+// the OS and owner rules in device_os.* and device_owner.*.
 #pragma once
+
+#include "config.h"
+#include "device_os.h"
+#include "device_owner.h"
 
 #include <asset_sdk/clock.h>
 #include <asset_sdk/json_writer.h>
@@ -40,19 +46,18 @@ struct MapOutcome {
     int tolerated = 0;  // fields dropped for a wrong type or a bad timestamp
 };
 
+class EnrichmentList;
+
 class DeviceMapper {
 public:
-    DeviceMapper();
+    // `time_unit`: how the record's time fields are written (config key time_unit).
+    explicit DeviceMapper(TimeUnit time_unit = TimeUnit::kSeconds);
 
     // Maps `device` into `out` (cleared first). `collected_at` becomes the record's `time`.
     MapOutcome map(simdjson::ondemand::value device, asset_sdk::SystemTime collected_at,
                    std::string& out);
 
 private:
-    struct UserLink {
-        std::optional<std::string_view> id, login, email, first_name, last_name;
-        std::optional<std::string_view> management_status, screen_lock_type;
-    };
     struct View {
         std::optional<std::string_view> id, status, created, last_updated;
         std::optional<std::string_view> display_name, platform, manufacturer, model, os_version,
@@ -69,20 +74,25 @@ private:
                                         MapOutcome& outcome);
     simdjson::error_code read_user(simdjson::ondemand::value user, UserLink& link,
                                    MapOutcome& outcome);
-    // Writing (device_record.cpp).
-    class EnrichmentList;
+    // Writing (device_record.cpp, device_enrichments.cpp).
     void write(asset_sdk::SystemTime collected_at, std::optional<std::int64_t> last_updated_ms,
                std::string& out);
     void write_device(asset_sdk::JsonWriter& w, std::optional<std::int64_t> last_updated_ms);
+    void write_identifiers(asset_sdk::JsonWriter& w);
     void write_os(asset_sdk::JsonWriter& w);
+    void write_time(asset_sdk::JsonWriter& w, std::string_view key, std::int64_t ms) const;
     std::optional<bool> is_managed() const;
     void write_owner(asset_sdk::JsonWriter& w);
     void write_device_signals(EnrichmentList& list);
     void write_user_enrichments(EnrichmentList& list);
 
+    TimeUnit time_unit_;
     View v_;
+    std::optional<OsFacts> os_;            // from the platform, model and osVersion
+    std::optional<std::size_t> owner_;     // index into users_, chosen by pick_owner()
     std::vector<UserLink> users_;          // reused across devices: no per-device allocation
     std::vector<std::string_view> names_;  // scratch for grouping users by a value
+    std::string text_;                     // scratch for composed strings (OS name, owner)
 };
 
 }  // namespace okta_device

@@ -34,7 +34,11 @@ std::string count(std::int64_t n, const char* one, const char* many) {
 
 DeviceSync::DeviceSync(const OktaConfig& config, asset_sdk::HttpClient& http,
                        asset_sdk::Clock& clock, HostIo& io, std::uint64_t seed)
-    : config_(config), clock_(clock), io_(io), client_(config, http, clock, io, seed) {}
+    : config_(config),
+      clock_(clock),
+      io_(io),
+      client_(config, http, clock, io, seed),
+      reader_(config.time_unit) {}
 
 void DeviceSync::warn_skipped(std::int64_t page, int index, std::string_view id,
                               std::string_view reason) {

@@ -45,6 +45,8 @@ public:
     // index: position in the page (0-based); id: "" when unknown.
     using SkipFn = std::function<void(int index, std::string_view id, std::string_view reason)>;
 
+    explicit PageReader(TimeUnit time_unit = TimeUnit::kSeconds) : mapper_(time_unit) {}
+
     // `body` must keep simdjson's padding in its spare capacity (the sdk's HTTP client does);
     // it is grown when it does not.
     asset_sdk::Status read(std::string& body, asset_sdk::SystemTime collected_at, bool retry,

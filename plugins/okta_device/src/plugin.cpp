@@ -39,6 +39,13 @@ public:
         auto plugin = std::unique_ptr<OktaDevicePlugin>(
             new OktaDevicePlugin(std::move(config).value(), host));
         for (const std::string& note : plugin->config_.notes) plugin->io_.info(note);
+        if (plugin->config_.time_unit == TimeUnit::kSeconds) {
+            // Said once per configuration, so NDJSON read as OCSF is never silently off by 1000.
+            plugin->io_.info(
+                "records carry times in epoch seconds (time_unit: seconds), the unit Sekoia's "
+                "device model reads; OCSF's timestamp_t is milliseconds: set time_unit: "
+                "milliseconds when another OCSF consumer reads the output");
+        }
         return plugin;
     }
 

@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 
 using nlohmann::json;
 using testsupport::ProcessResult;
@@ -149,10 +150,15 @@ json expected_device(const json& d) {
             os = {{"name", "ChromeOS"}, {"type", "other"}, {"type_id", 99}};
         else
             os = {{"name", *platform}, {"type", "other"}, {"type_id", 99}};
-        if (auto v = text("osVersion")) os["version"] = *v;
+        if (auto v = text("osVersion")) {
+            // The version joins the name; Android's ":patch level" does not.
+            os["version"] = *v;
+            const std::string version = *platform == "ANDROID" ? v->substr(0, v->find(':')) : *v;
+            if (!version.empty()) os["name"] = os["name"].get<std::string>() + " " + version;
+        }
         e["os"] = os;
     } else if (auto v = text("osVersion")) {
-        e["os"] = {{"name", "Unknown"}, {"type", "unknown"}, {"type_id", 0}, {"version", *v}};
+        e["os"] = {{"name", "Unknown " + *v}, {"type", "unknown"}, {"type_id", 0}, {"version", *v}};
     }
     if (auto v = text("manufacturer")) e["vendor_name"] = *v;
     if (auto v = text("model")) e["model"] = *v;
@@ -160,14 +166,24 @@ json expected_device(const json& d) {
         e["uid_alt"] = *v;
         e["hw_info"] = {{"serial_number", *v}};
     }
-    if (auto v = text("udid")) e["udid"] = *v;
+    if (auto v = text("udid")) {
+        // Apple's UDID; elsewhere a hardware UUID (Windows: SMBIOS).
+        if (platform && (*platform == "MACOS" || *platform == "IOS")) {
+            e["udid"] = *v;
+        } else {
+            e["hw_info"]["uuid"] = *v;
+        }
+    }
     if (auto v = text("meid")) e["meid"] = *v;
     if (auto v = text("imei")) e["imei_list"] = json::array({*v});
     if (has_text(d.value("created", json()))) {
         e["created_time"] = seconds(d["created"]);
         e["first_seen_time"] = seconds(d["created"]);
     }
-    if (has_text(d.value("lastUpdated", json()))) e["modified_time"] = seconds(d["lastUpdated"]);
+    if (has_text(d.value("lastUpdated", json()))) {
+        e["last_seen_time"] = seconds(d["lastUpdated"]);
+        e["modified_time"] = seconds(d["lastUpdated"]);
+    }
     const json users = d.contains("_embedded") && d["_embedded"].is_object()
                            ? d["_embedded"].value("users", json::array())
                            : json::array();
@@ -185,10 +201,25 @@ json expected_device(const json& d) {
         }
         if (managed) e["is_managed"] = *managed;
     }
+    // The owner: the earliest link, then the smallest user id, then the smallest login.
+    const json* chosen = nullptr;
+    auto key = [](const json& u) {
+        const json user = u.value("user", json::object());
+        const json up = user.value("profile", json::object());
+        auto str = [](const json& v) { return has_text(v) ? v.get<std::string>() : "\x7f"; };
+        const json created = u.value("created", json());
+        return std::make_tuple(has_text(created) ? seconds(created).get<double>() : 1e300,
+                               str(user.value("id", json())), str(up.value("login", json())));
+    };
     for (const auto& u : users) {
         const json user = u.value("user", json::object());
         const json up = user.value("profile", json::object());
         if (!has_text(user.value("id", json())) && !has_text(up.value("login", json()))) continue;
+        if (!chosen || key(u) < key(*chosen)) chosen = &u;
+    }
+    if (chosen) {
+        const json user = chosen->value("user", json::object());
+        const json up = user.value("profile", json::object());
         json owner;
         if (has_text(user.value("id", json()))) owner["uid"] = user["id"];
         if (has_text(up.value("login", json())))
@@ -204,7 +235,6 @@ json expected_device(const json& d) {
             owner["full_name"] = first + (!first.empty() && !last.empty() ? " " : "") + last;
         }
         e["owner"] = owner;
-        break;
     }
     return e;
 }
@@ -292,6 +322,25 @@ TEST_CASE("full sync of 5,000 devices: one record per device, every field as the
             CHECK(enrichment(rec, "windows_sid")->at("value") == p["sid"]);
         if (p.contains("integrityJailbreak") && p["integrityJailbreak"].is_boolean()) {
             CHECK(enrichment(rec, "jailbroken").has_value());
+        }
+        // What Sekoia drops from the OCSF fields comes again in enrichments it keeps.
+        const json& dev = rec["device"];
+        CHECK(enrichment(rec, "owner").has_value() == dev.contains("owner"));
+        if (dev.contains("owner")) {
+            CHECK(enrichment(rec, "owner")->at("data")["Users"] ==
+                  json::array({dev["owner"].value("name", dev["owner"].value("uid", ""))}));
+        }
+        CHECK(enrichment(rec, "hardware_uuid").has_value() ==
+              (dev.contains("hw_info") && dev["hw_info"].contains("uuid")));
+        const std::string os_version = p.value("osVersion", json()).is_string()
+                                           ? p["osVersion"].get<std::string>()
+                                           : std::string();
+        if (dev["type_id"] == 5 && dev["os"]["type"] == "android" &&
+            os_version.find(':') != std::string::npos) {
+            CHECK(enrichment(rec, "security_patch_level")->at("value") ==
+                  os_version.substr(os_version.find(':') + 1));
+        } else {
+            CHECK_FALSE(enrichment(rec, "security_patch_level").has_value());
         }
         CHECK(rec.dump().find("null") == std::string::npos);
     }

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 using okta_device::ExpandMode;
 using okta_device::parse_config;
@@ -51,6 +52,17 @@ TEST_CASE("defaults apply when only the required keys are given") {
     CHECK(r->ca_file.empty());
     CHECK(r->proxy.empty());
     CHECK(r->notes.empty());
+    CHECK(r->time_unit == okta_device::TimeUnit::kSeconds);
+}
+
+TEST_CASE("time_unit") {
+    auto r = parse_config(cfg(R"("time_unit":"milliseconds")"));
+    REQUIRE_MESSAGE(r.is_ok(), r.status().message());
+    CHECK(r->time_unit == okta_device::TimeUnit::kMilliseconds);
+    CHECK(parse_config(cfg(R"("time_unit":"seconds")"))->time_unit ==
+          okta_device::TimeUnit::kSeconds);
+    CHECK(error_of(cfg(R"("time_unit":"ms")")).find("config.time_unit: must be seconds") !=
+          std::string::npos);
 }
 
 TEST_CASE("every key is read") {

@@ -114,14 +114,20 @@ TEST_CASE("WINDOWS: every field Okta returns, exactly") {
          {"type", "Desktop"},
          {"type_id", 2},
          {"os",
-          {{"name", "Windows"}, {"type", "windows"}, {"type_id", 100}, {"version", "10.0.18362"}}},
+          {{"name", "Windows 10.0.18362"},
+           {"type", "windows"},
+           {"type_id", 100},
+           {"version", "10.0.18362"}}},
          {"vendor_name", "International Corp"},
          {"model", "VMware7,1"},
          {"uid_alt", "56 4d 4f 95 74 c5 d3 e7-fc 3a 57 9c c2 f8 5d ce"},
-         {"hw_info", {{"serial_number", "56 4d 4f 95 74 c5 d3 e7-fc 3a 57 9c c2 f8 5d ce"}}},
-         {"udid", "954F4D56-C574-E7D3-FC3A-579CC2F85DCE"},
+         // On Windows profile.udid is the SMBIOS system UUID: hw_info.uuid, not device.udid.
+         {"hw_info",
+          {{"serial_number", "56 4d 4f 95 74 c5 d3 e7-fc 3a 57 9c c2 f8 5d ce"},
+           {"uuid", "954F4D56-C574-E7D3-FC3A-579CC2F85DCE"}}},
          {"created_time", 1604440021},
          {"first_seen_time", 1604440021},
+         {"last_seen_time", 1604447187},
          {"modified_time", 1604447187},
          {"is_managed", true},
          {"owner",
@@ -138,6 +144,10 @@ TEST_CASE("WINDOWS: every field Okta returns, exactly") {
               {"data", {{"Storage_encryption", {{"partitions", {{"all_volumes", "Disabled"}}}}}}}},
              simple("tpm_public_key_hash", "a1b2c3"),
              simple("windows_sid", "S-1-5-21-3992267483-1860856704-2413701314-500"),
+             simple("hardware_uuid", "954F4D56-C574-E7D3-FC3A-579CC2F85DCE"),
+             {{"name", "owner"},
+              {"value", "Ann Lee <ann.lee@acme.com>"},
+              {"data", {{"Users", {"ann@acme.com"}}}}},
              {{"name", "users"}, {"value", "1"}, {"data", {{"Users", {"ann@acme.com"}}}}},
              {{"name", "management_status"},
               {"value", "MANAGED"},
@@ -157,8 +167,9 @@ TEST_CASE("MACOS") {
     const json& d = r["device"];
     CHECK(d["type"] == "Desktop");
     CHECK(d["type_id"] == 2);
-    CHECK(d["os"] ==
-          json{{"name", "macOS"}, {"type", "macos"}, {"type_id", 300}, {"version", "14.4.1"}});
+    CHECK(
+        d["os"] ==
+        json{{"name", "macOS 14.4.1"}, {"type", "macos"}, {"type_id", 300}, {"version", "14.4.1"}});
     CHECK(d["vendor_name"] == "Apple Inc.");
     CHECK(d["udid"] == "A1B2-C3");
     CHECK(d["modified_time"].get<double>() == doctest::Approx(1687420800.5));
@@ -181,7 +192,8 @@ TEST_CASE("IOS: iPhone and iPad, IMEI/MEID, jailbreak, FULL encryption") {
     const json& d = phone["device"];
     CHECK(d["type"] == "Mobile");
     CHECK(d["type_id"] == 5);
-    CHECK(d["os"] == json{{"name", "iOS"}, {"type", "ios"}, {"type_id", 301}, {"version", "17.4"}});
+    CHECK(d["os"] ==
+          json{{"name", "iOS 17.4"}, {"type", "ios"}, {"type_id", 301}, {"version", "17.4"}});
     CHECK(d["imei_list"] == json::array({"356938035643809"}));
     CHECK(d["meid"] == "35693803564380");
     CHECK(d["udid"] == "00008030-001A");
@@ -198,14 +210,14 @@ TEST_CASE("IOS: iPhone and iPad, IMEI/MEID, jailbreak, FULL encryption") {
     CHECK(pad["device"]["type_id"] == 5);
 }
 
-TEST_CASE("ANDROID: version with patch level kept whole; USER encryption; rooted") {
+TEST_CASE("ANDROID: patch level apart from the version in os.name; USER encryption; rooted") {
     const json r =
         map_one(R"({"id":"guoAND","status":"SUSPENDED","created":"2023-06-21T23:24:02.000Z",
       "lastUpdated":"2023-06-21T23:24:02.000Z","profile":{"displayName":"Pixel","platform":"ANDROID",
       "manufacturer":"Google","model":"Pixel 6","osVersion":"13:2023-05-05","registered":true,
       "secureHardwarePresent":true,"diskEncryptionType":"USER","integrityJailbreak":true},
       "_embedded":{"users":[]}})");
-    CHECK(r["device"]["os"] == json{{"name", "Android"},
+    CHECK(r["device"]["os"] == json{{"name", "Android 13"},
                                     {"type", "android"},
                                     {"type_id", 201},
                                     {"version", "13:2023-05-05"}});
@@ -214,7 +226,8 @@ TEST_CASE("ANDROID: version with patch level kept whole; USER encryption; rooted
     CHECK(r["enrichments"][3]["data"] ==
           json{{"Storage_encryption", {{"partitions", {{"user_data", "Enabled"}}}}}});
     CHECK(r["enrichments"][4] == simple("jailbroken", "true"));
-    CHECK(r["enrichments"].size() == 5);  // no users enrichment for an empty list
+    CHECK(r["enrichments"][5] == simple("security_patch_level", "2023-05-05"));
+    CHECK(r["enrichments"].size() == 6);  // no owner nor users enrichment for an empty list
 }
 
 TEST_CASE("SYSTEM_VOLUME encryption says what is and is not encrypted") {
@@ -240,10 +253,10 @@ TEST_CASE("unknown enum values still yield a record, passed through honestly") {
     CHECK(e[0] == simple("device_status", "CREATED"));
     // An encryption type we do not know: raw value, no guessed Storage_encryption.
     CHECK(e[2] == simple("disk_encryption", "BITLOCKER"));
-    CHECK(e[4] == json{{"name", "management_status"},
+    CHECK(e[5] == json{{"name", "management_status"},
                        {"value", "SEMI_MANAGED"},
                        {"data", {{"Users", {"x@y"}}}}});
-    CHECK(e[5] ==
+    CHECK(e[6] ==
           json{{"name", "screen_lock_type"}, {"value", "PATTERN"}, {"data", {{"Users", {"x@y"}}}}});
 
     const json odd = map_one(R"({"id":"g2","profile":{"displayName":"x","platform":"PLAN9"}})");
@@ -289,7 +302,7 @@ TEST_CASE("wrong JSON types are dropped and counted, the device is kept") {
     CHECK_FALSE(run.stats.max_last_updated_ms);  // unparsable lastUpdated does not count
 }
 
-TEST_CASE("is_managed falls back to the users' managementStatus; owner is the first user") {
+TEST_CASE("is_managed falls back to the users' managementStatus; undated links: smallest id owns") {
     const json r = map_one(R"({"id":"g","profile":{"displayName":"n","platform":"MACOS"},
       "_embedded":{"users":[
         {"managementStatus":"NOT_MANAGED","screenLockType":"PASSCODE","user":{"id":"u1","profile":{"login":"a@x","firstName":"Al"}}},
@@ -298,19 +311,20 @@ TEST_CASE("is_managed falls back to the users' managementStatus; owner is the fi
     CHECK(r["device"]["is_managed"] == true);
     CHECK(r["device"]["owner"] == json{{"uid", "u1"}, {"name", "a@x"}, {"full_name", "Al"}});
     const json& e = r["enrichments"];
-    REQUIRE(e.size() == 5);
-    CHECK(e[0] ==
+    REQUIRE(e.size() == 6);
+    CHECK(e[0] == json{{"name", "owner"}, {"value", "Al"}, {"data", {{"Users", {"a@x"}}}}});
+    CHECK(e[1] ==
           json{{"name", "users"}, {"value", "3"}, {"data", {{"Users", {"a@x", "b@x", "c@x"}}}}});
-    CHECK(e[1] == json{{"name", "management_status"},
+    CHECK(e[2] == json{{"name", "management_status"},
                        {"value", "NOT_MANAGED"},
                        {"data", {{"Users", {"a@x", "c@x"}}}}});
-    CHECK(e[2] == json{{"name", "management_status"},
+    CHECK(e[3] == json{{"name", "management_status"},
                        {"value", "MANAGED"},
                        {"data", {{"Users", {"b@x"}}}}});
-    CHECK(e[3] == json{{"name", "screen_lock_type"},
+    CHECK(e[4] == json{{"name", "screen_lock_type"},
                        {"value", "PASSCODE"},
                        {"data", {{"Users", {"a@x", "b@x"}}}}});
-    CHECK(e[4] ==
+    CHECK(e[5] ==
           json{{"name", "screen_lock_type"}, {"value", "NONE"}, {"data", {{"Users", {"c@x"}}}}});
 
     // profile.managed wins over the users.
