@@ -1,6 +1,6 @@
 // Counts heap allocations made through operator new in this process: alloc_counter.cpp replaces
 // the global operator new/delete (all forms) of the benchmark binary that links it. Used to
-// measure "no per-record heap churn" (DESIGN §7c) as allocations per device.
+// measure "no per-record heap churn" as allocations per device.
 #pragma once
 
 #include <cstdint>

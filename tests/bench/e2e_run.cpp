@@ -34,7 +34,7 @@ SyncBench::SyncBench(Binaries binaries, fs::path work_dir, SyncSetup setup)
     : binaries_(std::move(binaries)), work_dir_(std::move(work_dir)), setup_(std::move(setup)) {
     fs::create_directories(work_dir_ / "manifests");
     // Okta's rate limit is lifted: this measures the host's own cost, not Okta's budget
-    // (with a real org the rate limit, not CPU, bounds a large sync: DESIGN §7).
+    // (with a real org the rate limit, not CPU, bounds a large sync).
     okta_ = std::make_unique<testsupport::SimProcess>(
         binaries_.okta_sim,
         std::vector<std::string>{"--devices", std::to_string(setup_.devices), "--seed", "1",

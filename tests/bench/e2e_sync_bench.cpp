@@ -3,10 +3,10 @@
 // RSS) and the simulators' request counters. Two experiments, printed as Markdown tables:
 //
 //  1. scaling: N devices for each --sizes, no added latency: wall time, devices/s, CPU per
-//     device, peak RSS (is memory flat with N? DESIGN §4.6, §7c), requests made (§7a).
+//     device, peak RSS (is memory flat with N?), requests made (N/200 Okta pages?).
 //  2. overlap: the same sync with --latency-ms added to every Okta page AND every Sekoia POST,
 //     for each max_in_flight in --in-flight: is wall time close to the slower path, or to the
-//     sum of both (§7b)? A run without latency gives the fixed cost to subtract.
+//     sum of both? A run without latency gives the fixed cost to subtract.
 //
 // Every number is the median of --repeat runs (runs of different settings are interleaved so
 // that a burst of load from other processes on the machine does not hit one setting only).

@@ -1,5 +1,5 @@
 // The asset-host command line (CLI11): global options with environment variables and defaults,
-// the commands of DESIGN §5, and the exit-code contract (0 ok, 1 failure, 2 usage/config).
+// the commands (host/README.md), and the exit-code contract (0 ok, 1 failure, 2 usage/config).
 #pragma once
 
 namespace asset_host {

@@ -1,5 +1,5 @@
-// A loaded, resolved and validated connector manifest (manifests/*.yaml). See DESIGN §5 and
-// manifests/README.md for the format. Produced by the manifest loader; consumed by the CLI
+// A loaded, resolved and validated connector manifest (manifests/*.yaml). manifests/README.md
+// documents the format. Produced by the manifest loader; consumed by the CLI
 // commands, the delivery pipeline and the scheduler.
 #pragma once
 

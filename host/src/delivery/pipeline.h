@@ -1,4 +1,6 @@
-// The delivery pipeline of one fetch cycle (DESIGN §4.1 "nothing lost", §4.6 bounded memory).
+// The delivery pipeline of one fetch cycle: nothing lost (a checkpoint marker is saved only once
+// every record emitted before it is acknowledged) and bounded memory (back-pressure on the
+// plugin). host/src/delivery/README.md has the picture and the rules.
 //
 //   plugin thread: record() ──► open batch ──► ready queue ──► up to K workers ──► destination
 //                  checkpoint() ──► markers, each tagged "covers records 1..n"

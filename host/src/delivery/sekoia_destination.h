@@ -1,7 +1,7 @@
 // Sekoia.io asset API destination: POST {base_url}/api/v2/asset-management/asset-connector/
 // {connector_uuid} with {"version": 1, "items": [...]}.
 //
-// Differences from Sekoia's reference SDK, on purpose (reference/sekoia_asset_api.md §2.2):
+// Differences from Sekoia's own Python asset-connector SDK, on purpose (README.md here):
 // - any 2xx acknowledges (RFC 9110: the request was accepted); the SDK demands exactly 200,
 //   so a 201/202/204 from the API would make it re-send the batch forever;
 // - 408/425/429/5xx and transport errors are retried with capped exponential back-off and full

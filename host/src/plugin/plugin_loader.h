@@ -4,7 +4,8 @@
 //   - every regular *.so file directly in the plugins directory, in name order;
 //   - loaded with RTLD_NOW | RTLD_LOCAL (missing symbols fail at load time; plugins do not see
 //     each other's symbols); never unloaded: libraries stay loaded until the process exits, so
-//     no pointer a plugin handed out can dangle (see reference/plugin_abi_anchors.md §C.10);
+//     no pointer a plugin handed out can dangle (a plugin's static strings, its descriptor, code
+//     still running in a thread it started: unloading is a classic crash of plugin hosts);
 //   - exactly one symbol is resolved, AH_PLUGIN_ENTRY_SYMBOL; it is called with the host's ABI
 //     version and must return a descriptor;
 //   - the descriptor is checked in this order: struct_size covers the version fields; major ==

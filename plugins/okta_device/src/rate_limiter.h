@@ -1,4 +1,5 @@
-// Okta's rate limits as a budget shared with the org's other integrations (DESIGN §4.3).
+// Okta's rate limits as a budget shared with the org's other integrations (README.md "Rate limits
+// and retries"): pace, keep a reserve, wait for the reset on 429, never hot-loop.
 //
 // Every response carries X-Rate-Limit-Limit / -Remaining / -Reset (Reset = UTC epoch seconds
 // when the window ends). This class remembers the latest values and answers two questions:

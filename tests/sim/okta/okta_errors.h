@@ -1,6 +1,6 @@
 // Okta's error responses: status + the JSON body shape every Okta error has
-// ({errorCode, errorSummary, errorLink, errorId, errorCauses[]}). Codes and summaries are the
-// ones in shared/reference/okta_devices_api.md §6.
+// ({errorCode, errorSummary, errorLink, errorId, errorCauses[]}). Codes and summaries are Okta's
+// own (E0000011 invalid token, E0000006 forbidden, E0000007 not found, E0000047 rate limit, ...).
 #pragma once
 
 #include <string>

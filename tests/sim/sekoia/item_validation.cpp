@@ -25,7 +25,7 @@ constexpr std::array<std::string_view, 6> kRiskLevels = {"Info", "Low",      "Me
                                                          "High", "Critical", "Other"};
 constexpr std::array<std::string_view, 2> kEnabledDisabled = {"Disabled", "Enabled"};
 
-// Optional Device fields by JSON type (Device model, §4.2).
+// Optional Device fields by JSON type (the SDK's Device model).
 constexpr std::array<std::string_view, 8> kDeviceBools = {
     "is_backed_up", "is_compliant", "is_managed",    "is_mobile_account_active",
     "is_personal",  "is_shared",    "is_supervised", "is_trusted"};

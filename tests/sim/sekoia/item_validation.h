@@ -1,8 +1,8 @@
-// What the fake Sekoia checks in a push body, modelled on the Sekoia SDK's pydantic models
-// (reference/sekoia_asset_api.md §1.3 and §4): the {"version": 1, "items": [...]} envelope,
-// then each item as a Device Inventory Info event (class_uid 5001) — the required fields, their
-// JSON types and the enumerations (OS types lower-case). Unknown fields are ignored, as pydantic
-// does; null is accepted for optional fields only.
+// What the fake Sekoia checks in a push body, modelled on the pydantic models of Sekoia's
+// asset-connector SDK (README.md here lists the rules): the {"version": 1, "items": [...]}
+// envelope, then each item as a Device Inventory Info event (class_uid 5001) — the required
+// fields, their JSON types and the enumerations (OS types lower-case). Unknown fields are
+// ignored, as pydantic does; null is accepted for optional fields only.
 #pragma once
 
 #include <nlohmann/json.hpp>

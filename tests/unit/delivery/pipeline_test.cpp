@@ -1,5 +1,6 @@
-// DeliveryPipeline: ordering of acknowledgements, the checkpoint invariant (DESIGN §4.1),
-// back-pressure (§4.6), failure and cancellation. The destination is an in-process scripted
+// DeliveryPipeline: ordering of acknowledgements, the checkpoint invariant (a marker is saved only
+// once every record before it is acknowledged), back-pressure (bounded memory), failure and
+// cancellation (host/src/delivery/README.md). The destination is an in-process scripted
 // implementation of the Destination interface (no HTTP here; see sekoia_destination_test).
 #include "eventually.h"
 #include "pipeline_fixture.h"
