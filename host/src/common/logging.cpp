@@ -5,11 +5,12 @@
 #include <spdlog/formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-#include <nlohmann/json.hpp>
+
+#include <asset_sdk/json_writer.h>
+#include <asset_sdk/time_util.h>
 
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <mutex>
 
 namespace asset_host {
@@ -17,27 +18,19 @@ namespace {
 
 // "2026-11-28T14:49:47.123Z"
 void append_utc_timestamp(std::chrono::system_clock::time_point t, spdlog::memory_buf_t& dest) {
-    const auto ms_total =
-        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-    const std::time_t secs = static_cast<std::time_t>(ms_total / 1000);
-    const int ms = static_cast<int>(ms_total % 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[40];
-    const int n =
-        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-    dest.append(buf, buf + n);
+    const std::string text = asset_sdk::format_iso8601_ms(t);
+    dest.append(text.data(), text.data() + text.size());
 }
 
 void append(spdlog::memory_buf_t& dest, std::string_view s) {
     dest.append(s.data(), s.data() + s.size());
 }
 
+// A JSON string literal; invalid UTF-8 from a plugin becomes U+FFFD (JsonWriter's escaping).
 std::string json_string(std::string_view s) {
-    // replace: invalid UTF-8 from a plugin must not make logging throw.
-    return nlohmann::json(std::string(s))
-        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string out;
+    asset_sdk::JsonWriter::escape_into(out, s);
+    return out;
 }
 
 // Formats a line in the chosen format, redacting the message first. Redaction happens here so

@@ -25,13 +25,7 @@ std::string Redactor::redact(std::string_view text) const {
     if (!any_.load(std::memory_order_acquire)) return std::string(text);
     std::shared_lock lock(mu_);
     std::string out(text);
-    for (const std::string& s : secrets_) {
-        std::size_t pos = 0;
-        while ((pos = out.find(s, pos)) != std::string::npos) {
-            out.replace(pos, s.size(), kMask);
-            pos += kMask.size();
-        }
-    }
+    for (const std::string& s : secrets_) out = mask_secret(std::move(out), s);
     return out;
 }
 
@@ -57,6 +51,15 @@ void Redactor::clear() {
 
 std::string redact(std::string_view text) {
     return Redactor::global().redact(text);
+}
+
+std::string mask_secret(std::string text, std::string_view secret) {
+    if (secret.empty()) return text;
+    for (std::size_t pos = text.find(secret); pos != std::string::npos;
+         pos = text.find(secret, pos + Redactor::kMask.size())) {
+        text.replace(pos, secret.size(), Redactor::kMask);
+    }
+    return text;
 }
 
 }  // namespace asset_host

@@ -38,4 +38,8 @@ private:
 // Shorthand for Redactor::global().redact(text).
 std::string redact(std::string_view text);
 
+// `text` with every occurrence of `secret` replaced by Redactor::kMask (no-op for an empty
+// secret): for a secret known where the message is made, before the global net.
+std::string mask_secret(std::string text, std::string_view secret);
+
 }  // namespace asset_host

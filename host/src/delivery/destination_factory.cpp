@@ -1,6 +1,7 @@
 #include "delivery/destination_factory.h"
 
 #include "common/paths.h"
+#include "common/redactor.h"
 
 #include "delivery/file_destination.h"
 #include "delivery/sekoia_response.h"

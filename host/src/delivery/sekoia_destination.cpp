@@ -3,6 +3,7 @@
 #include "delivery/sekoia_response.h"
 
 #include "common/logging.h"
+#include "common/redactor.h"
 
 #include <asset_sdk/retry.h>
 #include <asset_sdk/time_util.h>

@@ -63,15 +63,6 @@ std::string sekoia_error_hint(long status, int batch_size) {
     }
 }
 
-std::string mask_secret(std::string text, std::string_view secret) {
-    if (secret.empty()) return text;
-    for (std::size_t pos = text.find(secret); pos != std::string::npos;
-         pos = text.find(secret, pos + 3)) {
-        text.replace(pos, secret.size(), "***");
-    }
-    return text;
-}
-
 bool is_well_formed_uuid(std::string_view text) {
     if (text.size() != 36) return false;
     for (std::size_t i = 0; i < text.size(); ++i) {

@@ -24,9 +24,6 @@ std::string describe_sekoia_error(long status, std::string_view body);
 // What to do about a refusal, e.g. "check destination.api_key". Empty when nothing specific.
 std::string sekoia_error_hint(long status, int batch_size);
 
-// `text` with every occurrence of `secret` replaced by "***" (no-op for an empty secret).
-std::string mask_secret(std::string text, std::string_view secret);
-
 // 8-4-4-4-12 hexadecimal digits, as Sekoia's connector configuration UUIDs are written.
 bool is_well_formed_uuid(std::string_view text);
 

@@ -3,6 +3,7 @@
 #include "common/paths.h"
 
 #include <asset_sdk/json_writer.h>
+#include <asset_sdk/text.h>
 #include <asset_sdk/time_util.h>
 
 #include <fcntl.h>
@@ -47,14 +48,6 @@ asset_sdk::Status fsync_dir(const fs::path& dir) {
     return asset_sdk::Status::ok();
 }
 
-// Trims JSON whitespace so the marker is stored as the plugin's value, not its formatting.
-std::string_view trim(std::string_view s) {
-    const auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    while (!s.empty() && ws(s.front())) s.remove_prefix(1);
-    while (!s.empty() && ws(s.back())) s.remove_suffix(1);
-    return s;
-}
-
 // The text of the file's "marker" member exactly as it is in the file (the plugin's own bytes:
 // save() copies them verbatim). Re-serialising would reorder keys and reformat numbers, and the
 // delivery pipeline compares marker text to skip rewriting an identical checkpoint.
@@ -88,7 +81,7 @@ std::optional<std::string> raw_marker_text(const std::string& file_text) {
             raw = value.raw_json_token();  // includes trailing whitespace
         }
         if (error) return std::nullopt;
-        return std::string(trim(raw));
+        return std::string(asset_sdk::trim(raw));
     }
     return std::nullopt;
 }
@@ -141,7 +134,7 @@ asset_sdk::Status CheckpointStore::save(std::string_view connector, std::string_
     if (!safe_name(connector)) {
         return asset_sdk::invalid_argument("invalid connector name for a checkpoint");
     }
-    const std::string_view marker = trim(marker_json);
+    const std::string_view marker = asset_sdk::trim(marker_json);  // the value, not its layout
     if (marker.empty() || !nlohmann::json::accept(marker)) {
         return asset_sdk::invalid_argument("checkpoint marker from plugin " + std::string(plugin) +
                                            " is not valid JSON; not stored");

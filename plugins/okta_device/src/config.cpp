@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <asset_sdk/text.h>
 #include <asset_sdk/time_util.h>
 #include <asset_sdk/url.h>
 
@@ -25,18 +26,6 @@ constexpr std::array<std::string_view, 6> kOktaDomains = {
 
 bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() &&
-           (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
-        s.remove_suffix(1);
-    }
-    return s;
 }
 
 Status key_error(std::string_view key, std::string_view why) {
@@ -81,7 +70,7 @@ using KeyReader = Status (*)(std::string_view key, simdjson::dom::element value,
 Status read_api_token(std::string_view key, simdjson::dom::element value, OktaConfig& cfg) {
     // Never quote the value, not even partly.
     if (!value.is_string()) return key_error(key, "must be a string");
-    const std::string_view token = trim(value.get_string().value_unsafe());
+    const std::string_view token = asset_sdk::trim(value.get_string().value_unsafe());
     if (token.empty())
         return key_error(key,
                          "is empty; set it to an Okta API token reference such as "
@@ -237,7 +226,7 @@ std::string_view expand_param(ExpandMode mode) {
 
 Result<std::string> normalise_base_url(std::string_view raw, bool allow_insecure_http,
                                        std::vector<std::string>& notes) {
-    std::string_view text = trim(raw);
+    std::string_view text = asset_sdk::trim(raw);
     if (text.empty())
         return key_error("base_url",
                          "is empty; set it to your org URL, e.g. https://acme.okta.com");

@@ -1,5 +1,6 @@
 #include "rate_limiter.h"
 
+#include <asset_sdk/text.h>
 #include <asset_sdk/time_util.h>
 
 #include <algorithm>
@@ -20,12 +21,8 @@ std::optional<std::int64_t> read_int_header(const asset_sdk::HttpResponse& respo
     for (std::string_view value : response.header_values(name)) {
         while (!value.empty()) {
             const std::size_t comma = value.find(',');
-            std::string_view part = value.substr(0, comma);
+            const std::string_view part = asset_sdk::trim(value.substr(0, comma));
             value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
-            while (!part.empty() && (part.front() == ' ' || part.front() == '\t'))
-                part.remove_prefix(1);
-            while (!part.empty() && (part.back() == ' ' || part.back() == '\t'))
-                part.remove_suffix(1);
             std::int64_t n = 0;
             const auto res = std::from_chars(part.data(), part.data() + part.size(), n);
             if (res.ec != std::errc() || res.ptr != part.data() + part.size() || n < 0) continue;

@@ -1,4 +1,5 @@
 #include <asset_sdk/backoff.h>
+#include <asset_sdk/text.h>
 #include <asset_sdk/time_util.h>
 
 #include <algorithm>
@@ -25,9 +26,7 @@ Millis Backoff::next_delay() {
 }
 
 std::optional<Millis> parse_retry_after(std::string_view value, SystemTime now) {
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    value = trim(value);
     if (value.empty()) return std::nullopt;
 
     // delta-seconds: 1*DIGIT. A leading '-' is not valid syntax, but some servers send it;

@@ -27,67 +27,26 @@ constexpr long kX509UnableToGetIssuerLocally = 20;
 constexpr long kX509UnableToVerifyLeaf = 21;
 constexpr long kX509HostnameMismatch = 62;
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-// State shared with libcurl's callbacks during one perform().
+// State shared with libcurl's body callback during one perform().
 struct Transfer {
+    CURL* easy = nullptr;
     HttpResponse* response = nullptr;
     std::size_t max_body = 0;
-    bool head_request = false;
     bool too_large = false;
 };
 
-size_t on_header(char* data, size_t size, size_t nmemb, void* userp) {
-    auto* t = static_cast<Transfer*>(userp);
-    const size_t n = size * nmemb;
-    const std::string_view line = trim(std::string_view(data, n));
-    auto& headers = t->response->headers;
-
-    if (line.starts_with("HTTP/")) {
-        // A new status line: an interim response (100 Continue, proxy CONNECT) came before.
-        // Only the final response's headers belong to the result.
-        headers.clear();
-        return n;
+// The final response's header fields, names lower-cased, in arrival order, repeats kept.
+// libcurl's header API (7.83+) already leaves out interim (1xx) and proxy CONNECT responses and
+// trims and unfolds the values.
+std::vector<Header> response_headers(CURL* easy) {
+    std::vector<Header> headers;
+    curl_header* h = nullptr;
+    while ((h = curl_easy_nextheader(easy, CURLH_HEADER, -1, h)) != nullptr) {
+        std::string name(h->name);
+        std::transform(name.begin(), name.end(), name.begin(), ascii_lower);
+        headers.emplace_back(std::move(name), h->value);
     }
-    if (line.empty()) return n;  // end of a header block
-    if ((data[0] == ' ' || data[0] == '\t') && !headers.empty()) {
-        // Obsolete line folding (RFC 7230 §3.2.4): a continuation of the previous value.
-        headers.back().second.push_back(' ');
-        headers.back().second.append(line);
-        return n;
-    }
-    const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) return n;  // not a header; ignore
-    std::string name(trim(line.substr(0, colon)));
-    std::transform(name.begin(), name.end(), name.begin(), ascii_lower);
-    std::string value(trim(line.substr(colon + 1)));
-
-    if (name == "content-length" && !t->head_request) {
-        // Refuse a body announced too big before reading it; otherwise size the buffer once.
-        unsigned long long length = 0;
-        bool numeric = !value.empty();
-        for (char c : value) {
-            if (c < '0' || c > '9' || length > (~0ull - 9) / 10) {
-                numeric = false;
-                break;
-            }
-            length = length * 10 + static_cast<unsigned>(c - '0');
-        }
-        if (numeric && length > t->max_body) {
-            t->too_large = true;
-            return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
-        }
-        if (numeric) t->response->body.reserve(static_cast<std::size_t>(length) + kBodyPadding);
-    }
-    headers.emplace_back(std::move(name), std::move(value));
-    return n;
+    return headers;
 }
 
 size_t on_body(char* data, size_t size, size_t nmemb, void* userp) {
@@ -97,6 +56,14 @@ size_t on_body(char* data, size_t size, size_t nmemb, void* userp) {
     if (n > t->max_body - std::min(body.size(), t->max_body)) {
         t->too_large = true;
         return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+    }
+    if (body.empty()) {
+        // First bytes: size the buffer once from Content-Length (-1 when not announced).
+        curl_off_t length = -1;
+        curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+        if (length > 0 && static_cast<std::size_t>(length) <= t->max_body) {
+            body.reserve(static_cast<std::size_t>(length) + kBodyPadding);
+        }
     }
     if (body.capacity() < body.size() + n + kBodyPadding) {
         body.reserve(std::max(body.capacity() * 2, body.size() + n + kBodyPadding));
@@ -197,14 +164,17 @@ curl_slist* CurlClient::configure(const HttpRequest& request, Transfer& transfer
         curl_easy_setopt(easy_, CURLOPT_CAINFO, options_.ca_file.c_str());
     if (!options_.proxy.empty()) curl_easy_setopt(easy_, CURLOPT_PROXY, options_.proxy.c_str());
 
-    curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(easy_, CURLOPT_HEADERDATA, &transfer);
     curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(easy_, CURLOPT_WRITEDATA, &transfer);
 
     const std::string& method = request.method;
     const bool sends_body =
         !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
+    if (method != "HEAD") {
+        // A body announced bigger than the limit is refused before it is read.
+        curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE,
+                         static_cast<curl_off_t>(options_.max_body_bytes));
+    }
     if (method == "HEAD") {
         curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
     } else if (sends_body) {
@@ -245,9 +215,9 @@ HttpResult CurlClient::perform(const HttpRequest& request) {
     if (!check_headers(request, result)) return result;
 
     Transfer transfer;
+    transfer.easy = easy_;
     transfer.response = &result.response;
     transfer.max_body = options_.max_body_bytes;
-    transfer.head_request = request.method == "HEAD";
     curl_slist* headers = configure(request, transfer);
     bool cancelled = false;
     const CURLcode code = run_transfer(cancelled);
@@ -271,6 +241,7 @@ HttpResult CurlClient::perform(const HttpRequest& request) {
     long status = 0;
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
     classified.response.status = status;
+    classified.response.headers = response_headers(easy_);
     std::string& body = classified.response.body;
     if (body.capacity() < body.size() + kBodyPadding) body.reserve(body.size() + kBodyPadding);
     return classified;
@@ -428,42 +399,6 @@ std::optional<std::string_view> HttpResponse::header(std::string_view name) cons
         if (iequals(n, name)) return std::string_view(v);
     }
     return std::nullopt;
-}
-
-const char* transport_error_name(TransportError e) {
-    switch (e) {
-        case TransportError::kNone:
-            return "none";
-        case TransportError::kInvalidUrl:
-            return "invalid_url";
-        case TransportError::kDnsFailed:
-            return "dns_failed";
-        case TransportError::kConnectionRefused:
-            return "connection_refused";
-        case TransportError::kConnectFailed:
-            return "connect_failed";
-        case TransportError::kTimeout:
-            return "timeout";
-        case TransportError::kTlsUntrusted:
-            return "tls_untrusted";
-        case TransportError::kTlsExpired:
-            return "tls_expired";
-        case TransportError::kTlsHostMismatch:
-            return "tls_host_mismatch";
-        case TransportError::kTlsOther:
-            return "tls_other";
-        case TransportError::kConnectionLost:
-            return "connection_lost";
-        case TransportError::kProxy:
-            return "proxy";
-        case TransportError::kTooLarge:
-            return "too_large";
-        case TransportError::kCancelled:
-            return "cancelled";
-        case TransportError::kOther:
-            return "other";
-    }
-    return "other";
 }
 
 const char* transport_error_text(TransportError e) {

@@ -13,12 +13,6 @@ void skip_space(std::string_view s, std::size_t& pos) {
     while (pos < s.size() && is_space(s[pos])) ++pos;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
 // A parameter value: a quoted-string (with \-escapes) or a token, which ends at ';' or ','.
 std::string read_param_value(std::string_view s, std::size_t& pos) {
     std::string out;

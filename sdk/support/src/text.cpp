@@ -4,6 +4,13 @@
 
 namespace asset_sdk {
 
+std::string_view trim(std::string_view s) {
+    constexpr std::string_view kSpace = " \t\r\n";
+    const std::size_t first = s.find_first_not_of(kSpace);
+    if (first == std::string_view::npos) return {};
+    return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
+}
+
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return ascii_lower(x) == ascii_lower(y);

@@ -1,51 +1,23 @@
+#include <asset_sdk/text.h>
 #include <asset_sdk/time_util.h>
 
+#include <curl/curl.h>
+
 #include <array>
+#include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <limits>
 
 namespace asset_sdk {
 
 namespace {
 
-// Howard Hinnant's proleptic-Gregorian conversions: pure arithmetic, so results never depend on
-// the process time zone or locale (timegm/strptime do, and are not thread-safe everywhere).
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-struct Civil {
-    std::int64_t year;
-    unsigned month;
-    unsigned day;
-};
-
-constexpr Civil civil_from_days(std::int64_t z) {
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return {y + (m <= 2), m, d};
-}
-
-constexpr bool is_leap(std::int64_t y) {
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-constexpr unsigned days_in_month(std::int64_t y, unsigned m) {
-    constexpr std::array<unsigned, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
-}
+using std::chrono::day;
+using std::chrono::month;
+using std::chrono::sys_days;
+using std::chrono::year;
+using std::chrono::year_month_day;
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -71,116 +43,23 @@ bool expect(std::string_view s, std::size_t& pos, char c) {
     return true;
 }
 
-struct Fields {
-    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+// "HH:MM:SS"
+bool read_clock(std::string_view s, std::size_t& pos, int& hour, int& minute, int& second) {
+    return read_digits(s, pos, 2, hour) && expect(s, pos, ':') && read_digits(s, pos, 2, minute) &&
+           expect(s, pos, ':') && read_digits(s, pos, 2, second);
+}
+
+// The civil date and time of day of an instant, with <chrono>'s calendar (proleptic Gregorian,
+// independent of the process time zone and locale).
+struct Civil {
+    year_month_day date;
+    std::chrono::hh_mm_ss<std::chrono::milliseconds> time;
 };
 
-bool valid(const Fields& f) {
-    if (f.month < 1 || f.month > 12) return false;
-    if (f.day < 1 || static_cast<unsigned>(f.day) > days_in_month(f.year, f.month)) return false;
-    // 60 admits a leap second (RFC 3339); it is folded into the next minute like timegm does.
-    return f.hour <= 23 && f.minute <= 59 && f.second <= 60;
-}
-
-SystemTime to_time_point(const Fields& f, std::chrono::nanoseconds frac) {
-    const std::int64_t days = days_from_civil(f.year, f.month, f.day);
-    const std::int64_t secs = days * 86400 + f.hour * 3600 + f.minute * 60 + f.second;
-    return SystemTime(
-        std::chrono::duration_cast<SystemTime::duration>(std::chrono::seconds(secs) + frac));
-}
-
-constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-constexpr std::array<std::string_view, 7> kDays = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-constexpr std::array<std::string_view, 7> kLongDays = {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-
-bool read_month(std::string_view s, std::size_t& pos, int& month) {
-    if (pos + 3 > s.size()) return false;
-    const std::string_view m = s.substr(pos, 3);
-    for (std::size_t i = 0; i < kMonths.size(); ++i) {
-        if (m == kMonths[i]) {
-            month = static_cast<int>(i) + 1;
-            pos += 3;
-            return true;
-        }
-    }
-    return false;
-}
-
-// "HH:MM:SS"
-bool read_clock(std::string_view s, std::size_t& pos, Fields& f) {
-    return read_digits(s, pos, 2, f.hour) && expect(s, pos, ':') &&
-           read_digits(s, pos, 2, f.minute) && expect(s, pos, ':') &&
-           read_digits(s, pos, 2, f.second);
-}
-
-template <std::size_t N>
-bool is_one_of(std::string_view name, const std::array<std::string_view, N>& names) {
-    for (std::string_view n : names) {
-        if (name == n) return true;
-    }
-    return false;
-}
-
-// "Sun, 06 Nov 1994 08:49:37 GMT"
-std::optional<SystemTime> parse_imf_fixdate(std::string_view s) {
-    if (s.size() != 29 || !is_one_of(s.substr(0, 3), kDays)) return std::nullopt;
-    std::size_t pos = 3;
-    Fields f;
-    if (!expect(s, pos, ',') || !expect(s, pos, ' ') || !read_digits(s, pos, 2, f.day) ||
-        !expect(s, pos, ' ') || !read_month(s, pos, f.month) || !expect(s, pos, ' ') ||
-        !read_digits(s, pos, 4, f.year) || !expect(s, pos, ' ') || !read_clock(s, pos, f) ||
-        s.substr(pos) != " GMT" || !valid(f)) {
-        return std::nullopt;
-    }
-    return to_time_point(f, {});
-}
-
-// Obsolete RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT". Two-digit years: 70..99 → 19xx.
-std::optional<SystemTime> parse_rfc850(std::string_view s) {
-    const std::size_t comma = s.find(',');
-    if (comma == std::string_view::npos || !is_one_of(s.substr(0, comma), kLongDays)) {
-        return std::nullopt;
-    }
-    std::size_t pos = comma + 1;
-    Fields f;
-    int yy = 0;
-    if (!expect(s, pos, ' ') || !read_digits(s, pos, 2, f.day) || !expect(s, pos, '-') ||
-        !read_month(s, pos, f.month) || !expect(s, pos, '-') || !read_digits(s, pos, 2, yy) ||
-        !expect(s, pos, ' ') || !read_clock(s, pos, f) || s.substr(pos) != " GMT") {
-        return std::nullopt;
-    }
-    f.year = yy < 70 ? 2000 + yy : 1900 + yy;
-    if (!valid(f)) return std::nullopt;
-    return to_time_point(f, {});
-}
-
-// asctime: "Sun Nov  6 08:49:37 1994" (day space-padded).
-std::optional<SystemTime> parse_asctime(std::string_view s) {
-    if (s.size() != 24 || !is_one_of(s.substr(0, 3), kDays)) return std::nullopt;
-    std::size_t pos = 3;
-    Fields f;
-    if (!expect(s, pos, ' ') || !read_month(s, pos, f.month) || !expect(s, pos, ' ')) {
-        return std::nullopt;
-    }
-    if (s[pos] == ' ') {
-        ++pos;
-        if (!read_digits(s, pos, 1, f.day)) return std::nullopt;
-    } else if (!read_digits(s, pos, 2, f.day)) {
-        return std::nullopt;
-    }
-    if (!expect(s, pos, ' ') || !read_clock(s, pos, f) || !expect(s, pos, ' ') ||
-        !read_digits(s, pos, 4, f.year) || pos != s.size() || !valid(f)) {
-        return std::nullopt;
-    }
-    return to_time_point(f, {});
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
+Civil civil(SystemTime t) {
+    const auto ms = std::chrono::floor<Millis>(t);
+    const sys_days days = std::chrono::floor<std::chrono::days>(ms);
+    return {year_month_day(days), std::chrono::hh_mm_ss(ms - days)};
 }
 
 void append_padded(std::string& out, std::int64_t v, int width) {
@@ -196,19 +75,90 @@ void append_padded(std::string& out, std::int64_t v, int width) {
     while (n > 0) out.push_back(buf[--n]);
 }
 
+constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr std::array<std::string_view, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+constexpr std::array<std::string_view, 7> kLongDays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                       "Thursday", "Friday", "Saturday"};
+
+// The three spellings of an HTTP date (RFC 9110 §5.6.7), weekday left out:
+// IMF-fixdate ", 06 Nov 1994 08:49:37 GMT", RFC 850 ", 06-Nov-94 08:49:37 GMT" and asctime
+// " Nov  6 08:49:37 1994".
+enum class HttpDateForm { kImfFixdate, kRfc850, kAsctime };
+
+std::string http_date_after_weekday(const Civil& c, HttpDateForm form) {
+    const int d = static_cast<int>(static_cast<unsigned>(c.date.day()));
+    const std::string_view mon = kMonths[static_cast<unsigned>(c.date.month()) - 1];
+    const int y = static_cast<int>(c.date.year());
+    std::string out;
+    if (form == HttpDateForm::kAsctime) {
+        out.append(" ").append(mon).append(d < 10 ? "  " : " ");
+        append_padded(out, d, 1);
+    } else {
+        out.append(", ");
+        append_padded(out, d, 2);
+        out.append(form == HttpDateForm::kRfc850 ? "-" : " ").append(mon);
+        out.append(form == HttpDateForm::kRfc850 ? "-" : " ");
+        append_padded(out, form == HttpDateForm::kRfc850 ? y % 100 : y,
+                      form == HttpDateForm::kRfc850 ? 2 : 4);
+    }
+    out.push_back(' ');
+    append_padded(out, c.time.hours().count(), 2);
+    out.push_back(':');
+    append_padded(out, c.time.minutes().count(), 2);
+    out.push_back(':');
+    append_padded(out, c.time.seconds().count(), 2);
+    if (form == HttpDateForm::kAsctime) {
+        out.push_back(' ');
+        append_padded(out, y, 4);
+    } else {
+        out.append(" GMT");
+    }
+    return out;
+}
+
+template <std::size_t N>
+bool is_one_of(std::string_view name, const std::array<std::string_view, N>& names) {
+    for (std::string_view n : names) {
+        if (name == n) return true;
+    }
+    return false;
+}
+
+// True when `text` is `when` spelled in one of the HTTP date forms (any weekday name: senders
+// get it wrong, and the date says which day it is).
+bool spells_http_date(std::string_view text, SystemTime when) {
+    const Civil c = civil(when);
+    const std::size_t space = text.find(' ');
+    if (space == std::string_view::npos) return false;
+    const std::string_view weekday = text.substr(0, space);
+    const std::string_view rest = text.substr(space);
+    if (weekday.ends_with(',')) {
+        const std::string_view name = weekday.substr(0, weekday.size() - 1);
+        return (is_one_of(name, kDays) &&
+                rest == http_date_after_weekday(c, HttpDateForm::kImfFixdate).substr(1)) ||
+               (is_one_of(name, kLongDays) &&
+                rest == http_date_after_weekday(c, HttpDateForm::kRfc850).substr(1));
+    }
+    return is_one_of(weekday, kDays) && rest == http_date_after_weekday(c, HttpDateForm::kAsctime);
+}
+
 }  // namespace
 
+// Hand-written on purpose: every device of every page goes through it (lastUpdated, created),
+// and it was measured faster than the library alternatives; std::chrono::parse is not in GCC 12,
+// and strptime/timegm depend on the locale and the process time zone. The calendar arithmetic is
+// <chrono>'s.
 std::optional<SystemTime> parse_iso8601(std::string_view s) {
     std::size_t pos = 0;
-    Fields f;
-    if (!read_digits(s, pos, 4, f.year) || !expect(s, pos, '-') ||
-        !read_digits(s, pos, 2, f.month) || !expect(s, pos, '-') ||
-        !read_digits(s, pos, 2, f.day)) {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    if (!read_digits(s, pos, 4, y) || !expect(s, pos, '-') || !read_digits(s, pos, 2, mo) ||
+        !expect(s, pos, '-') || !read_digits(s, pos, 2, d)) {
         return std::nullopt;
     }
     if (pos >= s.size() || (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ')) return std::nullopt;
     ++pos;
-    if (!read_clock(s, pos, f)) return std::nullopt;
+    if (!read_clock(s, pos, h, mi, sec)) return std::nullopt;
 
     // Fractional seconds of any length; digits past nanoseconds are beyond the clock's
     // resolution and are read but ignored.
@@ -241,46 +191,49 @@ std::optional<SystemTime> parse_iso8601(std::string_view s) {
     } else {
         return std::nullopt;
     }
-    if (pos != s.size() || !valid(f)) return std::nullopt;
+    const year_month_day date{year(y), month(static_cast<unsigned>(mo)),
+                              day(static_cast<unsigned>(d))};
+    // 60 admits a leap second (RFC 3339); it is folded into the next minute like timegm does.
+    if (pos != s.size() || !date.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
     // Local time = UTC + offset, so UTC = local − offset.
-    return to_time_point(f, std::chrono::nanoseconds(frac_ns)) -
-           std::chrono::minutes(offset_minutes);
+    const auto local = sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+                       std::chrono::seconds(sec) + std::chrono::nanoseconds(frac_ns);
+    return std::chrono::time_point_cast<SystemTime::duration>(local -
+                                                              std::chrono::minutes(offset_minutes));
 }
 
 std::string format_iso8601_ms(SystemTime t) {
-    const std::int64_t ms = to_epoch_millis(t);
-    // Floor division so instants before 1970 still get a valid time of day.
-    std::int64_t days = ms / 86'400'000;
-    std::int64_t ms_of_day = ms % 86'400'000;
-    if (ms_of_day < 0) {
-        ms_of_day += 86'400'000;
-        --days;
-    }
-    const Civil c = civil_from_days(days);
+    const Civil c = civil(t);
     std::string out;
     out.reserve(24);
-    append_padded(out, c.year, 4);
+    append_padded(out, static_cast<int>(c.date.year()), 4);
     out.push_back('-');
-    append_padded(out, c.month, 2);
+    append_padded(out, static_cast<unsigned>(c.date.month()), 2);
     out.push_back('-');
-    append_padded(out, c.day, 2);
+    append_padded(out, static_cast<unsigned>(c.date.day()), 2);
     out.push_back('T');
-    append_padded(out, ms_of_day / 3'600'000, 2);
+    append_padded(out, c.time.hours().count(), 2);
     out.push_back(':');
-    append_padded(out, ms_of_day / 60'000 % 60, 2);
+    append_padded(out, c.time.minutes().count(), 2);
     out.push_back(':');
-    append_padded(out, ms_of_day / 1000 % 60, 2);
+    append_padded(out, c.time.seconds().count(), 2);
     out.push_back('.');
-    append_padded(out, ms_of_day % 1000, 3);
+    append_padded(out, c.time.subseconds().count(), 3);
     out.push_back('Z');
     return out;
 }
 
+// libcurl's curl_getdate does the parsing (locale- and time-zone-free, thread-safe). It is
+// lenient: it takes "6 Nov", a missing or non-GMT zone, and rolls "29 Feb 2023" over to 1 March.
+// So its answer is kept only when it spells back to exactly the text received in one of the
+// three HTTP forms: a date that could mean something else is refused, not guessed.
 std::optional<SystemTime> parse_http_date(std::string_view text) {
-    const std::string_view s = trim(text);
-    if (auto t = parse_imf_fixdate(s)) return t;
-    if (auto t = parse_rfc850(s)) return t;
-    return parse_asctime(s);
+    const std::string s(trim(text));
+    const time_t t = curl_getdate(s.c_str(), nullptr);
+    if (t == -1) return std::nullopt;
+    const SystemTime when = std::chrono::system_clock::from_time_t(t);
+    if (!spells_http_date(s, when)) return std::nullopt;
+    return when;
 }
 
 std::optional<Millis> parse_duration(std::string_view text) {

@@ -1,34 +1,19 @@
+#include <asset_sdk/text.h>
 #include <asset_sdk/url.h>
 
+#include <curl/curl.h>
+
 #include <algorithm>
+#include <cstdlib>
 
 namespace asset_sdk {
 
 namespace {
 
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 std::string to_lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), lower);
+    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
     return out;
-}
-
-bool is_alnum(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-bool is_unreserved(char c) {
-    return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 int default_port(std::string_view scheme) {
@@ -40,51 +25,56 @@ Status bad_url(std::string why) {
     return invalid_argument("invalid URL: " + std::move(why));
 }
 
-Status parse_port(std::string_view text, int& port) {
-    if (text.empty()) return Status::ok();  // "host:" means the default port (RFC 3986 §3.2.3)
-    if (text.size() > 5) return bad_url("port out of range");
-    int v = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return bad_url("port is not a number");
-        v = v * 10 + (c - '0');
+// A CURLU handle and the parts read from it.
+class CurlUrl {
+public:
+    CurlUrl() : handle_(curl_url()) {}
+    ~CurlUrl() { curl_url_cleanup(handle_); }
+    CurlUrl(const CurlUrl&) = delete;
+    CurlUrl& operator=(const CurlUrl&) = delete;
+
+    CURLUcode set(const std::string& url) {
+        return handle_ ? curl_url_set(handle_, CURLUPART_URL, url.c_str(), 0)
+                       : CURLUE_OUT_OF_MEMORY;
     }
-    if (v < 1 || v > 65535) return bad_url("port out of range");
-    port = v;
+    // The part as written (percent-encoding kept); nullopt when the URL has none.
+    std::optional<std::string> get(CURLUPart part, unsigned flags = 0) const {
+        char* value = nullptr;
+        if (curl_url_get(handle_, part, &value, flags) != CURLUE_OK) return std::nullopt;
+        std::string out(value);
+        curl_free(value);
+        return out;
+    }
+
+private:
+    CURLU* handle_;
+};
+
+// The host as requests and origin checks need it: lower-case; an international name in its
+// ASCII (punycode) form; an IPv6 literal in brackets with its zone id ("%25eth0") kept.
+Status read_host(const CurlUrl& parsed, Url& url) {
+    std::optional<std::string> host = parsed.get(CURLUPART_HOST, CURLU_PUNYCODE);
+    if (!host) {
+        // libcurl 7.88 converts with the process locale, which may not be UTF-8.
+        return bad_url(
+            "the international host name could not be converted to its ASCII form; write it "
+            "as punycode (xn--...)");
+    }
+    url.host = to_lower(*host);
+    if (auto zone = parsed.get(CURLUPART_ZONEID); zone && url.host.ends_with(']')) {
+        url.host.insert(url.host.size() - 1, "%25" + *zone);
+    }
     return Status::ok();
 }
 
-Status parse_host(std::string_view authority, Url& url) {
-    std::string_view port_text;
-    if (!authority.empty() && authority.front() == '[') {
-        const std::size_t close = authority.find(']');
-        if (close == std::string_view::npos) return bad_url("unterminated IPv6 address");
-        const std::string_view literal = authority.substr(1, close - 1);
-        if (literal.empty() ||
-            !std::all_of(literal.begin(), literal.end(),
-                         [](char c) { return hex_value(c) >= 0 || c == ':' || c == '.'; }) ||
-            literal.find(':') == std::string_view::npos) {
-            return bad_url("malformed IPv6 address");
-        }
-        const std::string_view rest = authority.substr(close + 1);
-        if (!rest.empty()) {
-            if (rest.front() != ':') return bad_url("unexpected text after IPv6 address");
-            port_text = rest.substr(1);
-        }
-        url.host = to_lower(authority.substr(0, close + 1));  // brackets kept, as in URLs
-    } else {
-        const std::size_t colon = authority.rfind(':');
-        std::string_view host = authority.substr(0, colon);
-        if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
-        if (host.empty()) return bad_url("missing host");
-        for (char c : host) {
-            // reg-name per RFC 3986, minus sub-delims that no real API host uses.
-            if (!is_unreserved(c) && c != '%') return bad_url("invalid character in host");
-        }
-        url.host = to_lower(host);
-    }
-    return parse_port(port_text, url.port);
+Status read_port(const CurlUrl& parsed, Url& url) {
+    const std::optional<std::string> port = parsed.get(CURLUPART_PORT, CURLU_DEFAULT_PORT);
+    url.port = port ? std::atoi(port->c_str()) : 0;  // libcurl checked: digits, at most 65535
+    if (url.port < 1) return bad_url("port out of range");
+    return Status::ok();
 }
 
+// The small part libcurl leaves to us: splitting the query into decoded key/value pairs.
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view q) {
     std::vector<std::pair<std::string, std::string>> out;
     while (!q.empty()) {
@@ -150,6 +140,10 @@ void Url::set_query(std::string_view key, std::string_view value) {
     if (!found) query.emplace_back(std::string(key), std::string(value));
 }
 
+// libcurl's URL parser (CURLU) does the parsing, so what is checked here is what libcurl will
+// request: IPv6 literals and zone ids, international host names, dot segments ("/a/../b" is
+// "/b"). What it does not refuse and an API client must: schemes other than http(s),
+// credentials in the URL, an empty host, port 0.
 Result<Url> parse_url(std::string_view text) {
     for (char c : text) {
         const auto u = static_cast<unsigned char>(c);
@@ -166,62 +160,44 @@ Result<Url> parse_url(std::string_view text) {
         std::string shown = url.scheme.substr(0, 16);
         return bad_url("unsupported scheme '" + shown + "' (only http and https)");
     }
-    url.port = default_port(url.scheme);
+    // libcurl would read "https:///path" as the host "path".
+    if (text.substr(sep + 3).starts_with('/')) return bad_url("missing host");
 
-    std::string_view rest = text.substr(sep + 3);
-    const std::size_t fragment = rest.find('#');
-    if (fragment != std::string_view::npos) rest = rest.substr(0, fragment);
-
-    const std::size_t authority_end = rest.find_first_of("/?");
-    const std::string_view authority = rest.substr(0, authority_end);
-    rest =
-        authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
-    if (authority.find('@') != std::string_view::npos) {
+    CurlUrl parsed;
+    if (const CURLUcode rc = parsed.set(std::string(text)); rc != CURLUE_OK) {
+        return bad_url(curl_url_strerror(rc));  // libcurl's words never quote the URL
+    }
+    if (parsed.get(CURLUPART_USER) || parsed.get(CURLUPART_PASSWORD)) {
         return bad_url("credentials in URLs (user:pass@) are not allowed");
     }
-    if (authority.empty()) return bad_url("missing host");
-    ASSET_RETURN_IF_ERROR(parse_host(authority, url));
-
-    const std::size_t qmark = rest.find('?');
-    url.path = std::string(rest.substr(0, qmark));
-    if (url.path.empty()) url.path = "/";
-    if (qmark != std::string_view::npos) url.query = parse_query(rest.substr(qmark + 1));
-    return url;
+    ASSET_RETURN_IF_ERROR(read_host(parsed, url));
+    ASSET_RETURN_IF_ERROR(read_port(parsed, url));
+    url.path = parsed.get(CURLUPART_PATH).value_or("/");
+    if (auto query = parsed.get(CURLUPART_QUERY)) url.query = parse_query(*query);
+    return url;  // the fragment is dropped
 }
 
 std::string percent_encode(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        if (is_unreserved(c)) {
-            out.push_back(c);
-        } else {
-            const auto u = static_cast<unsigned char>(c);
-            out.push_back('%');
-            out.push_back(kHex[u >> 4]);
-            out.push_back(kHex[u & 0xF]);
-        }
-    }
+    // curl_easy_escape keeps exactly RFC 3986's unreserved characters; since libcurl 7.82 it
+    // ignores its handle argument.
+    char* escaped = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
+    if (escaped == nullptr) return {};
+    std::string out(escaped);
+    curl_free(escaped);
     return out;
 }
 
 std::string percent_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '+') {
-            out.push_back(' ');
-        } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-                   hex_value(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-            i += 2;
-        } else {
-            // A stray '%' is kept literally rather than rejecting the whole URL.
-            out.push_back(c);
-        }
-    }
+    // '+' means a space in a query (application/x-www-form-urlencoded); an encoded "%2B" stays a
+    // '+'. A stray '%' is kept literally rather than rejecting the whole URL.
+    std::string plus_as_space(text);
+    std::replace(plus_as_space.begin(), plus_as_space.end(), '+', ' ');
+    int length = 0;
+    char* decoded = curl_easy_unescape(nullptr, plus_as_space.data(),
+                                       static_cast<int>(plus_as_space.size()), &length);
+    if (decoded == nullptr) return {};
+    std::string out(decoded, static_cast<std::size_t>(length));
+    curl_free(decoded);
     return out;
 }
 

@@ -125,6 +125,13 @@ TEST_CASE("parse_http_date: IMF-fixdate and obsolete forms") {
     CHECK(to_epoch_millis(*parse_http_date("Thu, 29 Feb 2024 23:59:59 GMT")) ==
           ms_of("2024-02-29T23:59:59Z"));
 
+    // The date decides, not the weekday name (senders get it wrong); two-digit days in asctime.
+    CHECK(to_epoch_millis(*parse_http_date("Mon, 06 Nov 1994 08:49:37 GMT")) == expected);
+    CHECK(to_epoch_millis(*parse_http_date("Wed Nov 16 08:49:37 1994")) ==
+          ms_of("1994-11-16T08:49:37Z"));
+    CHECK(to_epoch_millis(*parse_http_date("Thursday, 01-Jan-15 00:00:00 GMT")) ==
+          ms_of("2015-01-01T00:00:00Z"));
+
     for (const std::string bad : {"", "Sun, 06 Nov 1994 08:49:37", "Sun, 06 Nov 1994 08:49:37 UTC",
                                   "Sun, 6 Nov 1994 08:49:37 GMT", "Xyz, 06 Nov 1994 08:49:37 GMT",
                                   "Sun, 06 Foo 1994 08:49:37 GMT", "Thu, 29 Feb 2023 00:00:00 GMT",

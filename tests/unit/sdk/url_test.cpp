@@ -100,6 +100,29 @@ TEST_CASE("query parsing decodes; str() re-encodes; round trips") {
     CHECK(reparsed.same_origin(u));
 }
 
+TEST_CASE("libcurl's parser: dot segments, IPv6 zone ids, international host names") {
+    CHECK(must_parse("https://example.com/a/./b/../c").path == "/a/c");
+    CHECK(must_parse("https://example.com/a/../../b?x=1").str() == "https://example.com/b?x=1");
+
+    Url zoned = must_parse("http://[FE80::1%25eth0]:8080/x");
+    CHECK(zoned.host == "[fe80::1%25eth0]");
+    CHECK(zoned.port == 8080);
+    CHECK(zoned.origin() == "http://[fe80::1%25eth0]:8080");
+    CHECK_FALSE(zoned.same_origin(must_parse("http://[fe80::1]:8080/x")));
+
+    // An international name is turned into its ASCII form when libcurl can (it converts with
+    // the process locale); otherwise the error says how to write it. It is never kept as UTF-8.
+    auto idn = parse_url(
+        "https://b\xC3\xBC"
+        "cher.example/x");
+    if (idn.is_ok()) {
+        CHECK(idn->host == "xn--bcher-kva.example");
+    } else {
+        CHECK(idn.status().message().find("punycode") != std::string::npos);
+    }
+    CHECK(must_parse("https://xn--bcher-kva.example/x").host == "xn--bcher-kva.example");
+}
+
 TEST_CASE("path stays as received") {
     Url u = must_parse("https://example.com/api/v1/users/00u%2Fx/devices");
     CHECK(u.path == "/api/v1/users/00u%2Fx/devices");

@@ -32,6 +32,11 @@ private:
 
 // Retry-After: either delta-seconds ("120") or an HTTP-date. Returns the wait relative to `now`,
 // clamped at zero; nullopt when absent or unparsable.
+// Not libcurl's CURLINFO_RETRY_AFTER, on purpose: it answers 0 both for "no usable header" and
+// for "retry now", so a garbled header would turn into an immediate retry instead of the
+// back-off; and it measures an HTTP-date against the real wall clock in whole seconds, where this
+// uses the caller's injected Clock (tests pin the waits) and rounds up so a retry is never early.
+// The HTTP-date itself is parsed by libcurl (parse_http_date).
 std::optional<Millis> parse_retry_after(std::string_view value, SystemTime now);
 
 }  // namespace asset_sdk

@@ -60,7 +60,6 @@ enum class TransportError {
     kOther,
 };
 
-const char* transport_error_name(TransportError e);  // stable short name: "dns_failed"
 const char* transport_error_text(TransportError e);  // plain words: "DNS resolution failed"
 
 // Failures worth retrying (the network or the server may recover): DNS, refused, timeouts,

@@ -1,6 +1,10 @@
 // A streaming JSON writer into a reusable std::string: no DOM, no per-value allocation once the
 // buffer has grown. Records are built with it so the cost per device stays constant.
 // Nesting is limited to 64 levels (asserted): records are shallow by construction.
+// Hand-written on purpose: it sits on the per-device hot path (okta_page_bench,
+// tests/bench/README.md) and was measured faster than building the same records with a JSON
+// library (nlohmann::json builds a DOM of allocated nodes first). Its escaping is the project's
+// one JSON string escaper (the host's JSON log lines use it too).
 #pragma once
 
 #include <cstdint>

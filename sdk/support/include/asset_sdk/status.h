@@ -24,34 +24,6 @@ enum class StatusCode {
     kInternal,         // a bug
 };
 
-inline const char* status_code_name(StatusCode code) {
-    switch (code) {
-        case StatusCode::kOk:
-            return "ok";
-        case StatusCode::kInvalidArgument:
-            return "invalid argument";
-        case StatusCode::kNotFound:
-            return "not found";
-        case StatusCode::kIo:
-            return "i/o error";
-        case StatusCode::kTransport:
-            return "transport error";
-        case StatusCode::kHttp:
-            return "http error";
-        case StatusCode::kProtocol:
-            return "protocol error";
-        case StatusCode::kRateLimited:
-            return "rate limited";
-        case StatusCode::kCancelled:
-            return "cancelled";
-        case StatusCode::kIncompatible:
-            return "incompatible";
-        case StatusCode::kInternal:
-            return "internal error";
-    }
-    return "unknown";
-}
-
 class [[nodiscard]] Status {
 public:
     Status() = default;

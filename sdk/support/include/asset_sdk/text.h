@@ -13,6 +13,10 @@ inline char ascii_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// `s` without leading and trailing spaces, tabs, CRs and LFs: HTTP's optional whitespace, the
+// line end of a header, JSON's insignificant whitespace, and what a YAML value may carry.
+std::string_view trim(std::string_view s);
+
 // ASCII case-insensitive equality (locale-independent, unlike strcasecmp).
 bool iequals(std::string_view a, std::string_view b);
 

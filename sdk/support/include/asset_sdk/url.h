@@ -1,5 +1,6 @@
-// Just enough URL handling for API clients: split an absolute URL, compare origins, and read or
-// set query parameters with correct percent-encoding.
+// Just enough URL handling for API clients: split an absolute URL (with libcurl's parser, so the
+// parts are what libcurl will request), compare origins, and read or set query parameters with
+// correct percent-encoding.
 #pragma once
 
 #include <asset_sdk/status.h>
@@ -14,7 +15,7 @@ namespace asset_sdk {
 
 struct Url {
     std::string scheme;  // lower-case, "http" or "https"
-    std::string host;    // lower-case
+    std::string host;    // lower-case; ASCII (punycode); IPv6 in brackets, zone id kept
     int port = 0;        // explicit or the scheme's default (80 / 443)
     std::string path;    // starts with '/', "/" when empty; kept percent-encoded as received
     std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
@@ -32,7 +33,8 @@ struct Url {
     bool has_query(std::string_view key) const { return query_value(key).has_value(); }
 };
 
-// Parses absolute http(s) URLs. Rejects userinfo ("user:pass@"), fragments are dropped.
+// Parses absolute http(s) URLs. Rejects userinfo ("user:pass@"), fragments are dropped, dot
+// segments are resolved.
 Result<Url> parse_url(std::string_view text);
 
 std::string percent_encode(std::string_view text);  // RFC 3986 unreserved kept, rest %XX
