@@ -75,6 +75,15 @@ void append_padded(std::string& out, std::int64_t v, int width) {
     while (n > 0) out.push_back(buf[--n]);
 }
 
+// "HH:MM:SS"
+void append_clock(std::string& out, const Civil& c) {
+    append_padded(out, c.time.hours().count(), 2);
+    out.push_back(':');
+    append_padded(out, c.time.minutes().count(), 2);
+    out.push_back(':');
+    append_padded(out, c.time.seconds().count(), 2);
+}
+
 constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 constexpr std::array<std::string_view, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -103,11 +112,7 @@ std::string http_date_after_weekday(const Civil& c, HttpDateForm form) {
                       form == HttpDateForm::kRfc850 ? 2 : 4);
     }
     out.push_back(' ');
-    append_padded(out, c.time.hours().count(), 2);
-    out.push_back(':');
-    append_padded(out, c.time.minutes().count(), 2);
-    out.push_back(':');
-    append_padded(out, c.time.seconds().count(), 2);
+    append_clock(out, c);
     if (form == HttpDateForm::kAsctime) {
         out.push_back(' ');
         append_padded(out, y, 4);
@@ -212,11 +217,7 @@ std::string format_iso8601_ms(SystemTime t) {
     out.push_back('-');
     append_padded(out, static_cast<unsigned>(c.date.day()), 2);
     out.push_back('T');
-    append_padded(out, c.time.hours().count(), 2);
-    out.push_back(':');
-    append_padded(out, c.time.minutes().count(), 2);
-    out.push_back(':');
-    append_padded(out, c.time.seconds().count(), 2);
+    append_clock(out, c);
     out.push_back('.');
     append_padded(out, c.time.subseconds().count(), 3);
     out.push_back('Z');
