@@ -6,6 +6,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -99,6 +100,40 @@ Status read_page_size(std::string_view key, simdjson::dom::element value, OktaCo
     return Status::ok();
 }
 
+std::string accepted_statuses() {
+    std::string out;
+    for (std::string_view s : kDeviceStatuses) out += (out.empty() ? "" : ", ") + std::string(s);
+    return out;
+}
+
+// A non-empty list of distinct device statuses, each one Okta knows (kDeviceStatuses).
+Status read_statuses(std::string_view key, simdjson::dom::element value, OktaConfig& cfg) {
+    simdjson::dom::array list;
+    if (value.get_array().get(list) || list.size() == 0) {
+        return key_error(key,
+                         "must be a non-empty list of device statuses, e.g. [ACTIVE]; "
+                         "leave the key out to sync every status");
+    }
+    cfg.statuses.clear();
+    for (simdjson::dom::element item : list) {
+        std::string_view status;
+        if (item.get_string().get(status)) {
+            return key_error(key, "must list statuses as strings, e.g. [ACTIVE, SUSPENDED]");
+        }
+        if (std::find(std::begin(kDeviceStatuses), std::end(kDeviceStatuses), status) ==
+            std::end(kDeviceStatuses)) {
+            return key_error(
+                key, "'" + std::string(status.substr(0, 40)) +
+                         "' is not a device status; accepted (upper case): " + accepted_statuses());
+        }
+        if (std::find(cfg.statuses.begin(), cfg.statuses.end(), status) != cfg.statuses.end()) {
+            return key_error(key, "lists " + std::string(status) + " twice");
+        }
+        cfg.statuses.emplace_back(status);
+    }
+    return Status::ok();
+}
+
 // A string key that takes one of a few words, each naming an enum value.
 template <typename Enum>
 struct Choice {
@@ -186,11 +221,12 @@ struct KeySpec {
 };
 
 // Every key the plugin accepts (the README documents each).
-constexpr std::array<KeySpec, 13> kKeys = {{
+constexpr std::array<KeySpec, 14> kKeys = {{
     {"base_url", read_text<&OktaConfig::base_url>},
     {"api_token", read_api_token},
     {"page_size", read_page_size},
     {"expand", read_expand},
+    {"statuses", read_statuses},
     {"time_unit", read_time_unit},
     {"timeout", read_duration_key<&OktaConfig::timeout, 100, 3'600'000>},
     {"ca_file", read_text<&OktaConfig::ca_file>},

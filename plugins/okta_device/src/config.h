@@ -22,12 +22,20 @@ enum class TimeUnit { kSeconds, kMilliseconds };
 // The value Okta's `expand` query parameter takes ("" for kNone: the parameter is omitted).
 std::string_view expand_param(ExpandMode mode);
 
+// The device statuses the `statuses` key accepts: Okta's DeviceStatus values, plus CREATED,
+// which Okta's own examples return although its enum omits it.
+inline constexpr std::string_view kDeviceStatuses[] = {"ACTIVE", "CREATED", "DEACTIVATED",
+                                                       "SUSPENDED", "UNSUSPENDED"};
+
 struct OktaConfig {
     // Normalised org origin: scheme://host[:port], no path, no trailing slash.
     std::string base_url;
     std::string api_token;  // secret: never logged, never in an error or a marker
     int page_size = 200;    // Okta's `limit`, 1..200
     ExpandMode expand = ExpandMode::kUserSummary;
+    // Device statuses to sync (Okta's `search` on status); empty = every status. Upper case,
+    // each one of kDeviceStatuses, no repeats.
+    std::vector<std::string> statuses;
     TimeUnit time_unit = TimeUnit::kSeconds;
     asset_sdk::Millis timeout{30'000};  // per HTTP request
     std::string ca_file;                // extra CA bundle (PEM)

@@ -39,6 +39,13 @@ inline constexpr char kConfigSchema[] = R"json({
       "enum": ["user", "userSummary", "none"],
       "default": "userSummary"
     },
+    "statuses": {
+      "type": "array",
+      "description": "Only devices with one of these statuses are synced (Okta's search on status, server side). Leave it out to sync every status; a device whose status leaves the list is no longer sent, so the destination keeps its last record.",
+      "items": {"type": "string", "enum": ["ACTIVE", "CREATED", "DEACTIVATED", "SUSPENDED", "UNSUSPENDED"]},
+      "minItems": 1,
+      "uniqueItems": true
+    },
     "time_unit": {
       "type": "string",
       "description": "Unit of the records' time fields: 'seconds' (epoch seconds, what Sekoia's device model reads) or 'milliseconds' (OCSF's timestamp_t, for other consumers of fetch output).",

@@ -121,10 +121,11 @@ Status DeviceSync::read_once(ApiResult& r, std::int64_t page, bool again, int& w
 
 DeviceSync::Cycle::Cycle(SyncPlan p, const OktaConfig& config)
     : plan(std::move(p)),
-      pager(config, plan.mode == SyncMode::kIncremental && plan.lower_bound_ms
-                        ? incremental_search(*plan.lower_bound_ms)
-                        : std::string()) {
+      pager(config,
+            device_search(config.statuses, plan.mode == SyncMode::kIncremental ? plan.lower_bound_ms
+                                                                               : std::nullopt)) {
     marker.org = config.base_url;
+    marker.statuses = statuses_key(config.statuses);
     marker.mode = plan.mode;
     marker.watermark_ms = plan.watermark_ms;
     marker.last_full_sync_completed_ms = plan.last_full_sync_completed_ms;

@@ -60,6 +60,7 @@ std::string serialize_marker(const Marker& m) {
     write_time(w, "watermark", m.watermark_ms);
     if (m.mode == SyncMode::kIncremental) write_time(w, "lower_bound", m.lower_bound_ms);
     write_time(w, "last_full_sync_completed", m.last_full_sync_completed_ms);
+    if (!m.statuses.empty()) w.field("statuses", std::string_view(m.statuses));
     if (m.skipped) w.field("skipped", *m.skipped);
     w.end_object();
     return out;
@@ -99,6 +100,7 @@ Result<Marker> parse_marker(std::string_view json) {
         return bad_marker("has an unknown state");
     }
     if (!obj["resume"].get_string().get(s)) m.resume = std::string(s);
+    if (!obj["statuses"].get_string().get(s)) m.statuses = std::string(s);
     if (!m.complete && m.resume.empty()) return bad_marker("is in progress without a resume link");
     ASSET_RETURN_IF_ERROR(read_time(obj, "sync_started", m.sync_started_ms));
     ASSET_RETURN_IF_ERROR(read_time(obj, "watermark", m.watermark_ms));
@@ -108,8 +110,23 @@ Result<Marker> parse_marker(std::string_view json) {
     return m;
 }
 
-std::string incremental_search(std::int64_t lower_bound_ms) {
-    return "lastUpdated gt \"" + iso(lower_bound_ms) + "\"";
+std::string device_search(const std::vector<std::string>& statuses,
+                          std::optional<std::int64_t> lower_bound_ms) {
+    std::string search;
+    if (lower_bound_ms) search = "lastUpdated gt \"" + iso(*lower_bound_ms) + "\"";
+    if (statuses.empty()) return search;
+    std::string status;
+    for (const std::string& s : statuses) {
+        status += (status.empty() ? "" : " or ") + ("status eq \"" + s + "\"");
+    }
+    if (statuses.size() > 1) status = "(" + status + ")";
+    return search.empty() ? status : search + " and " + status;
+}
+
+std::string statuses_key(const std::vector<std::string>& statuses) {
+    std::string key;
+    for (const std::string& s : statuses) key += (key.empty() ? "" : ",") + s;
+    return key;
 }
 
 std::optional<std::int64_t> next_lower_bound(std::optional<std::int64_t> watermark_ms,
@@ -211,6 +228,14 @@ SyncPlan plan_sync(std::optional<std::string_view> marker_json, bool force_full,
     }
     plan.watermark_ms = m.watermark_ms;
     plan.last_full_sync_completed_ms = m.last_full_sync_completed_ms;
+    if (m.statuses != statuses_key(config.statuses)) {
+        // Devices of a status the last syncs did not ask for are not "updated since" anything:
+        // only a full sync finds them. A sync of the old filter is not resumed.
+        const auto label = [](const std::string& k) { return k.empty() ? "every status" : k; };
+        plan.reason = "statuses changed from " + label(m.statuses).substr(0, 100) + " to " +
+                      label(statuses_key(config.statuses));
+        return plan;
+    }
     if (force_full) {
         plan.reason = "full sync requested";
         return plan;

@@ -16,6 +16,7 @@
 //    "watermark":"<ISO-8601, highest lastUpdated emitted, monotone across cycles>",
 //    "lower_bound":"<ISO-8601, incremental only: the search's lower bound>",
 //    "last_full_sync_completed":"<ISO-8601, local time>",
+//    "statuses":"ACTIVE,SUSPENDED",   (only with a `statuses` filter: the one this sync used)
 //    "skipped":<devices skipped as invalid in this cycle so far>}
 // "mode" and "skipped" are also what the host's cycle summary line shows (it reads those two
 // keys of the cycle's last marker); "skipped" is informational and never read back.
@@ -47,6 +48,7 @@ struct Marker {
     std::optional<std::int64_t> watermark_ms;
     std::optional<std::int64_t> lower_bound_ms;
     std::optional<std::int64_t> last_full_sync_completed_ms;
+    std::string statuses;                 // the sync's status filter, comma-joined; "" = all
     std::optional<std::int64_t> skipped;  // for the host's summary line; not parsed back
 };
 
@@ -72,8 +74,14 @@ struct SyncPlan {
 SyncPlan plan_sync(std::optional<std::string_view> marker_json, bool force_full,
                    const OktaConfig& config, asset_sdk::SystemTime now);
 
-// Okta's SCIM filter for an incremental sync: lastUpdated gt "2024-12-23T00:00:00.000Z".
-std::string incremental_search(std::int64_t lower_bound_ms);
+// Okta's SCIM filter of a sync ("" for none): the incremental term
+// `lastUpdated gt "2024-12-23T00:00:00.000Z"` and the status filter `status eq "ACTIVE"` (several
+// statuses OR-ed in parentheses), joined with `and`.
+std::string device_search(const std::vector<std::string>& statuses,
+                          std::optional<std::int64_t> lower_bound_ms);
+
+// The config's status filter as markers store it: "ACTIVE,SUSPENDED"; "" for every status.
+std::string statuses_key(const std::vector<std::string>& statuses);
 
 // The lower bound the NEXT incremental sync uses after a sync with these values:
 // min(watermark, sync_started) − overlap. nullopt when neither is known.

@@ -1,9 +1,9 @@
 // The sync engine in-process (no host) over REAL HTTP against okta-sim: the libcurl client is
 // the real one, only the host is replaced by CollectingIo. Waits go through a ManualClock where
 // the test is about how long the plugin waits (back-off, 429), so those cases take no real time.
-#include "collecting_io.h"
 #include "config.h"
 #include "device_sync.h"
+#include "okta_sync.h"
 #include "sync_state.h"
 
 #include <asset_sdk/clock.h>
@@ -20,60 +20,8 @@
 
 using nlohmann::json;
 using okta_device::DeviceSync;
-using okta_device::testing::CollectingIo;
 
-namespace {
-
-constexpr char kToken[] = "unit-SECRET-token-4f2a";
-
-// okta-sim with this file's token and seed.
-struct Sim : testsupport::OktaSim {
-    explicit Sim(int devices, std::vector<std::string> extra = {})
-        : OktaSim(args(devices, kToken, 7, std::move(extra))) {}
-};
-
-okta_device::OktaConfig config_for(const Sim& sim, const std::string& extra = "") {
-    auto r =
-        okta_device::parse_config(R"({"base_url":")" + sim.url() + R"(","api_token":")" + kToken +
-                                  R"(","allow_insecure_http":true,"incremental_overlap":"0s")" +
-                                  (extra.empty() ? "" : "," + extra) + "}");
-    REQUIRE_MESSAGE(r.is_ok(), r.status().message());
-    return *r;
-}
-
-struct Run {
-    asset_sdk::Status status;
-    CollectingIo io;
-    okta_device::SyncSummary summary;
-
-    std::vector<std::string> uids() const {
-        std::vector<std::string> out;
-        for (const auto& r : io.records) out.push_back(json::parse(r)["device"]["uid"]);
-        return out;
-    }
-    // Nothing secret anywhere the plugin wrote.
-    void check_no_token() const {
-        CHECK(status.message().find(kToken) == std::string::npos);
-        CHECK(io.all_logs().find(kToken) == std::string::npos);
-        for (const auto& m : io.markers) CHECK(m.find(kToken) == std::string::npos);
-        for (const auto& r : io.records) CHECK(r.find(kToken) == std::string::npos);
-    }
-};
-
-void run_sync(Run& run, const okta_device::OktaConfig& cfg, asset_sdk::Clock& clock,
-              std::optional<std::string> marker = std::nullopt, bool full = false) {
-    auto http = asset_sdk::make_curl_client({});
-    DeviceSync sync(cfg, *http, clock, run.io, 42);
-    run.status = sync.run(marker ? std::optional<std::string_view>(*marker) : std::nullopt, full);
-    run.summary = sync.summary();
-    run.check_no_token();
-}
-
-std::set<std::string> as_set(const std::vector<std::string>& v) {
-    return {v.begin(), v.end()};
-}
-
-}  // namespace
+using namespace okta_device::testing;  // Sim, config_for, Run, run_sync, as_set
 
 TEST_CASE("full sync: one record per device, a marker per page, the last one complete") {
     Sim sim(1234);

@@ -53,6 +53,22 @@ TEST_CASE("defaults apply when only the required keys are given") {
     CHECK(r->proxy.empty());
     CHECK(r->notes.empty());
     CHECK(r->time_unit == okta_device::TimeUnit::kSeconds);
+    CHECK(r->statuses.empty());  // every status
+}
+
+TEST_CASE("statuses") {
+    auto r = parse_config(cfg(R"("statuses":["SUSPENDED","ACTIVE"])"));
+    REQUIRE_MESSAGE(r.is_ok(), r.status().message());
+    CHECK(r->statuses == std::vector<std::string>{"SUSPENDED", "ACTIVE"});  // as given
+    CHECK(error_of(cfg(R"("statuses":[])")).find("config.statuses: must be a non-empty list") !=
+          std::string::npos);
+    CHECK(error_of(cfg(R"("statuses":"ACTIVE")")).find("config.statuses") != std::string::npos);
+    CHECK(error_of(cfg(R"("statuses":["active"])"))
+              .find("'active' is not a device status; accepted (upper case): ACTIVE, CREATED, "
+                    "DEACTIVATED, SUSPENDED, UNSUSPENDED") != std::string::npos);
+    CHECK(error_of(cfg(R"("statuses":["ACTIVE",1])")).find("as strings") != std::string::npos);
+    CHECK(error_of(cfg(R"("statuses":["ACTIVE","ACTIVE"])")).find("lists ACTIVE twice") !=
+          std::string::npos);
 }
 
 TEST_CASE("time_unit") {

@@ -68,7 +68,7 @@ TEST_CASE("incremental lower bound = min(watermark, sync start) − overlap") {
         CHECK(plan.mode == SyncMode::kIncremental);
         REQUIRE(plan.lower_bound_ms);
         CHECK(*plan.lower_bound_ms == ms("2024-05-01T09:25:00.000Z"));
-        CHECK(incremental_search(*plan.lower_bound_ms) ==
+        CHECK(device_search({}, plan.lower_bound_ms) ==
               "lastUpdated gt \"2024-05-01T09:25:00.000Z\"");
     }
     SUBCASE("a device updated during the sync: the sync start wins") {
@@ -194,4 +194,48 @@ TEST_CASE("the marker carries mode and skipped for the host's summary line") {
     CHECK(json.find(R"(,"skipped":3})") != std::string::npos);
     REQUIRE(parse_marker(json).is_ok());  // an informational key does not break reading it
     CHECK(serialize_marker(complete_marker()).find("skipped") == std::string::npos);
+}
+
+TEST_CASE("statuses: Okta's search for a full and an incremental sync") {
+    const std::int64_t lower = ms("2024-05-01T09:25:00.000Z");
+    CHECK(device_search({}, std::nullopt).empty());
+    CHECK(device_search({"ACTIVE"}, std::nullopt) == R"(status eq "ACTIVE")");
+    CHECK(device_search({"ACTIVE", "SUSPENDED"}, std::nullopt) ==
+          R"((status eq "ACTIVE" or status eq "SUSPENDED"))");
+    CHECK(device_search({"ACTIVE"}, lower) ==
+          R"(lastUpdated gt "2024-05-01T09:25:00.000Z" and status eq "ACTIVE")");
+    CHECK(device_search({"ACTIVE", "UNSUSPENDED", "CREATED"}, lower) ==
+          R"(lastUpdated gt "2024-05-01T09:25:00.000Z" and (status eq "ACTIVE" or )"
+          R"(status eq "UNSUSPENDED" or status eq "CREATED"))");
+}
+
+TEST_CASE("statuses: kept in the marker; a changed filter means a fresh full sync") {
+    const OktaConfig active = config(R"("statuses":["ACTIVE","SUSPENDED"])");
+    Marker m = complete_marker();
+    m.statuses = statuses_key(active.statuses);
+    const std::string text = serialize_marker(m);
+    CHECK(text.find(R"("statuses":"ACTIVE,SUSPENDED")") != std::string::npos);
+    auto parsed = parse_marker(text);
+    REQUIRE(parsed.is_ok());
+    CHECK(parsed->statuses == "ACTIVE,SUSPENDED");
+    // Same filter: incremental as usual.
+    CHECK(plan_sync(text, false, active, at("2024-05-01T12:00:00Z")).mode ==
+          SyncMode::kIncremental);
+    // Another filter, or none: a full sync, and it says why.
+    auto plan = plan_sync(text, false, config(), at("2024-05-01T12:00:00Z"));
+    CHECK(plan.mode == SyncMode::kFull);
+    CHECK(plan.reason == "statuses changed from ACTIVE,SUSPENDED to every status");
+    // A marker without the key (every status) under a new filter.
+    plan =
+        plan_sync(serialize_marker(complete_marker()), false, active, at("2024-05-01T12:00:00Z"));
+    CHECK(plan.mode == SyncMode::kFull);
+    CHECK(plan.reason == "statuses changed from every status to ACTIVE,SUSPENDED");
+    // An interrupted sync of the old filter is not resumed.
+    Marker running = complete_marker();
+    running.complete = false;
+    running.resume = "/api/v1/devices?after=x&limit=200";
+    plan = plan_sync(serialize_marker(running), false, active, at("2024-05-01T12:00:00Z"));
+    CHECK(plan.mode == SyncMode::kFull);
+    CHECK_FALSE(plan.resume);
+    CHECK(plan.watermark_ms == running.watermark_ms);  // carried over
 }
