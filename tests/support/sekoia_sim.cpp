@@ -50,11 +50,11 @@ int SekoiaSim::items_received() const {
     return doc.is_object() ? doc.value("items_received", 0) : 0;
 }
 
-std::vector<json> SekoiaSim::items() const {
+std::vector<json> SekoiaSim::items(bool kept) const {
     std::vector<json> out;
     for (int offset = 0;;) {
-        const json page =
-            process_.get_json("/_sim/items?offset=" + std::to_string(offset) + "&limit=1000");
+        const json page = process_.get_json("/_sim/items?offset=" + std::to_string(offset) +
+                                            "&limit=1000" + (kept ? "&view=kept" : ""));
         for (const auto& item : page["items"]) out.push_back(item);
         offset += static_cast<int>(page["items"].size());
         if (page["items"].empty() || offset >= page["total"].get<int>()) break;

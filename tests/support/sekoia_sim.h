@@ -39,8 +39,9 @@ public:
     std::optional<std::set<std::string>> try_uids() const;
     // stats()["items_received"], 0 when the call failed: for polling loops.
     int items_received() const;
-    // Every accepted item, in arrival order.
-    std::vector<nlohmann::json> items() const;
+    // Every accepted item, in arrival order: as received, or (`kept`) as Sekoia keeps it, with
+    // only the fields its models declare (tests/sim/sekoia/README.md).
+    std::vector<nlohmann::json> items(bool kept = false) const;
 
     // Stops it with SIGTERM; what it printed and how it exited.
     ProcessResult stop() { return process_.stop(); }

@@ -116,6 +116,14 @@ struct Connector {
     std::string retry_budget = "30s";
 };
 
+// The default connector between these two simulators.
+inline Connector connector_for(const OktaSim& okta, const SekoiaSim& sekoia) {
+    Connector c;
+    c.okta_url = okta.url();
+    c.sekoia_url = sekoia.url();
+    return c;
+}
+
 // The sandbox with the Okta plugin, both secrets handed over by environment (and checked for
 // after every run), and the manifest of a Connector.
 class Host : public testsupport::HostSandbox {

@@ -67,13 +67,6 @@ Coverage check_coverage(const Host& host, const SekoiaSim& sekoia,
     return c;
 }
 
-Connector connector_for(const OktaSim& okta, const SekoiaSim& sekoia) {
-    Connector c;
-    c.okta_url = okta.url();
-    c.sekoia_url = sekoia.url();
-    return c;
-}
-
 // "fetched=123 " → 123, from a summary line; -1 when absent.
 long summary_number(const std::string& line, const std::string& key) {
     const auto pos = line.find(" " + key + "=");

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <map>
 #include <set>
@@ -348,6 +349,37 @@ TEST_CASE("full sync of 5,000 devices: one record per device, every field as the
     for (const char* p : {"WINDOWS", "MACOS", "IOS", "ANDROID"}) {
         CAPTURE(p);
         CHECK(per_platform[p] > 100);
+    }
+}
+
+TEST_CASE("fetch NDJSON: epoch seconds by default, said on stderr; OCSF milliseconds on request") {
+    Sim sim(30);
+    Host host;
+    const ProcessResult seconds_run = host.fetch(host.write_manifest(sim.url()));
+    REQUIRE_MESSAGE(seconds_run.exited_with(0), seconds_run.err);
+    CHECK(seconds_run.err.find("records carry times in epoch seconds (time_unit: seconds)") !=
+          std::string::npos);
+    const ProcessResult ms_run =
+        host.fetch(host.write_manifest(sim.url(), "  time_unit: milliseconds\n"));
+    REQUIRE_MESSAGE(ms_run.exited_with(0), ms_run.err);
+    CHECK(ms_run.err.find("epoch seconds") == std::string::npos);
+
+    std::map<std::string, json> in_seconds;
+    for (const auto& r : records_of(seconds_run)) in_seconds[r["device"]["uid"]] = r;
+    const auto ms_records = records_of(ms_run);
+    REQUIRE(ms_records.size() == in_seconds.size());
+    for (const auto& r : ms_records) {
+        const json& s = in_seconds.at(r["device"]["uid"].get<std::string>());
+        CHECK(r["time"].is_number_integer());
+        for (const char* key :
+             {"created_time", "first_seen_time", "last_seen_time", "modified_time"}) {
+            CAPTURE(key);
+            if (!s["device"].contains(key)) continue;
+            // timestamp_t: integer epoch milliseconds, the same instant as the seconds value.
+            REQUIRE(r["device"][key].is_number_integer());
+            CHECK(r["device"][key].get<std::int64_t>() ==
+                  std::llround(s["device"][key].get<double>() * 1000));
+        }
     }
 }
 

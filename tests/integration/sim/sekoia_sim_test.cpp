@@ -160,6 +160,50 @@ TEST_CASE("sekoia-sim validates the envelope and every item's required OCSF fiel
     CHECK(sim.stats()["items_received"] == 1);  // a refused request records nothing
 }
 
+TEST_CASE("sekoia-sim keeps what Sekoia's models declare and counts what they drop") {
+    testsupport::SekoiaSim sim;
+    Client c(sim);
+    json full = item(1);
+    full["device"]["os"] = {
+        {"name", "Windows 10.0.19045"}, {"type", "windows"}, {"type_id", 100}, {"version", "x"}};
+    full["device"]["owner"] = {{"uid", "00u1"}, {"name", "ann@acme.com"}};
+    full["device"]["hw_info"] = {{"uuid", "954F4D56-C574-E7D3-FC3A-579CC2F85DCE"}};
+    full["device"]["modified_time"] = 1700000000;
+    full["device"]["last_seen_time"] = 1700000000;
+    full["device"]["model"] = nullptr;  // null: neither kept nor "dropped"
+    full["enrichments"] =
+        json::array({{{"name", "owner"},
+                      {"value", "Ann Lee <ann@acme.com>"},
+                      {"data", {{"Users", {"ann@acme.com"}}, {"Owner_email", "ann@acme.com"}}}}});
+    full["unknown_top"] = 1;
+    REQUIRE(c.push(json::array({full, item(2)})).status == 200);
+
+    // The item as Sekoia keeps it: the undeclared keys are gone, the declared ones intact.
+    const json kept = sim.items(/*kept=*/true).at(0);
+    CHECK(kept["device"]["os"] ==
+          json{{"name", "Windows 10.0.19045"}, {"type", "windows"}, {"type_id", 100}});
+    CHECK(kept["device"]["last_seen_time"] == 1700000000);
+    for (const char* dropped : {"owner", "hw_info", "modified_time", "model"}) {
+        CAPTURE(dropped);
+        CHECK_FALSE(kept["device"].contains(dropped));
+    }
+    CHECK_FALSE(kept.contains("unknown_top"));
+    CHECK(kept["enrichments"] == json::array({{{"name", "owner"},
+                                               {"value", "Ann Lee <ann@acme.com>"},
+                                               {"data", {{"Users", {"ann@acme.com"}}}}}}));
+    CHECK(kept["metadata"] == full["metadata"]);
+    // Received as sent.
+    const json raw = sim.items().at(0);
+    CHECK(raw == full);
+
+    CHECK(sim.stats()["dropped_keys"] == json{{"device.hw_info", 1},
+                                              {"device.modified_time", 1},
+                                              {"device.os.version", 1},
+                                              {"device.owner", 1},
+                                              {"enrichments[].data.Owner_email", 1},
+                                              {"unknown_top", 1}});
+}
+
 TEST_CASE("sekoia-sim fault switches") {
     testsupport::SekoiaSim sim;
     Client c(sim);

@@ -1,7 +1,7 @@
 #include "item_validation.h"
 
 #include <algorithm>
-#include <array>
+#include <span>
 #include <string_view>
 
 namespace sekoiasim {
@@ -10,46 +10,172 @@ namespace {
 
 using nlohmann::json;
 
-// The enumerations of the SDK's OCSF models (sekoia_automation/asset_connector/models/ocsf).
-constexpr std::array<int, 8> kDeviceTypeIds = {0, 1, 2, 5, 6, 9, 10, 99};
-constexpr std::array<std::string_view, 8> kDeviceTypes = {
-    "Unknown", "Server", "Desktop", "Mobile", "Virtual", "Firewall", "Switch", "Other"};
-constexpr std::array<int, 12> kOsTypeIds = {0,   99,  100, 101, 200, 201,
-                                            300, 301, 302, 400, 401, 402};
-constexpr std::array<std::string_view, 12> kOsTypes = {
-    "unknown", "other", "windows", "windows mobile", "linux", "android",
-    "macos",   "ios",   "ipados",  "solaris",        "aix",   "hp-ux"};
-constexpr std::array<std::string_view, 8> kSeverities = {
-    "Unknown", "Informational", "Low", "Medium", "High", "Critical", "Fatal", "Other"};
-constexpr std::array<std::string_view, 6> kRiskLevels = {"Info", "Low",      "Medium",
-                                                         "High", "Critical", "Other"};
-constexpr std::array<std::string_view, 2> kEnabledDisabled = {"Disabled", "Enabled"};
+// ---- Sekoia's OCSF models (sekoia-automation-sdk, asset_connector/models/ocsf), as a table ----
 
-// Optional Device fields by JSON type (the SDK's Device model).
-constexpr std::array<std::string_view, 8> kDeviceBools = {
-    "is_backed_up", "is_compliant", "is_managed",    "is_mobile_account_active",
-    "is_personal",  "is_shared",    "is_supervised", "is_trusted"};
-constexpr std::array<std::string_view, 4> kDeviceTimes = {"boot_time", "created_time",
-                                                          "first_seen_time", "last_seen_time"};
-constexpr std::array<std::string_view, 17> kDeviceStrings = {
-    "autoscale_uid", "boot_uid", "desc", "domain",  "eid",        "hypervisor",
-    "iccid",         "ip",       "meid", "model",   "name",       "os_machine_uuid",
-    "region",        "subnet",   "udid", "uid_alt", "vendor_name"};
+// The JSON shape of a field (kStrings: list[str]; kObjects: list of a model; kStates: a dict of
+// "Enabled"/"Disabled"). kExpectedType below follows this order.
+enum class Kind { kString, kInteger, kNumber, kBoolean, kObject, kStrings, kObjects, kStates };
 
-template <typename T, std::size_t N, typename V>
-bool one_of(const std::array<T, N>& set, const V& v) {
-    return std::find(set.begin(), set.end(), v) != set.end();
-}
+struct Model;
+struct Field {
+    std::string_view name;
+    Kind kind;
+    bool required = false;
+    const Model* model = nullptr;                // kObject, kObjects
+    std::span<const std::string_view> one_of{};  // allowed strings (kString; kStates values)
+    std::span<const int> ids{};                  // allowed integers (kInteger)
+    std::string_view ids_problem{};              // what an integer outside `ids` is told
+    bool non_empty = false;  // stricter than Sekoia: an empty device uid identifies nothing
+};
+struct Model {
+    std::span<const Field> fields;
+};
 
-template <std::size_t N>
-std::string list(const std::array<std::string_view, N>& set) {
-    std::string out;
-    for (auto s : set) {
-        if (!out.empty()) out += ", ";
-        out += s;
-    }
-    return out;
-}
+constexpr int kClassUid[] = {5001};  // this simulator accepts Device Inventory Info only
+constexpr int kDeviceTypeIds[] = {0, 1, 2, 5, 6, 9, 10, 99};
+constexpr std::string_view kDeviceTypes[] = {"Unknown", "Server",   "Desktop", "Mobile",
+                                             "Virtual", "Firewall", "Switch",  "Other"};
+constexpr int kOsTypeIds[] = {0, 99, 100, 101, 200, 201, 300, 301, 302, 400, 401, 402};
+constexpr std::string_view kOsTypes[] = {"unknown", "other",   "windows", "windows mobile",
+                                         "linux",   "android", "macos",   "ios",
+                                         "ipados",  "solaris", "aix",     "hp-ux"};
+constexpr std::string_view kSeverities[] = {"Unknown", "Informational", "Low",   "Medium",
+                                            "High",    "Critical",      "Fatal", "Other"};
+constexpr int kRiskLevelIds[] = {0, 1, 2, 3, 4, 99};
+constexpr std::string_view kRiskLevels[] = {"Info", "Low", "Medium", "High", "Critical", "Other"};
+constexpr int kInterfaceTypeIds[] = {0, 1, 2, 3, 4, 99};
+constexpr std::string_view kInterfaceTypes[] = {"Unknown", "Wired",  "Wireless",
+                                                "Mobile",  "Tunnel", "Other"};
+constexpr std::string_view kEnabledDisabled[] = {"Disabled", "Enabled"};
+
+constexpr Field kProductFields[] = {
+    {"name", Kind::kString, true}, {"vendor_name", Kind::kString}, {"version", Kind::kString}};
+constexpr Model kProduct{kProductFields};
+constexpr Field kMetadataFields[] = {{"product", Kind::kObject, true, &kProduct},
+                                     {"version", Kind::kString, true}};
+constexpr Model kMetadata{kMetadataFields};
+
+constexpr Field kLocationFields[] = {{"city", Kind::kString}, {"country", Kind::kString}};
+constexpr Model kLocation{kLocationFields};
+// OperatingSystem: name, type and type_id only: os.version is dropped.
+constexpr Field kOsFields[] = {{"name", Kind::kString},
+                               {.name = "type", .kind = Kind::kString, .one_of = kOsTypes},
+                               {.name = "type_id",
+                                .kind = Kind::kInteger,
+                                .ids = kOsTypeIds,
+                                .ids_problem = " is not an OS type id"}};
+constexpr Model kOs{kOsFields};
+constexpr Field kGroupFields[] = {{"name", Kind::kString, true},
+                                  {"desc", Kind::kString},
+                                  {"privileges", Kind::kStrings},
+                                  {"uid", Kind::kString}};
+constexpr Model kGroup{kGroupFields};
+constexpr Field kOrgFields[] = {{"name", Kind::kString, true},
+                                {"ou_name", Kind::kString},
+                                {"ou_uid", Kind::kString},
+                                {"uid", Kind::kString}};
+constexpr Model kOrg{kOrgFields};
+constexpr Field kInterfaceFields[] = {
+    {"hostname", Kind::kString},
+    {"ip", Kind::kString},
+    {"mac", Kind::kString},
+    {"name", Kind::kString},
+    {.name = "type", .kind = Kind::kString, .one_of = kInterfaceTypes},
+    {.name = "type_id",
+     .kind = Kind::kInteger,
+     .ids = kInterfaceTypeIds,
+     .ids_problem = " is not a network interface type id"},
+    {"uid", Kind::kString}};
+constexpr Model kInterface{kInterfaceFields};
+
+// Device: no owner, no hw_info, no modified_time (all dropped).
+constexpr Field kDeviceFields[] = {
+    {.name = "type_id",
+     .kind = Kind::kInteger,
+     .required = true,
+     .ids = kDeviceTypeIds,
+     .ids_problem = " is not a device type id"},
+    {.name = "type", .kind = Kind::kString, .required = true, .one_of = kDeviceTypes},
+    {.name = "uid", .kind = Kind::kString, .required = true, .non_empty = true},
+    {"hostname", Kind::kString, true},
+    {"location", Kind::kObject, false, &kLocation},
+    {"os", Kind::kObject, false, &kOs},
+    {"autoscale_uid", Kind::kString},
+    {"boot_time", Kind::kNumber},
+    {"boot_uid", Kind::kString},
+    {"created_time", Kind::kNumber},
+    {"desc", Kind::kString},
+    {"domain", Kind::kString},
+    {"eid", Kind::kString},
+    {"first_seen_time", Kind::kNumber},
+    {"groups", Kind::kObjects, false, &kGroup},
+    {"hypervisor", Kind::kString},
+    {"iccid", Kind::kString},
+    {"imei_list", Kind::kStrings},
+    {"ip", Kind::kString},
+    {"is_backed_up", Kind::kBoolean},
+    {"is_compliant", Kind::kBoolean},
+    {"is_managed", Kind::kBoolean},
+    {"is_mobile_account_active", Kind::kBoolean},
+    {"is_personal", Kind::kBoolean},
+    {"is_shared", Kind::kBoolean},
+    {"is_supervised", Kind::kBoolean},
+    {"is_trusted", Kind::kBoolean},
+    {"last_seen_time", Kind::kNumber},
+    {"meid", Kind::kString},
+    {"model", Kind::kString},
+    {"name", Kind::kString},
+    {"network_interfaces", Kind::kObjects, false, &kInterface},
+    {"org", Kind::kObject, false, &kOrg},
+    {"os_machine_uuid", Kind::kString},
+    {"region", Kind::kString},
+    {.name = "risk_level", .kind = Kind::kString, .one_of = kRiskLevels},
+    {.name = "risk_level_id",
+     .kind = Kind::kInteger,
+     .ids = kRiskLevelIds,
+     .ids_problem = " is not a risk level id"},
+    {"risk_score", Kind::kInteger},
+    {"subnet", Kind::kString},
+    {"udid", Kind::kString},
+    {"uid_alt", Kind::kString},
+    {"vendor_name", Kind::kString}};
+constexpr Model kDevice{kDeviceFields};
+
+constexpr Field kEncryptionFields[] = {
+    {.name = "partitions", .kind = Kind::kStates, .required = true, .one_of = kEnabledDisabled}};
+constexpr Model kEncryption{kEncryptionFields};
+constexpr Field kDataFields[] = {
+    {.name = "Firewall_status", .kind = Kind::kString, .one_of = kEnabledDisabled},
+    {"Storage_encryption", Kind::kObject, false, &kEncryption},
+    {"Users", Kind::kStrings},
+    {"Full_qualified_domain_name", Kind::kString}};
+constexpr Model kData{kDataFields};
+constexpr Field kEnrichmentFields[] = {
+    {"name", Kind::kString}, {"value", Kind::kString}, {"data", Kind::kObject, false, &kData}};
+constexpr Model kEnrichment{kEnrichmentFields};
+
+constexpr Field kItemFields[] = {
+    {"activity_id", Kind::kInteger, true},
+    {"activity_name", Kind::kString, true},
+    {"category_name", Kind::kString, true},
+    {"category_uid", Kind::kInteger, true},
+    {"class_name", Kind::kString, true},
+    {.name = "class_uid",
+     .kind = Kind::kInteger,
+     .required = true,
+     .ids = kClassUid,
+     .ids_problem = " is not supported by this simulator (Device Inventory Info is 5001)"},
+    {"type_name", Kind::kString, true},
+    {"type_uid", Kind::kInteger, true},
+    {.name = "severity", .kind = Kind::kString, .one_of = kSeverities},
+    {"severity_id", Kind::kInteger},
+    {"time", Kind::kNumber, true},
+    {"metadata", Kind::kObject, true, &kMetadata},
+    {"device", Kind::kObject, true, &kDevice},
+    {"enrichments", Kind::kObjects, false, &kEnrichment}};
+constexpr Model kItem{kItemFields};
+
+// ---- walking an item along the table ----
 
 const char* type_name(const json& v) {
     if (v.is_null()) return "null";
@@ -61,211 +187,152 @@ const char* type_name(const json& v) {
     return "object";
 }
 
-// Checks run in order; the first problem wins (pydantic reports all, one is enough for us).
-class Checker {
+// The JSON type a field needs, and whether `v` has it (a boolean is not an integer; an integer
+// is a valid float, as pydantic coerces it). Indexed by Kind.
+constexpr const char* kExpectedType[] = {"string", "integer", "number", "boolean",
+                                         "object", "array",   "array",  "object"};
+
+const char* expected_type(Kind kind) {
+    return kExpectedType[static_cast<int>(kind)];
+}
+
+bool has_type(const json& v, Kind kind) {
+    const std::string_view want = expected_type(kind);
+    const std::string_view got = type_name(v);
+    return got == want || (want == "number" && got == "integer");
+}
+
+std::string list(std::span<const std::string_view> set) {
+    std::string out;
+    for (auto s : set) out += (out.empty() ? "" : ", ") + std::string(s);
+    return out;
+}
+
+bool allowed(std::span<const std::string_view> set, const std::string& s) {
+    return set.empty() || std::find(set.begin(), set.end(), s) != set.end();
+}
+
+// A place in the item: for messages ("enrichments[3].data.") and for the dropped-key counts,
+// which do not care which element it was ("enrichments[].data.").
+struct Path {
+    std::string shown;
+    std::string generic;
+    Path child(std::string_view name) const {
+        return {shown + std::string(name) + ".", generic + std::string(name) + "."};
+    }
+    Path element(std::string_view name, std::size_t i) const {
+        return {shown + std::string(name) + "[" + std::to_string(i) + "].",
+                generic + std::string(name) + "[]."};
+    }
+};
+
+// Checks a value against the table (the first problem is kept: pydantic reports all, one is
+// enough here), builds the kept view, lists the dropped keys.
+class Walker {
 public:
-    explicit Checker(std::string prefix) : prefix_(std::move(prefix)) {}
+    Walker(std::string prefix, std::vector<std::string>* dropped)
+        : prefix_(std::move(prefix)), dropped_(dropped) {}
     std::optional<ValidationError> error;
 
-    // A required field with a JSON type; returns the value or nullptr (error recorded).
-    const json* require(const json& obj, std::string_view key, std::string_view type) {
-        if (error) return nullptr;
-        auto it = obj.find(std::string(key));
-        if (it == obj.end() || it->is_null()) {
-            fail(std::string(key), "field required");
-            return nullptr;
+    void object(const json& obj, const Model& model, const Path& at, json& kept) {
+        for (const Field& f : model.fields) {
+            const auto it = obj.find(std::string(f.name));
+            if (it == obj.end() || it->is_null()) {
+                if (f.required) fail(at.shown + std::string(f.name), "field required");
+                continue;
+            }
+            json child;
+            value(*it, f, at, child);
+            if (!child.is_null()) kept[std::string(f.name)] = std::move(child);
         }
-        if (!has_type(*it, type)) {
-            fail(std::string(key), "expected " + std::string(type) + ", got " + type_name(*it));
-            return nullptr;
+        if (dropped_ == nullptr) return;
+        for (const auto& [key, v] : obj.items()) {
+            const bool known = std::any_of(model.fields.begin(), model.fields.end(),
+                                           [&](const Field& f) { return f.name == key; });
+            if (!known && !v.is_null()) dropped_->push_back(at.generic + key);
         }
-        return &*it;
-    }
-    // An optional field; absent or null is fine. Returns the value when present.
-    const json* optional(const json& obj, std::string_view key, std::string_view type) {
-        if (error) return nullptr;
-        auto it = obj.find(std::string(key));
-        if (it == obj.end() || it->is_null()) return nullptr;
-        if (!has_type(*it, type)) {
-            fail(std::string(key), "expected " + std::string(type) + ", got " + type_name(*it));
-            return nullptr;
-        }
-        return &*it;
-    }
-    void fail(const std::string& field, const std::string& problem) {
-        if (!error) error = ValidationError{"VALIDATION_ERROR", prefix_ + field + ": " + problem};
-    }
-    Checker nested(const std::string& field) const { return Checker(prefix_ + field + "."); }
-    void adopt(Checker& inner) {
-        if (!error && inner.error) error = inner.error;
     }
 
 private:
-    static bool has_type(const json& v, std::string_view type) {
-        if (type == "integer") return v.is_number_integer();  // booleans are not integers
-        if (type == "number") return v.is_number();           // ints coerce to float
-        if (type == "string") return v.is_string();
-        if (type == "boolean") return v.is_boolean();
-        if (type == "object") return v.is_object();
-        if (type == "array") return v.is_array();
-        return false;
+    void fail(const std::string& field, const std::string& problem) {
+        if (!error) error = ValidationError{"VALIDATION_ERROR", prefix_ + field + ": " + problem};
     }
+
+    void value(const json& v, const Field& f, const Path& at, json& kept) {
+        const std::string shown = at.shown + std::string(f.name);
+        if (!has_type(v, f.kind)) {
+            return fail(shown,
+                        std::string("expected ") + expected_type(f.kind) + ", got " + type_name(v));
+        }
+        if (f.kind == Kind::kObject) {
+            kept = json::object();
+            return object(v, *f.model, at.child(f.name), kept);
+        }
+        if (f.kind == Kind::kObjects) return objects(v, f, at, kept);
+        kept = v;
+        if (f.kind == Kind::kString && !allowed(f.one_of, v.get<std::string>())) {
+            fail(shown, "'" + v.get<std::string>() + "' is not one of " + list(f.one_of));
+        } else if (f.kind == Kind::kString && f.non_empty &&
+                   v.get_ref<const std::string&>().empty()) {
+            fail(shown, "must not be empty");
+        } else if (f.kind == Kind::kInteger && !f.ids.empty() &&
+                   std::find(f.ids.begin(), f.ids.end(), v.get<long long>()) == f.ids.end()) {
+            fail(shown, std::to_string(v.get<long long>()) + std::string(f.ids_problem));
+        } else if (f.kind == Kind::kStrings &&
+                   !std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); })) {
+            fail(shown, "expected an array of strings");
+        } else if (f.kind == Kind::kStates) {
+            for (const auto& [name, state] : v.items()) {
+                if (!state.is_string() || !allowed(f.one_of, state.get<std::string>())) {
+                    fail(shown + "." + name, "must be \"Enabled\" or \"Disabled\"");
+                }
+            }
+        }
+    }
+
+    void objects(const json& v, const Field& f, const Path& at, json& kept) {
+        kept = json::array();
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            const Path element = at.element(f.name, i);
+            if (!v[i].is_object()) {
+                fail(element.shown.substr(0, element.shown.size() - 1),
+                     std::string("expected object, got ") + type_name(v[i]));
+                continue;
+            }
+            json& kept_element = kept.emplace_back(json::object());
+            object(v[i], *f.model, element, kept_element);
+        }
+    }
+
     std::string prefix_;
+    std::vector<std::string>* dropped_;
 };
-
-void check_metadata(const json& metadata, Checker& c) {
-    Checker m = c.nested("metadata");
-    if (const json* product = m.require(metadata, "product", "object")) {
-        Checker p = m.nested("product");
-        p.require(*product, "name", "string");
-        p.optional(*product, "vendor_name", "string");
-        p.optional(*product, "version", "string");
-        m.adopt(p);
-    }
-    m.require(metadata, "version", "string");
-    c.adopt(m);
-}
-
-void check_os(const json& os, Checker& c) {
-    Checker o = c.nested("os");
-    o.optional(os, "name", "string");
-    if (const json* type = o.optional(os, "type", "string")) {
-        if (!one_of(kOsTypes, type->get<std::string>())) {
-            o.fail("type", "'" + type->get<std::string>() + "' is not one of " + list(kOsTypes));
-        }
-    }
-    if (const json* type_id = o.optional(os, "type_id", "integer")) {
-        if (!one_of(kOsTypeIds, type_id->get<long long>())) {
-            o.fail("type_id", std::to_string(type_id->get<long long>()) + " is not an OS type id");
-        }
-    }
-    c.adopt(o);
-}
-
-void check_device(const json& device, Checker& c) {
-    Checker d = c.nested("device");
-    if (const json* type_id = d.require(device, "type_id", "integer")) {
-        if (!one_of(kDeviceTypeIds, type_id->get<long long>())) {
-            d.fail("type_id",
-                   std::to_string(type_id->get<long long>()) + " is not a device type id");
-        }
-    }
-    if (const json* type = d.require(device, "type", "string")) {
-        if (!one_of(kDeviceTypes, type->get<std::string>())) {
-            d.fail("type",
-                   "'" + type->get<std::string>() + "' is not one of " + list(kDeviceTypes));
-        }
-    }
-    if (const json* uid = d.require(device, "uid", "string")) {
-        // Stricter than Sekoia: an empty uid cannot identify a device (and we count by uid).
-        if (uid->get_ref<const std::string&>().empty()) d.fail("uid", "must not be empty");
-    }
-    d.require(device, "hostname", "string");
-    for (auto key : kDeviceBools) d.optional(device, key, "boolean");
-    for (auto key : kDeviceTimes) d.optional(device, key, "number");
-    for (auto key : kDeviceStrings) d.optional(device, key, "string");
-    d.optional(device, "risk_score", "integer");
-    if (const json* level = d.optional(device, "risk_level", "string")) {
-        if (!one_of(kRiskLevels, level->get<std::string>())) {
-            d.fail("risk_level",
-                   "'" + level->get<std::string>() + "' is not one of " + list(kRiskLevels));
-        }
-    }
-    if (const json* imei = d.optional(device, "imei_list", "array")) {
-        for (const auto& v : *imei) {
-            if (!v.is_string()) d.fail("imei_list", "expected an array of strings");
-        }
-    }
-    if (const json* os = d.optional(device, "os", "object")) check_os(*os, d);
-    d.optional(device, "location", "object");
-    d.optional(device, "org", "object");
-    d.optional(device, "groups", "array");
-    d.optional(device, "network_interfaces", "array");
-    c.adopt(d);
-}
-
-void check_enrichments(const json& enrichments, Checker& c) {
-    for (std::size_t i = 0; i < enrichments.size(); ++i) {
-        const std::string field = "enrichments[" + std::to_string(i) + "]";
-        const json& e = enrichments[i];
-        if (!e.is_object()) {
-            c.fail(field, "expected object, got " + std::string(type_name(e)));
-            return;
-        }
-        Checker ec = c.nested(field);
-        ec.optional(e, "name", "string");
-        ec.optional(e, "value", "string");
-        if (const json* data = ec.optional(e, "data", "object")) {
-            Checker dc = ec.nested("data");
-            if (const json* fw = dc.optional(*data, "Firewall_status", "string")) {
-                if (!one_of(kEnabledDisabled, fw->get<std::string>())) {
-                    dc.fail("Firewall_status", "must be Enabled or Disabled");
-                }
-            }
-            if (const json* se = dc.optional(*data, "Storage_encryption", "object")) {
-                Checker sc = dc.nested("Storage_encryption");
-                if (const json* parts = sc.require(*se, "partitions", "object")) {
-                    for (const auto& [name, state] : parts->items()) {
-                        if (!state.is_string() ||
-                            !one_of(kEnabledDisabled, state.get<std::string>())) {
-                            sc.fail("partitions." + name, "must be \"Enabled\" or \"Disabled\"");
-                        }
-                    }
-                }
-                dc.adopt(sc);
-            }
-            if (const json* users = dc.optional(*data, "Users", "array")) {
-                for (const auto& u : *users) {
-                    if (!u.is_string()) dc.fail("Users", "expected an array of strings");
-                }
-            }
-            dc.optional(*data, "Full_qualified_domain_name", "string");
-            ec.adopt(dc);
-        }
-        c.adopt(ec);
-    }
-}
 
 }  // namespace
 
-std::optional<ValidationError> validate_item(const json& item, std::size_t index) {
+std::optional<ValidationError> validate_item(const json& item, std::size_t index,
+                                             std::vector<std::string>* dropped) {
     const std::string prefix = "items[" + std::to_string(index) + "]";
     if (!item.is_object()) {
         return ValidationError{"VALIDATION_ERROR",
                                prefix + ": expected object, got " + type_name(item)};
     }
-    Checker c(prefix + ".");
-    c.require(item, "activity_id", "integer");
-    c.require(item, "activity_name", "string");
-    c.require(item, "category_name", "string");
-    c.require(item, "category_uid", "integer");
-    c.require(item, "class_name", "string");
-    if (const json* class_uid = c.require(item, "class_uid", "integer")) {
-        if (class_uid->get<long long>() != 5001) {
-            c.fail("class_uid", std::to_string(class_uid->get<long long>()) +
-                                    " is not supported by this simulator (Device Inventory "
-                                    "Info is 5001)");
-        }
-    }
-    c.require(item, "type_name", "string");
-    c.require(item, "type_uid", "integer");
-    if (const json* severity = c.optional(item, "severity", "string")) {
-        if (!one_of(kSeverities, severity->get<std::string>())) {
-            c.fail("severity",
-                   "'" + severity->get<std::string>() + "' is not one of " + list(kSeverities));
-        }
-    }
-    c.optional(item, "severity_id", "integer");
-    c.require(item, "time", "number");
-    if (const json* metadata = c.require(item, "metadata", "object")) check_metadata(*metadata, c);
-    if (const json* device = c.require(item, "device", "object")) check_device(*device, c);
-    if (const json* enrichments = c.optional(item, "enrichments", "array")) {
-        check_enrichments(*enrichments, c);
-    }
-    return c.error;
+    Walker walker(prefix + ".", dropped);
+    json kept = json::object();
+    walker.object(item, kItem, Path{}, kept);
+    return walker.error;
 }
 
-std::optional<ValidationError> validate_body(const json& body) {
+json kept_view(const json& item) {
+    json kept = json::object();
+    if (!item.is_object()) return kept;
+    Walker walker("", nullptr);
+    walker.object(item, kItem, Path{}, kept);
+    return kept;
+}
+
+std::optional<ValidationError> validate_body(const json& body,
+                                             std::vector<std::vector<std::string>>* dropped) {
     if (!body.is_object()) {
         return ValidationError{"INVALID_BODY",
                                std::string("body: expected a JSON object, got ") + type_name(body)};
@@ -284,8 +351,11 @@ std::optional<ValidationError> validate_body(const json& body) {
         return ValidationError{"INVALID_BODY",
                                std::string("items: expected an array, got ") + type_name(*items)};
     }
+    if (dropped) dropped->assign(items->size(), {});
     for (std::size_t i = 0; i < items->size(); ++i) {
-        if (auto error = validate_item((*items)[i], i)) return error;
+        if (auto error = validate_item((*items)[i], i, dropped ? &(*dropped)[i] : nullptr)) {
+            return error;
+        }
     }
     return std::nullopt;
 }

@@ -1,5 +1,7 @@
 #include "ledger.h"
 
+#include "item_validation.h"
+
 #include <algorithm>
 
 namespace sekoiasim {
@@ -21,7 +23,8 @@ void Ledger::count_status(const std::string& connector, int status, bool accepte
     }
 }
 
-void Ledger::record_items(const std::string& connector, const nlohmann::json& items) {
+void Ledger::record_items(const std::string& connector, const nlohmann::json& items,
+                          const std::vector<std::vector<std::string>>& dropped) {
     std::lock_guard lock(mu_);
     Connector& c = connectors_[connector];
     for (const auto& item : items) {
@@ -30,6 +33,9 @@ void Ledger::record_items(const std::string& connector, const nlohmann::json& it
         ++c.uid_counts[uid];
         ++c.items;
         items_.push_back(item.dump());
+    }
+    for (const auto& keys : dropped) {
+        for (const auto& key : keys) ++dropped_keys_[key];
     }
 }
 
@@ -44,6 +50,7 @@ void Ledger::reset() {
     status_counts_.clear();
     items_.clear();
     uid_counts_.clear();
+    dropped_keys_.clear();
     connectors_.clear();
 }
 
@@ -68,14 +75,16 @@ nlohmann::json Ledger::stats() const {
             {"items_received", received},
             {"unique_uids", unique},
             {"duplicates", received - unique},
+            {"dropped_keys", dropped_keys_},
             {"per_connector", per_connector}};
 }
 
-nlohmann::json Ledger::items(std::size_t offset, std::size_t limit) const {
+nlohmann::json Ledger::items(std::size_t offset, std::size_t limit, bool kept) const {
     std::lock_guard lock(mu_);
     nlohmann::json list = nlohmann::json::array();
     for (std::size_t i = offset; i < items_.size() && i - offset < limit; ++i) {
-        list.push_back(nlohmann::json::parse(items_[i]));
+        nlohmann::json item = nlohmann::json::parse(items_[i]);
+        list.push_back(kept ? kept_view(item) : std::move(item));
     }
     return {{"total", items_.size()}, {"offset", offset}, {"items", list}};
 }

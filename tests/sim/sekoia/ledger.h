@@ -1,6 +1,7 @@
 // What the fake Sekoia received: every item of every accepted request (in arrival order), counts
-// per device uid (to find missing and duplicated devices), per-connector totals, and counters of
-// intake requests by outcome and status. Thread-safe.
+// per device uid (to find missing and duplicated devices), per-connector totals, counters of
+// intake requests by outcome and status, and how often each key Sekoia's models drop arrived.
+// Thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,13 +20,16 @@ public:
     void count_request(const std::string& connector);
     // Records the answer status of an intake POST (accepted = 2xx with items recorded).
     void count_status(const std::string& connector, int status, bool accepted);
-    // Records the items of an accepted request (each must have device.uid).
-    void record_items(const std::string& connector, const nlohmann::json& items);
+    // Records the items of an accepted request (each must have device.uid) and, per item, the
+    // keys Sekoia's models dropped from it.
+    void record_items(const std::string& connector, const nlohmann::json& items,
+                      const std::vector<std::vector<std::string>>& dropped);
     void count_hang();
     void reset();
 
     nlohmann::json stats() const;
-    nlohmann::json items(std::size_t offset, std::size_t limit) const;
+    // Items in arrival order; `kept`: as Sekoia keeps them (kept_view), not as received.
+    nlohmann::json items(std::size_t offset, std::size_t limit, bool kept = false) const;
     nlohmann::json uids() const;
 
 private:
@@ -43,6 +47,7 @@ private:
     std::map<std::string, std::int64_t> status_counts_;
     std::vector<std::string> items_;  // compact JSON text of each accepted item
     std::map<std::string, std::int64_t> uid_counts_;
+    std::map<std::string, std::int64_t> dropped_keys_;  // "device.os.version" -> items
     std::map<std::string, Connector> connectors_;
 };
 

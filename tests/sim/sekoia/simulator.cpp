@@ -224,7 +224,8 @@ void Simulator::handle_intake(const httplib::Request& req, httplib::Response& re
         send_error(res, 400, "INVALID_JSON", "the body is not valid JSON");
         return finish(false);
     }
-    if (auto error = validate_body(body)) {
+    std::vector<std::vector<std::string>> dropped;  // per item: keys Sekoia's models drop
+    if (auto error = validate_body(body, &dropped)) {
         send_error(res, 400, error->code, error->message);
         return finish(false);
     }
@@ -236,7 +237,7 @@ void Simulator::handle_intake(const httplib::Request& req, httplib::Response& re
         return finish(false);
     }
 
-    accept(connector, items, res);
+    accept(connector, items, dropped, res);
     if (fault && fault->kind == FaultKind::kAcceptThenHang) {
         ledger_.count_hang();
         hold(fault->hang_ms);
@@ -247,8 +248,10 @@ void Simulator::handle_intake(const httplib::Request& req, httplib::Response& re
     finish(true);
 }
 
-void Simulator::accept(const std::string& connector, const json& items, httplib::Response& res) {
-    ledger_.record_items(connector, items);
+void Simulator::accept(const std::string& connector, const json& items,
+                       const std::vector<std::vector<std::string>>& dropped,
+                       httplib::Response& res) {
+    ledger_.record_items(connector, items, dropped);
     if (config_.success_status == 204) {
         res.status = 204;
         return;
@@ -262,8 +265,10 @@ void Simulator::handle_control(const httplib::Request& req, httplib::Response& r
         return send_json(res, 200, ledger_.stats());
     }
     if (req.method == "GET" && path == "/_sim/items") {
+        const bool kept = req.get_param_value("view") == "kept";
         return send_json(
-            res, 200, ledger_.items(query_size(req, "offset", 0), query_size(req, "limit", 1000)));
+            res, 200,
+            ledger_.items(query_size(req, "offset", 0), query_size(req, "limit", 1000), kept));
     }
     if (req.method == "GET" && path == "/_sim/uids") return send_json(res, 200, ledger_.uids());
     if (req.method == "GET" && path == "/_sim/faults") {

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace httplib {
 class Server;
@@ -46,7 +47,8 @@ private:
     void handle_intake(const httplib::Request& req, httplib::Response& res);
     void handle_control(const httplib::Request& req, httplib::Response& res);
     // Answers an intake request that passed every check: records the items.
-    void accept(const std::string& connector, const nlohmann::json& items, httplib::Response& res);
+    void accept(const std::string& connector, const nlohmann::json& items,
+                const std::vector<std::vector<std::string>>& dropped, httplib::Response& res);
     // Holds the request like a server that never answers, until `ms` or stop().
     void hold(std::int64_t ms);
 
