@@ -39,6 +39,18 @@ json OktaSim::mutate(const json& body) const {
     return process_.post_json("/_sim/mutate", body);
 }
 
+void OktaSim::oauth_client(const json& registration) const {
+    process_.post_json("/_sim/oauth/clients", registration);
+}
+
+void OktaSim::revoke_oauth_tokens() const {
+    process_.post_json("/_sim/oauth/revoke");
+}
+
+void OktaSim::rotate_oauth_nonces() const {
+    process_.post_json("/_sim/oauth/rotate_nonce");
+}
+
 std::set<std::string> OktaSim::ids() const {
     std::set<std::string> out;
     for (const auto& d : devices()) {

@@ -37,6 +37,13 @@ public:
     void reset() const;                             // clears faults, stats, rate-limit window
     nlohmann::json mutate(const nlohmann::json& body) const;
 
+    // OAuth service apps (README "OAuth service apps"): register one ({"client_id",
+    // "public_key": PEM or JWK, "kid"?, "scopes": [...], "dpop_required": bool}), invalidate
+    // every issued access token, start new DPoP nonces.
+    void oauth_client(const nlohmann::json& registration) const;
+    void revoke_oauth_tokens() const;
+    void rotate_oauth_nonces() const;
+
     // Ids of every device with a string id, and of those a record must exist for (an id and a
     // display name: the README's "Invalid devices" are the others).
     std::set<std::string> ids() const;

@@ -52,16 +52,19 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 
 }  // namespace
 
-Reply get_url(const std::string& url, const std::string& token, const std::string& host_header) {
+Reply request(const std::string& method, const std::string& url,
+              const std::vector<std::string>& header_lines, const std::string& body) {
     CURL* curl = curl_easy_init();
     REQUIRE(curl != nullptr);
     curl_slist* headers = nullptr;
-    if (!token.empty())
-        headers = curl_slist_append(headers, ("Authorization: SSWS " + token).c_str());
-    if (!host_header.empty())
-        headers = curl_slist_append(headers, ("Host: " + host_header).c_str());
+    for (const std::string& line : header_lines) headers = curl_slist_append(headers, line.c_str());
     Reply r;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (method != "GET") {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 15L);
@@ -81,6 +84,13 @@ Reply get_url(const std::string& url, const std::string& token, const std::strin
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
     return r;
+}
+
+Reply get_url(const std::string& url, const std::string& token, const std::string& host_header) {
+    std::vector<std::string> headers;
+    if (!token.empty()) headers.push_back("Authorization: SSWS " + token);
+    if (!host_header.empty()) headers.push_back("Host: " + host_header);
+    return request("GET", url, headers);
 }
 
 Reply get(int port, const std::string& target, const std::string& token,

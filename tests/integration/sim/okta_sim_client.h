@@ -37,6 +37,11 @@ Reply get(int port, const std::string& target, const std::string& token = "sim-t
 Reply get_url(const std::string& url, const std::string& token = "sim-token",
               const std::string& host_header = "");
 
+// Any request, sent exactly as given: `headers` as "Name: value" lines, `body` sent when the
+// method is not GET. For the OAuth endpoints (token requests, Bearer/DPoP resource calls).
+Reply request(const std::string& method, const std::string& url,
+              const std::vector<std::string>& headers, const std::string& body = "");
+
 // Follows next links from `first_target` until none; returns every device of every page.
 struct Walk {
     std::vector<json> devices;

@@ -93,6 +93,7 @@ void Simulator::serve_control(const httplib::Request& req, httplib::Response& re
         Json out = stats_.to_json();
         out["rate_limit"] = limiter_.to_json(real_now_ms(), config_snapshot().clock_skew_ms);
         out["faults"] = faults_.to_json();
+        out["oauth"] = oauth_.stats_json();
         set_json(res, 200, out.dump());
         return;
     }
@@ -103,11 +104,46 @@ void Simulator::serve_control(const httplib::Request& req, httplib::Response& re
         stats_.clear();
         limiter_.configure(config.rate_limit, config.rate_window_ms, real_now_ms());
         limiter_.clear_stats();
+        oauth_.clear_stats();
         set_json(res, 200, R"({"reset":true})");
+        return;
+    }
+    if (path.rfind("/_sim/oauth/", 0) == 0) {
+        serve_oauth_control(req, res, path);
         return;
     }
     if (path == "/_sim/devices" && get) {
         set_json(res, 200, org_.all_devices_json());
+        return;
+    }
+    control_error(res, 404, "no control endpoint " + req.method + " " + path);
+}
+
+// /_sim/oauth/*: register service-app clients, revoke issued tokens, rotate DPoP nonces.
+void Simulator::serve_oauth_control(const httplib::Request& req, httplib::Response& res,
+                                    const std::string& path) {
+    const bool post = req.method == "POST";
+    if (path == "/_sim/oauth/clients" && (post || req.method == "GET")) {
+        if (post) {
+            Json body;
+            if (!parse_body(req, res, body)) return;
+            const std::string error = oauth_.register_client(body);
+            if (!error.empty()) {
+                control_error(res, 400, error);
+                return;
+            }
+        }
+        set_json(res, 200, Json{{"clients", oauth_.clients_json()}}.dump());
+        return;
+    }
+    if (path == "/_sim/oauth/revoke" && post) {
+        oauth_.revoke_tokens();
+        set_json(res, 200, R"({"revoked":true})");
+        return;
+    }
+    if (path == "/_sim/oauth/rotate_nonce" && post) {
+        oauth_.rotate_nonces();
+        set_json(res, 200, R"({"rotated":true})");
         return;
     }
     control_error(res, 404, "no control endpoint " + req.method + " " + path);

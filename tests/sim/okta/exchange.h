@@ -28,6 +28,8 @@ struct Simulator::Exchange {
     std::string host;    // Host header as the client sent it ("127.0.0.1:1234")
     bool had_authorization = false;
     bool valid_auth = false;
+    std::string oauth_scheme;  // "Bearer" or "DPoP" when the request carries an OAuth token
+    std::string oauth_token;
 
     bool is_api = false;  // /api/v1/*: gets X-Rate-Limit-* headers
     int64_t rl_limit = 0, rl_remaining = 0, rl_reset_s = 0;

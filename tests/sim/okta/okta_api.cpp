@@ -38,6 +38,8 @@ void Simulator::send_error(Exchange& ex, const OktaError& error) {
 void Simulator::serve_okta(Exchange& ex) {
     if (ex.path == "/.well-known/okta-organization") {
         serve_well_known(ex);
+    } else if (ex.path == "/oauth2/v1/token") {
+        serve_token(ex);
     } else if (ex.path == "/api/v1" || ex.path.rfind("/api/v1/", 0) == 0) {
         ex.is_api = true;
         serve_api(ex);
@@ -93,7 +95,9 @@ void Simulator::serve_api(Exchange& ex) {
         }
     }
 
-    if (!ex.valid_auth) {
+    if (!ex.valid_auth && !ex.oauth_scheme.empty()) {
+        if (!authorize_oauth(ex)) return;
+    } else if (!ex.valid_auth) {
         {
             std::lock_guard lock(control_mu_);
             ++stats_.auth_failures;

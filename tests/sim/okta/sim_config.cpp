@@ -16,7 +16,10 @@ Json SimConfig::to_json() const {
                 {"invalid_devices", invalid_devices},
                 {"clock_skew_ms", clock_skew_ms},
                 {"latency_ms", latency_ms},
-                {"verbose", verbose}};
+                {"verbose", verbose},
+                {"oauth_token_lifetime_s", oauth_token_lifetime_s},
+                {"oauth_token_nonce", oauth_token_nonce},
+                {"oauth_resource_nonce", oauth_resource_nonce}};
 }
 
 std::string apply_config_patch(const Json& patch, SimConfig& config, ConfigChange& change) {
@@ -88,6 +91,15 @@ std::string apply_config_patch(const Json& patch, SimConfig& config, ConfigChang
             if ((err = need_uint("milliseconds")).empty()) next.latency_ms = v.get<int64_t>();
         } else if (key == "verbose") {
             if ((err = need_bool()).empty()) next.verbose = v.get<bool>();
+        } else if (key == "oauth_token_lifetime_s") {
+            if ((err = need_uint("seconds")).empty()) {
+                if (v.get<int64_t>() < 1) err = "oauth_token_lifetime_s must be >= 1";
+                next.oauth_token_lifetime_s = v.get<int64_t>();
+            }
+        } else if (key == "oauth_token_nonce") {
+            if ((err = need_bool()).empty()) next.oauth_token_nonce = v.get<bool>();
+        } else if (key == "oauth_resource_nonce") {
+            if ((err = need_bool()).empty()) next.oauth_resource_nonce = v.get<bool>();
         } else {
             err = "unknown config key '" + key + "'";
         }

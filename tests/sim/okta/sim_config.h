@@ -24,6 +24,11 @@ struct SimConfig {
     int64_t clock_skew_ms = 0;  // simulated clock = real clock + skew
     int64_t latency_ms = 0;     // added before every Okta API response
     bool verbose = false;
+    // OAuth (README.md "OAuth"): access-token lifetime, and whether DPoP proofs must carry the
+    // simulator's nonce at the token endpoint (Okta: yes) and at /api/v1/* (Okta: not today).
+    int64_t oauth_token_lifetime_s = 3600;
+    bool oauth_token_nonce = true;
+    bool oauth_resource_nonce = false;
 
     // The config as JSON (the token is not echoed: only whether it is the default).
     Json to_json() const;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 #include "exchange.h"
 #include "time_format.h"
@@ -201,8 +202,14 @@ void Simulator::handle_main(const httplib::Request& req, httplib::Response& res)
     ex.host = req.get_header_value("Host");
     if (ex.host.empty()) ex.host = "127.0.0.1:" + std::to_string(port_);
     ex.had_authorization = req.has_header("Authorization");
-    ex.valid_auth =
-        ex.had_authorization && req.get_header_value("Authorization") == "SSWS " + ex.cfg.token;
+    const std::string authorization = req.get_header_value("Authorization");
+    ex.valid_auth = ex.had_authorization && authorization == "SSWS " + ex.cfg.token;
+    for (const char* scheme : {"Bearer ", "DPoP "}) {
+        if (authorization.rfind(scheme, 0) == 0) {
+            ex.oauth_scheme = std::string(scheme, std::strlen(scheme) - 1);
+            ex.oauth_token = authorization.substr(std::strlen(scheme));
+        }
+    }
 
     if (ex.cfg.latency_ms > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds(ex.cfg.latency_ms));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fault_plan.h"
+#include "oauth_authority.h"
 #include "rate_limiter.h"
 #include "sim_config.h"
 #include "sim_org.h"
@@ -62,6 +63,13 @@ private:
     void apply_page_faults(Exchange& ex);
     void send_error(Exchange& ex, const struct OktaError& error);
 
+    // OAuth (oauth_endpoints.cpp)
+    void serve_token(Exchange& ex);
+    // Checks an OAuth token on /api/v1/*; false when the answer (401/403/400) is written.
+    bool authorize_oauth(Exchange& ex);
+    void serve_oauth_control(const httplib::Request& req, httplib::Response& res,
+                             const std::string& path);
+
     // Control API (control_api.cpp)
     void serve_control(const httplib::Request& req, httplib::Response& res,
                        const std::string& path);
@@ -87,6 +95,7 @@ private:
     SimStats stats_;
 
     SimOrg org_;
+    OAuthAuthority oauth_;
     std::atomic<uint64_t> request_counter_{0};
 
     std::unique_ptr<httplib::Server> main_;

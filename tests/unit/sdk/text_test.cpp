@@ -13,3 +13,12 @@ TEST_CASE("trim: spaces, tabs, CR and LF at both ends, nothing inside") {
     CHECK(trim("x") == "x");
     CHECK(trim("\va\f") == "\va\f");  // other control characters are content, not padding
 }
+
+TEST_CASE("iequals, icontains and one_line") {
+    CHECK(asset_sdk::iequals("DPoP", "dpop"));
+    CHECK_FALSE(asset_sdk::iequals("DPoP", "dpop "));
+    CHECK(asset_sdk::icontains("WWW-Authenticate: Bearer", "bearer"));
+    CHECK_FALSE(asset_sdk::icontains("ab", "abc"));
+    CHECK(asset_sdk::one_line("a\n\n b\tc ", 100) == "a b c");
+    CHECK(asset_sdk::one_line("abcdef", 3) == "abc...");
+}
