@@ -19,13 +19,14 @@
 #include "plugin/plugin_instance.h"
 #include "state/checkpoint_store.h"
 
+#include <asset_sdk/time_util.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
 
 namespace asset_host {
 
@@ -93,9 +94,8 @@ private:
 };
 
 std::string seconds_text(std::chrono::steady_clock::duration d) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f s", std::chrono::duration<double>(d).count());
-    return buf;
+    return asset_sdk::format_duration(std::chrono::duration_cast<asset_sdk::Millis>(d),
+                                      asset_sdk::DurationPrecision::kTenths);
 }
 
 // The stored checkpoint a dry run starts from (an incremental dry run), none with --full.

@@ -1,22 +1,12 @@
 #include "cycle/cycle_summary.h"
 
-#include <nlohmann/json.hpp>
+#include <asset_sdk/time_util.h>
 
-#include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace asset_host::cycle {
 
 namespace {
-
-std::string format_seconds(asset_sdk::Millis d) {
-    char buf[32];
-    if (d.count() < 1000) {
-        std::snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(d.count()));
-    } else {
-        std::snprintf(buf, sizeof buf, "%.1fs", static_cast<double>(d.count()) / 1000.0);
-    }
-    return buf;
-}
 
 // A value safe in a key=value line: quoted, quotes and backslashes escaped, one line.
 std::string quote_value(std::string_view text) {
@@ -62,7 +52,8 @@ std::string format_summary(const CycleSummary& s) {
     line += " batches=" + std::to_string(s.batches);
     line += " retries=" + std::to_string(s.retries);
     line += " skipped=" + (s.skipped ? std::to_string(*s.skipped) : std::string("-"));
-    line += " duration=" + format_seconds(s.duration);
+    line += " duration=" +
+            asset_sdk::format_duration(s.duration, asset_sdk::DurationPrecision::kTenths);
     line += std::string(" checkpoint=") + (s.checkpoint_saved ? "saved" : "unchanged");
     if (!s.error.empty()) line += " error=" + quote_value(s.error);
     return line;

@@ -291,7 +291,13 @@ std::optional<Millis> parse_duration(std::string_view text) {
     return Millis(total);
 }
 
-std::string format_duration(Millis d) {
+std::string format_duration(Millis d, DurationPrecision precision) {
+    if (precision == DurationPrecision::kTenths && (d >= Millis(1000) || d <= Millis(-1000))) {
+        const std::int64_t tenths = (d.count() + (d.count() < 0 ? -50 : 50)) / 100;
+        const std::int64_t abs_tenths = tenths < 0 ? -tenths : tenths;
+        return (tenths < 0 ? "-" : "") + std::to_string(abs_tenths / 10) + "." +
+               std::to_string(abs_tenths % 10) + "s";
+    }
     std::int64_t ms = d.count();
     if (ms == 0) return "0s";
     std::string out;

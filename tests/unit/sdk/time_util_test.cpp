@@ -196,6 +196,23 @@ TEST_CASE("format_duration: shortest exact rendering that parses back") {
     }
 }
 
+TEST_CASE("format_duration: tenths of a second for measured times") {
+    using asset_sdk::DurationPrecision;
+    const auto tenths = [](std::int64_t ms) {
+        return format_duration(Millis(ms), DurationPrecision::kTenths);
+    };
+    CHECK(tenths(0) == "0s");
+    CHECK(tenths(250) == "250ms");
+    CHECK(tenths(999) == "999ms");
+    CHECK(tenths(1000) == "1.0s");
+    CHECK(tenths(2345) == "2.3s");
+    CHECK(tenths(2350) == "2.4s");  // to the nearest tenth, halves up
+    CHECK(tenths(95'000) == "95.0s");
+    CHECK(tenths(3'723'460) == "3723.5s");
+    CHECK(tenths(-1500) == "-1.5s");
+    CHECK(format_duration(Millis(2345)) == "2s345ms");  // exact stays the default
+}
+
 TEST_CASE("to_epoch_millis floors toward negative infinity") {
     CHECK(to_epoch_millis(SystemTime(std::chrono::microseconds(1999))) == 1);
     CHECK(to_epoch_millis(SystemTime(std::chrono::microseconds(-1))) == -1);

@@ -24,8 +24,14 @@ std::optional<SystemTime> parse_http_date(std::string_view text);
 // seconds. Combined forms like "1h30m" are accepted. nullopt when malformed or negative.
 std::optional<Millis> parse_duration(std::string_view text);
 
-// "1h30m", "45s", "250ms": the shortest exact rendering, for logs and summaries.
-std::string format_duration(Millis d);
+// How format_duration rounds. kExact for configured values and waits (parse_duration reads the
+// text back); kTenths for measured times, where the milliseconds past a second are noise.
+enum class DurationPrecision { kExact, kTenths };
+
+// Every duration in logs, errors and summaries. kExact: the shortest exact rendering, "1h30m",
+// "45s", "250ms". kTenths: the same below one second ("250ms"), from one second on seconds to
+// the nearest tenth ("2.3s", "95.0s").
+std::string format_duration(Millis d, DurationPrecision precision = DurationPrecision::kExact);
 
 // Milliseconds since the Unix epoch (floored), as OCSF timestamps want.
 std::int64_t to_epoch_millis(SystemTime t);
