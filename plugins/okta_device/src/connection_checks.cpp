@@ -3,6 +3,9 @@
 #include "okta_client.h"
 #include "pager.h"
 
+#include "sync_state.h"
+
+#include <asset_sdk/proxy.h>
 #include <asset_sdk/time_util.h>
 #include <asset_sdk/url.h>
 
@@ -87,9 +90,24 @@ const char* reachability_remedy(TransportError error) {
     }
 }
 
+// " through the proxy http://proxy:3128 (from https_proxy)": how requests leave this machine.
+std::string route_text(const asset_sdk::Url& url, const asset_sdk::ProxyRoute& route) {
+    if (!route.via_proxy()) {
+        return route.source.empty() ? ""
+                                    : " directly (" + url.host + " is in " + route.source + ")";
+    }
+    std::string text = " through the proxy " + asset_sdk::proxy_for_display(route.proxy) +
+                       " (from " + (route.source == "proxy" ? "the proxy setting" : route.source) +
+                       ")";
+    if (route.uncertain) {
+        text += ", unless no_proxy bypasses it (its address ranges are not evaluated here)";
+    }
+    return text;
+}
+
 CheckResult reachability_failure(const OktaConfig& config, const asset_sdk::Url& url,
-                                 const ApiResult& r) {
-    std::string detail = reachability_detail(config, url, r.transport);
+                                 const asset_sdk::ProxyRoute& route, const ApiResult& r) {
+    std::string detail = reachability_detail(config, url, r.transport) + route_text(url, route);
     // The plain words are above; libcurl's own message adds the specifics (not repeated words).
     if (!r.transport_detail.empty()) detail += " — " + r.transport_detail.substr(0, 300);
     return make("reachability", AH_CHECK_FAIL, detail, reachability_remedy(r.transport));
@@ -115,13 +133,23 @@ OrgInfo parse_org(const std::string& body) {
     return info;
 }
 
-std::size_t json_array_size(const std::string& body) {
+// Elements of a JSON array body; nullopt when the body is not a JSON array.
+std::optional<std::size_t> json_array_size(const std::string& body) {
     simdjson::dom::parser parser;
     simdjson::dom::element root;
     const simdjson::padded_string padded(body);
     simdjson::dom::array arr;
-    if (parser.parse(padded).get(root) || root.get_array().get(arr)) return 0;
+    if (parser.parse(padded).get(root) || root.get_array().get(arr)) return std::nullopt;
     return arr.size();
+}
+
+// Okta's answers to GET /api/v1/devices: a JSON array, or an error with Okta's shape. Anything
+// else came from something in between (a proxy's 502 page, a captive portal).
+bool okta_answered(const ApiResult& r) {
+    if (r.http_status >= 200 && r.http_status < 300) {
+        return json_array_size(r.response.body).has_value();
+    }
+    return is_okta_error(r.okta);
 }
 
 }  // namespace
@@ -140,7 +168,7 @@ public:
     bool run() {
         for (Step step : {&ConnectionChecks::base_url, &ConnectionChecks::reachability,
                           &ConnectionChecks::okta_org, &ConnectionChecks::api_token,
-                          &ConnectionChecks::devices_read, &ConnectionChecks::device_assurance}) {
+                          &ConnectionChecks::devices_read}) {
             const Next next = (this->*step)();
             if (next == Next::kCancelled) return false;
             if (next == Next::kStop) return true;
@@ -157,8 +185,8 @@ private:
         report_(make(std::move(name), status, std::move(detail), std::move(remedy)));
     }
     // One request of a check, without retries: Test connector shows the first failure as is.
-    bool get(const std::string& path_and_query, bool with_token, ApiResult& out) {
-        out = client_.get_once(config_.base_url + path_and_query, with_token);
+    bool get(const std::string& url, bool with_token, ApiResult& out) {
+        out = client_.get_once(url, with_token);
         return out.status.code() != asset_sdk::StatusCode::kCancelled && !io_.cancelled();
     }
 
@@ -166,8 +194,9 @@ private:
     Next reachability();
     Next okta_org();
     Next api_token();
+    Next token_refused();
+    CheckResult not_okta() const;
     Next devices_read();
-    Next device_assurance();
 
     const OktaConfig& config_;
     asset_sdk::Clock& clock_;
@@ -175,8 +204,10 @@ private:
     const CheckReportFn& report_;
     OktaClient client_;
     asset_sdk::Url base_;
-    ApiResult org_;  // /.well-known/okta-organization
-    ApiResult dev_;  // GET /api/v1/devices?limit=1
+    asset_sdk::ProxyRoute route_;  // how requests to base_url leave this machine
+    ApiResult org_;                // /.well-known/okta-organization
+    std::string probe_;            // the first request of a full sync
+    ApiResult dev_;                // its answer
 };
 
 // 1. base_url
@@ -202,15 +233,18 @@ ConnectionChecks::Next ConnectionChecks::base_url() {
 
 // 2. reachability (no token: the well-known document is public)
 ConnectionChecks::Next ConnectionChecks::reachability() {
+    route_ = asset_sdk::proxy_route(base_, config_.proxy);
     const auto began = clock_.steady_now();
-    if (!get("/.well-known/okta-organization", false, org_)) return Next::kCancelled;
+    if (!get(config_.base_url + "/.well-known/okta-organization", false, org_)) {
+        return Next::kCancelled;
+    }
     if (org_.transport != TransportError::kNone) {
-        report_(reachability_failure(config_, base_, org_));
+        report_(reachability_failure(config_, base_, route_, org_));
         return Next::kStop;
     }
     const auto took = std::chrono::duration_cast<asset_sdk::Millis>(clock_.steady_now() - began);
     report("reachability", AH_CHECK_OK,
-           "connected to " + host_port(base_) +
+           "connected to " + host_port(base_) + route_text(base_, route_) +
                (base_.scheme == "https" ? " with a trusted TLS certificate" : " over plain HTTP") +
                " in " + asset_sdk::format_duration(took));
     return Next::kContinue;
@@ -243,28 +277,48 @@ ConnectionChecks::Next ConnectionChecks::okta_org() {
                "Set base_url to your Okta org URL (e.g. https://acme.okta.com or your custom "
                "domain).");
         return Next::kStop;
-    } else {
+    } else if (is_okta_error(org_.okta)) {
         report("okta_org", AH_CHECK_WARN,
                "could not read the org's metadata: " + org_.status.message(),
                "Okta may be busy; run the test again. The next checks still run.");
+    } else {
+        report("okta_org", AH_CHECK_WARN,
+               "could not read the org's metadata: " + describe_answer(org_.response) +
+                   " is not an answer from Okta (a proxy or gateway answered?)" +
+                   (route_.via_proxy() ? ";" + route_text(base_, route_) : ""),
+               "The next checks tell whether Okta itself can be reached.");
     }
     return Next::kContinue;
 }
 
-// 4. api_token (the request also answers 5. devices_read)
+// 4. api_token: the first request of a full sync (configured expand and statuses) also answers
+// 5. devices_read. Only an answer with Okta's shape says anything about the token.
 ConnectionChecks::Next ConnectionChecks::api_token() {
-    if (!get(std::string(kDevicesPath) + "?limit=1", true, dev_)) return Next::kCancelled;
+    probe_ = Pager(config_, device_search(config_.statuses, std::nullopt)).first_url();
+    if (!get(probe_, true, dev_)) return Next::kCancelled;
     if (dev_.transport != TransportError::kNone) {
         report("api_token", AH_CHECK_FAIL,
                "GET " + std::string(kDevicesPath) + " failed: " + dev_.status.message(),
                "Check the network path to Okta and run the test again.");
         return Next::kStop;
     }
-    const OktaError& e = dev_.okta;
-    if (dev_.http_status != 401) {
-        report("api_token", AH_CHECK_OK, "Okta accepted the API token");
+    if (!okta_answered(dev_)) {
+        report_(not_okta());
+        return Next::kStop;
+    }
+    if (dev_.http_status == 401) return token_refused();
+    if (dev_.http_status == 429 || dev_.http_status >= 500) {
+        report("api_token", AH_CHECK_WARN,
+               "not verified yet: Okta answered " + describe(dev_.okta) + " before checking it",
+               "Run the test again in a minute.");
         return Next::kContinue;
     }
+    report("api_token", AH_CHECK_OK, "Okta accepted the API token");
+    return Next::kContinue;
+}
+
+ConnectionChecks::Next ConnectionChecks::token_refused() {
+    const OktaError& e = dev_.okta;
     if (e.error_code == "E0000011" || e.error_code.empty()) {
         report("api_token", AH_CHECK_FAIL,
                "Okta rejected the API token: invalid, revoked or expired (" + describe(e) + ")",
@@ -281,20 +335,48 @@ ConnectionChecks::Next ConnectionChecks::api_token() {
     return Next::kStop;
 }
 
+// A proxy's or gateway's answer (a 502 page, a captive portal) is named as such: it proves
+// nothing about the token.
+CheckResult ConnectionChecks::not_okta() const {
+    const bool ok_status = dev_.http_status >= 200 && dev_.http_status < 300;
+    std::string detail =
+        "the answer to GET " + std::string(kDevicesPath) +
+        (route_.via_proxy() ? route_text(base_, route_) : "") +
+        " did not come from Okta: " + describe_answer(dev_.response) +
+        (ok_status ? " without a JSON array of devices" : " without an Okta error body") +
+        "; a proxy or gateway answered, not Okta";
+    std::string remedy =
+        route_.via_proxy()
+            ? "The proxy answered instead of Okta: check that it lets this machine reach " +
+                  base_.host +
+                  " (its allow-list, authentication and upstream), or bypass it "
+                  "with no_proxy. The API token was not checked."
+            : "Something between this machine and Okta answered (a gateway, a TLS-inspecting "
+              "proxy, or a base_url that is not your Okta org): check base_url and the network "
+              "path. The API token was not checked.";
+    return make("api_token", AH_CHECK_FAIL, std::move(detail), std::move(remedy));
+}
+
 // 5. devices_read: 403 → missing permission; ok → rate-limit headroom
 ConnectionChecks::Next ConnectionChecks::devices_read() {
     const OktaError& e = dev_.okta;
     const std::string headroom = client_.rate_limiter().headroom();
     if (dev_.http_status == 403) {
+        std::string remedy =
+            e.insufficient_scope
+                ? "Grant the OAuth service app the scope okta.devices.read (and an admin role "
+                  "that can read devices)."
+                : "An API token acts with the role of the admin who created it: give that "
+                  "admin a role that can read devices (Read-only Administrator is enough, or a "
+                  "custom role with the okta.devices.read permission), or create the token as "
+                  "such an admin. For an OAuth service app: the scope okta.devices.read.";
+        if (config_.expand == ExpandMode::kUser) {
+            remedy +=
+                " With expand: user the request also embeds full user objects: if the role "
+                "may read devices but not users, try expand: userSummary.";
+        }
         report("devices_read", AH_CHECK_FAIL,
-               "the token may not list devices (" + describe(e) + ")",
-               e.insufficient_scope
-                   ? "Grant the OAuth service app the scope okta.devices.read (and an admin role "
-                     "that can read devices)."
-                   : "An API token acts with the role of the admin who created it: give that "
-                     "admin a role that can read devices (Read-only Administrator is enough, or a "
-                     "custom role with the okta.devices.read permission), or create the token as "
-                     "such an admin. For an OAuth service app: the scope okta.devices.read.");
+               "the token may not list devices (" + describe(e) + ")", std::move(remedy));
         return Next::kStop;
     }
     if (dev_.http_status == 404) {
@@ -316,31 +398,12 @@ ConnectionChecks::Next ConnectionChecks::devices_read() {
                "Run the test again; if it persists, quote the Okta request id to Okta support.");
         return Next::kStop;
     }
-    const std::size_t n = json_array_size(dev_.response.body);
+    const std::size_t n = json_array_size(dev_.response.body).value_or(0);
     report("devices_read", AH_CHECK_OK,
-           std::string("Devices API readable") + (n == 0 ? " (no devices enrolled yet)" : "") +
-               (headroom.empty() ? "" : "; rate limit: " + headroom));
-    return Next::kContinue;
-}
-
-// 6. device_assurance: optional, a warning at most.
-ConnectionChecks::Next ConnectionChecks::device_assurance() {
-    ApiResult da;
-    if (!get("/api/v1/device-assurances", true, da)) return Next::kCancelled;
-    if (da.ok()) {
-        const std::size_t n = json_array_size(da.response.body);
-        report("device_assurance", AH_CHECK_OK,
-               std::to_string(n) + " device assurance " + (n == 1 ? "policy" : "policies") +
-                   " readable");
-        return Next::kContinue;
-    }
-    report("device_assurance", AH_CHECK_WARN,
-           "device assurance policies are not readable (" +
-               (da.transport != TransportError::kNone ? da.status.message() : describe(da.okta)) +
-               "): trust enrichment from assurance policies is unavailable; device records are "
-               "not affected",
-           "Optional: give the token's admin a role that can read device assurance policies, or "
-           "grant an OAuth app the scope okta.deviceAssurance.read.");
+           "Devices API readable with the request a sync makes (GET " +
+               Pager::path_and_query(probe_) +
+               "): " + (n == 0 ? std::string("no devices") : std::to_string(n) + " devices") +
+               " on the first page" + (headroom.empty() ? "" : "; rate limit: " + headroom));
     return Next::kContinue;
 }
 

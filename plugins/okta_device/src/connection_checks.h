@@ -2,12 +2,14 @@
 // fail with what was observed and what to do. It stops at the first failure that makes the
 // later checks meaningless (no network → no point asking about the token).
 //   1. base_url        — well formed (configure() already normalised it)
-//   2. reachability    — DNS, TCP, TLS; the failure named
+//   2. reachability    — DNS, TCP, TLS; the failure named; the proxy in use, if any
 //   3. okta_org        — /.well-known/okta-organization: Identity Engine (idx) or Classic (v1)
-//   4. api_token       — 401 E0000011 → invalid or expired token
-//   5. devices_read    — GET /api/v1/devices?limit=1; 403 → missing permission; ok → rate-limit
-//                        headroom
-//   6. device_assurance — GET /api/v1/device-assurances; not readable → warn
+//   4. api_token       — the first request of a full sync (configured expand and statuses);
+//                        only an Okta-shaped answer counts (a JSON array, or an error body with
+//                        errorCode): a proxy's or gateway's answer fails, named as such;
+//                        401 E0000011 → invalid or expired token
+//   5. devices_read    — the same answer: 403 → missing permission; ok → rate-limit headroom
+// No check asks for a permission the connector does not use.
 #pragma once
 
 #include "config.h"

@@ -59,6 +59,7 @@ OktaError parse_okta_error(const asset_sdk::HttpResponse& response) {
 
     for (std::string_view challenge : response.header_values("www-authenticate")) {
         const std::string err = challenge_param(challenge, "error");
+        if (!err.empty()) e.oauth_challenge = true;
         if (err == "insufficient_scope") {
             e.insufficient_scope = true;
             e.required_scope = clean(challenge_param(challenge, "scope"));
@@ -106,6 +107,28 @@ std::string describe(const OktaError& error) {
     }
     if (!error.request_id.empty()) out += " (Okta request id " + error.request_id + ")";
     return out;
+}
+
+bool is_okta_error(const OktaError& error) {
+    return !error.error_code.empty() || error.oauth_challenge;
+}
+
+std::string describe_answer(const asset_sdk::HttpResponse& response) {
+    struct Shown {
+        const char* name;   // as stored (lower case)
+        const char* label;  // as printed
+    };
+    static constexpr Shown kShown[] = {
+        {"server", "Server"}, {"via", "Via"}, {"content-type", "Content-Type"}};
+    std::string details;
+    for (const Shown& h : kShown) {
+        const auto value = response.header(h.name);
+        if (!value) continue;
+        if (!details.empty()) details += ", ";
+        details += std::string(h.label) + ": " + asset_sdk::one_line(*value, 80);
+    }
+    const std::string status = "HTTP " + std::to_string(response.status);
+    return details.empty() ? status : status + " (" + details + ")";
 }
 
 std::string request_id_suffix(const asset_sdk::HttpResponse& response) {

@@ -17,11 +17,21 @@ struct OktaError {
     std::string error_causes;         // errorCauses[].errorSummary joined with "; "
     std::string request_id;           // X-Okta-Request-Id
     bool insufficient_scope = false;  // WWW-Authenticate: ... error="insufficient_scope"
+    bool oauth_challenge = false;     // WWW-Authenticate carried an OAuth error="..."
     std::string required_scope;       // scope="..." from that challenge
 };
 
 // Reads whatever the response carries; never fails (an unparsable body leaves fields empty).
 OktaError parse_okta_error(const asset_sdk::HttpResponse& response);
+
+// Whether an error answer has Okta's shape: a JSON body with errorCode, or an OAuth challenge
+// (Okta answers a missing scope with an empty body and the reason in WWW-Authenticate). The
+// page of a proxy or gateway has neither.
+bool is_okta_error(const OktaError& error);
+
+// What answered, for a message when it was not Okta: "HTTP 502 (Server: squid/5.7,
+// Content-Type: text/html)". Bounded length.
+std::string describe_answer(const asset_sdk::HttpResponse& response);
 
 // "HTTP 401 E0000011: Invalid token provided (Okta request id abc)". Bounded length.
 std::string describe(const OktaError& error);

@@ -1,19 +1,13 @@
 // The Okta Device plugin through the REAL asset-host binary (it loads build/plugins/
 // okta_device.so) against okta-sim on loopback: full syncs, faults, incremental cycles, rate
-// limits and every Test connector outcome. The API token is checked to appear nowhere in any
-// output of any run.
+// limits (Test connector: test_connector_test.cpp). The API token is checked to appear nowhere
+// in any output of any run.
+#include "okta_host_fixture.h"
+
 #include <asset_sdk/time_util.h>
 
 #include <doctest/doctest.h>
-#include <host_sandbox.h>
-#include <okta_sim.h>
-#include <temp_dir.h>
-#include <tls_test_certs.h>
 #include <nlohmann/json.hpp>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -24,57 +18,9 @@
 #include <thread>
 #include <tuple>
 
-using nlohmann::json;
-using testsupport::ProcessResult;
-using testsupport::TempDir;
+using namespace oktahost;  // Sim, Host, kToken, records_of
 
 namespace {
-
-constexpr char kToken[] = "int-SECRET-okta-token-93c1d";
-
-// okta-sim with this file's token and seed.
-struct Sim : testsupport::OktaSim {
-    explicit Sim(int devices, std::vector<std::string> extra = {})
-        : OktaSim(args(devices, kToken, 11, std::move(extra))) {}
-};
-
-// The sandbox with the Okta plugin and the token (a secret: checked after every run), and the
-// commands this file runs.
-struct Host : testsupport::HostSandbox {
-    Host() : HostSandbox({"okta_device"}) { set_secret_env("OKTA_TOKEN", kToken); }
-
-    std::string write_manifest(const std::string& base_url, const std::string& extra_config = "") {
-        const std::string text =
-            "name: okta-devices\n"
-            "plugin: okta_device\n"
-            "config:\n"
-            "  base_url: " +
-            base_url +
-            "\n"
-            "  api_token: ${env:OKTA_TOKEN}\n"
-            "  allow_insecure_http: true\n"
-            "  incremental_overlap: 0s\n" +
-            extra_config +
-            "destination:\n"
-            "  type: stdout\n";
-        return manifest("okta-devices.yaml", text).string();
-    }
-
-    ProcessResult fetch(const std::string& manifest, bool full = false) {
-        std::vector<std::string> a{"fetch", manifest, "--output", "-"};
-        if (full) a.push_back("--full");
-        return run(a);
-    }
-    ProcessResult test(const std::string& manifest) { return run({"test", manifest, "--json"}); }
-};
-
-std::vector<json> records_of(const ProcessResult& r) {
-    std::vector<json> out;
-    for (const auto& line : testsupport::split_lines(r.out)) {
-        if (!line.empty()) out.push_back(json::parse(line));
-    }
-    return out;
-}
 
 std::multiset<std::string> uids_of(const std::vector<json>& records) {
     std::multiset<std::string> out;
@@ -247,29 +193,8 @@ std::optional<json> enrichment(const json& record, const std::string& name) {
     return std::nullopt;
 }
 
-const json* check_named(const json& report, const std::string& name) {
-    for (const auto& c : report["checks"]) {
-        if (c["name"] == name) return &c;
-    }
-    return nullptr;
-}
-
 std::string iso_now() {
     return asset_sdk::format_iso8601_ms(std::chrono::system_clock::now());
-}
-
-// A loopback port with nothing listening on it (bound, then closed).
-int closed_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    ::close(fd);
-    return ntohs(addr.sin_port);
 }
 
 }  // namespace
@@ -533,140 +458,6 @@ TEST_CASE("SIGTERM during a rate-limit wait: the host stops at once") {
     CHECK(r.err.find("200 records, 1 checkpoint") != std::string::npos);
     CHECK(r.err.find(kToken) == std::string::npos);
     CHECK(sim.stats()["device_requests"] == 1);
-}
-
-TEST_CASE("Test connector: every outcome") {
-    SUBCASE("valid") {
-        Sim sim(20);
-        Host host;
-        const ProcessResult r = host.test(host.write_manifest(sim.url()));
-        CHECK(r.exited_with(0));
-        const json report = json::parse(r.out);
-        // The plugin's six checks, then the destination's (stdout here: one check).
-        REQUIRE(report["checks"].size() == 7);
-        for (int i = 0; i < 6; ++i) CHECK(report["checks"][i]["source"] == "plugin");
-        CHECK(report["checks"][6]["source"] == "destination");
-        for (const char* name :
-             {"reachability", "okta_org", "api_token", "devices_read", "device_assurance"}) {
-            CAPTURE(name);
-            REQUIRE(check_named(report, name));
-            CHECK(check_named(report, name)->at("status") == "ok");
-        }
-        CHECK(check_named(report, "base_url")->at("status") == "warn");  // plain http
-        CHECK(check_named(report, "devices_read")
-                  ->at("detail")
-                  .get<std::string>()
-                  .find("requests left in this window") != std::string::npos);
-    }
-    SUBCASE("invalid token") {
-        Sim sim(20);
-        Host host;
-        const auto manifest = host.write_manifest(sim.url());
-        sim.config({{"token", "another-token"}});
-        const ProcessResult r = host.test(manifest);
-        CHECK(r.exited_with(1));
-        const json report = json::parse(r.out);
-        const json* c = check_named(report, "api_token");
-        REQUIRE(c);
-        CHECK(c->at("status") == "fail");
-        CHECK(c->at("detail").get<std::string>().find("E0000011") != std::string::npos);
-        CHECK(c->at("remedy").get<std::string>().find("30 days") != std::string::npos);
-        CHECK_FALSE(check_named(report, "devices_read"));  // stopped
-    }
-    SUBCASE("forbidden") {
-        Sim sim(20);
-        sim.config({{"forbidden", true}});
-        Host host;
-        const ProcessResult r = host.test(host.write_manifest(sim.url()));
-        CHECK(r.exited_with(1));
-        const json report = json::parse(r.out);
-        const json* c = check_named(report, "devices_read");
-        REQUIRE(c);
-        CHECK(c->at("status") == "fail");
-        CHECK(c->at("detail").get<std::string>().find("E0000006") != std::string::npos);
-        CHECK(c->at("remedy").get<std::string>().find("okta.devices.read") != std::string::npos);
-    }
-    SUBCASE("Classic Engine org") {
-        Sim sim(20, {"--engine", "v1"});
-        Host host;
-        const ProcessResult r = host.test(host.write_manifest(sim.url()));
-        CHECK(r.exited_with(1));
-        const json report = json::parse(r.out);
-        const json* c = check_named(report, "okta_org");
-        REQUIRE(c);
-        CHECK(c->at("status") == "fail");
-        CHECK(c->at("detail").get<std::string>().find("Classic Engine") != std::string::npos);
-        CHECK(c->at("detail").get<std::string>().find(
-                  "Devices API exists only on Okta Identity Engine") != std::string::npos);
-        CHECK_FALSE(check_named(report, "api_token"));
-    }
-    SUBCASE("unreachable: connection refused") {
-        Host host;
-        const ProcessResult r =
-            host.test(host.write_manifest("http://127.0.0.1:" + std::to_string(closed_port())));
-        CHECK(r.exited_with(1));
-        const json report = json::parse(r.out);
-        const json* c = check_named(report, "reachability");
-        REQUIRE(c);
-        CHECK(c->at("status") == "fail");
-        CHECK(c->at("detail").get<std::string>().find("connection refused") != std::string::npos);
-        CHECK_FALSE(check_named(report, "okta_org"));
-    }
-    SUBCASE("assurance policies not readable: warn, exit 0") {
-        Sim sim(20);
-        sim.config({{"assurances_forbidden", true}});
-        Host host;
-        const ProcessResult r = host.test(host.write_manifest(sim.url()));
-        CHECK(r.exited_with(0));
-        const json report = json::parse(r.out);
-        const json* c = check_named(report, "device_assurance");
-        REQUIRE(c);
-        CHECK(c->at("status") == "warn");
-        CHECK(c->at("detail").get<std::string>().find("trust enrichment") != std::string::npos);
-    }
-}
-
-TEST_CASE("Test connector over TLS: a self-signed server is not trusted; with ca_file it is") {
-    TempDir certs;
-    const auto self_signed = testsupport::write_self_signed_cert(certs.path(), "okta");
-    Sim sim(10, {"--tls-cert", self_signed.cert.string(), "--tls-key", self_signed.key.string()});
-    const std::string https = "https://127.0.0.1:" + std::to_string(sim.port());
-
-    Host host;
-    ProcessResult r = host.test(host.write_manifest(https));
-    CHECK(r.exited_with(1));
-    json report = json::parse(r.out);
-    const json* c = check_named(report, "reachability");
-    REQUIRE(c);
-    CHECK(c->at("status") == "fail");
-    CHECK(c->at("detail").get<std::string>().find("not trusted") != std::string::npos);
-    CHECK(c->at("remedy").get<std::string>().find("ca_file") != std::string::npos);
-
-    Host trusted;
-    r = trusted.test(
-        trusted.write_manifest(https, "  ca_file: " + self_signed.cert.string() + "\n"));
-    CHECK(r.exited_with(0));
-    report = json::parse(r.out);
-    CHECK(check_named(report, "reachability")->at("status") == "ok");
-    CHECK(check_named(report, "base_url")->at("status") == "ok");
-    CHECK(check_named(report, "devices_read")->at("status") == "ok");
-
-    // A certificate for another name, trusted: the host name does not match.
-    TempDir other_certs;
-    testsupport::CertSpec other;
-    other.common_name = "other.example";
-    other.dns_names = {"other.example"};
-    other.ip_addresses = {};
-    const auto wrong_name = testsupport::write_self_signed_cert(other_certs.path(), "other", other);
-    Sim sim2(10, {"--tls-cert", wrong_name.cert.string(), "--tls-key", wrong_name.key.string()});
-    Host mismatch;
-    r = mismatch.test(mismatch.write_manifest("https://127.0.0.1:" + std::to_string(sim2.port()),
-                                              "  ca_file: " + wrong_name.cert.string() + "\n"));
-    CHECK(r.exited_with(1));
-    report = json::parse(r.out);
-    c = check_named(report, "reachability");
-    REQUIRE(c);
-    CHECK(c->at("detail").get<std::string>().find("does not match") != std::string::npos);
 }
 
 TEST_CASE("config errors are exit 2 and never echo the token") {
