@@ -89,7 +89,7 @@ void append_int(std::string& out, std::int64_t v) {
 class ExamplePlugin final : public asset_host::Plugin {
 public:
     static Result<std::unique_ptr<ExamplePlugin>> create(std::string_view config_json,
-                                                         asset_host::Host host) {
+                                                         asset_host::Host& host) {
         auto config = parse_config(config_json);
         if (!config) return config.status();
         auto plugin = std::unique_ptr<ExamplePlugin>(new ExamplePlugin(*config, host));
@@ -157,7 +157,7 @@ public:
     }
 
 private:
-    ExamplePlugin(Config config, asset_host::Host host) : config_(std::move(config)), host_(host) {
+    ExamplePlugin(Config config, asset_host::Host& host) : config_(std::move(config)), host_(host) {
         record_.reserve(1024);
     }
 
@@ -218,7 +218,7 @@ private:
     }
 
     Config config_;
-    asset_host::Host host_;
+    asset_host::Host& host_;
     std::string record_;
     std::string marker_;
 };

@@ -50,6 +50,11 @@ SinkResult NdjsonSink::checkpoint(std::string_view) {
     return flush() ? SinkResult::kContinue : SinkResult::kStop;
 }
 
+ah_stop_reason NdjsonSink::stop_reason() const {
+    if (!error_.empty()) return AH_STOP_DELIVERY_FAILED;
+    return cancel_.cancelled() ? AH_STOP_SHUTDOWN : AH_STOP_NONE;
+}
+
 asset_sdk::Status NdjsonSink::finish() {
     flush();
     if (!error_.empty()) return asset_sdk::io_error(error_);

@@ -25,6 +25,8 @@ public:
 
     SinkResult record(std::string_view json) override;
     SinkResult checkpoint(std::string_view marker_json) override;
+    // A failed write: AH_STOP_DELIVERY_FAILED; cancelled: AH_STOP_SHUTDOWN.
+    ah_stop_reason stop_reason() const override;
 
     // Writes what is buffered. The error of the first failed write, if any.
     asset_sdk::Status finish();

@@ -5,6 +5,8 @@
 // consumers (delivery/, cli/) share it without depending on each other.
 #pragma once
 
+#include <asset_host/plugin_abi.h>
+
 #include <string_view>
 
 namespace asset_host {
@@ -19,6 +21,9 @@ public:
     virtual SinkResult record(std::string_view json) = 0;
     // A checkpoint marker covering every record passed before it.
     virtual SinkResult checkpoint(std::string_view marker_json) = 0;
+    // Why record()/checkpoint() return kStop (what the plugin's stop_reason() reports):
+    // AH_STOP_SHUTDOWN, AH_STOP_DELIVERY_FAILED, or AH_STOP_NONE while they do not.
+    virtual ah_stop_reason stop_reason() const = 0;
 };
 
 }  // namespace asset_host

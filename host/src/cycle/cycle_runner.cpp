@@ -68,8 +68,10 @@ delivery::PipelineOptions pipeline_options(const Manifest& manifest, const Cycle
     return out;
 }
 
-// The counts of a finished pipeline, and the plugin's mode/skipped hints from its last marker.
-void add_pipeline_counts(const delivery::DeliveryPipeline& pipeline, CycleSummary& summary) {
+// The counts of a finished pipeline, and the plugin's mode/skipped hints: the statistics it
+// reported (ABI 1.1), or the keys of its last marker (a plugin of ABI 1.0).
+void add_pipeline_counts(const delivery::DeliveryPipeline& pipeline, const FetchResult& fetched,
+                         CycleSummary& summary) {
     const delivery::PipelineStats stats = pipeline.stats();
     summary.records_fetched = stats.records_received;
     summary.records_sent = stats.records_acked;
@@ -77,7 +79,11 @@ void add_pipeline_counts(const delivery::DeliveryPipeline& pipeline, CycleSummar
     summary.retries = stats.retries;
     summary.max_queue_depth = stats.max_buffered_records;
     summary.checkpoint_saved = stats.checkpoints_saved > 0;
-    if (auto marker = pipeline.last_marker()) read_summary_hints(*marker, summary);
+    if (fetched.hints) {
+        apply_hints(*fetched.hints, summary);
+    } else if (auto marker = pipeline.last_marker()) {
+        read_summary_hints(*marker, summary);
+    }
     if (stats.records_rejected > 0) {
         summary.skipped = summary.skipped.value_or(0) + stats.records_rejected;
     }
@@ -151,7 +157,7 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
     const FetchResult fetched = fetch_watched(fetch, pipeline, checkpoint, options.full, cancel,
                                               options.grace_period, *log);
     const asset_sdk::Status delivered = pipeline.finish();
-    add_pipeline_counts(pipeline, summary);
+    add_pipeline_counts(pipeline, fetched, summary);
     set_outcome(delivered, fetched, cancel, summary);
     return finish_summary(std::move(summary), started, clock, options, *log);
 }

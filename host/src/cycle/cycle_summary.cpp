@@ -59,18 +59,24 @@ std::string format_summary(const CycleSummary& s) {
     return line;
 }
 
+void apply_hints(const CycleHints& hints, CycleSummary& summary) {
+    if (hints.mode && is_plain_word(*hints.mode)) summary.mode = *hints.mode;
+    if (hints.records_skipped) summary.skipped = hints.records_skipped;
+}
+
 void read_summary_hints(std::string_view marker_json, CycleSummary& summary) {
     const nlohmann::json doc = nlohmann::json::parse(marker_json, nullptr, false);
     if (!doc.is_object()) return;
+    CycleHints hints;
     if (auto it = doc.find("mode"); it != doc.end() && it->is_string()) {
-        const std::string mode = it->get<std::string>();
-        if (is_plain_word(mode)) summary.mode = mode;
+        hints.mode = it->get<std::string>();
     }
     if (auto it = doc.find("skipped"); it != doc.end() && it->is_number_unsigned()) {
-        summary.skipped = it->get<std::uint64_t>();
+        hints.records_skipped = it->get<std::uint64_t>();
     } else if (it != doc.end() && it->is_number_integer() && it->get<std::int64_t>() >= 0) {
-        summary.skipped = static_cast<std::uint64_t>(it->get<std::int64_t>());
+        hints.records_skipped = static_cast<std::uint64_t>(it->get<std::int64_t>());
     }
+    apply_hints(hints, summary);
 }
 
 }  // namespace asset_host::cycle

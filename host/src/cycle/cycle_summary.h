@@ -1,11 +1,14 @@
 // What one fetch cycle did, and the one log line that says it.
 //
-// Mode and skipped count come from the plugin: the host does not interpret markers, except
-// that, for this line only, it reads two optional well-known keys of the LAST marker of the
+// Mode and skipped count come from the plugin, through the well-known statistics of
+// plugin_abi.h (cycle_mode{mode=...} and records_skipped_total, ABI 1.1). A plugin of ABI 1.0
+// has no statistics: for it alone, the host reads two optional keys of the LAST marker of the
 // cycle when the marker is a JSON object: "mode" (a string, e.g. "full" | "incremental") and
 // "skipped" (a non-negative integer: records the plugin dropped, e.g. malformed devices).
-// Plugins that want them in the summary put them there; the others show "-".
+// A plugin that reports neither shows "-".
 #pragma once
+
+#include "plugin/plugin_statistics.h"
 
 #include <asset_sdk/clock.h>
 
@@ -22,8 +25,8 @@ struct CycleSummary {
     std::string connector;
     Outcome outcome = Outcome::kOk;
     std::string error;                     // when failed: why (plugin and/or delivery), no secrets
-    std::string mode = "-";                // from the last marker's "mode"
-    std::optional<std::uint64_t> skipped;  // the last marker's "skipped" + records the host
+    std::string mode = "-";                // the plugin's cycle mode (see above)
+    std::optional<std::uint64_t> skipped;  // records the plugin skipped + records the host
                                            // refused (not JSON objects)
     std::uint64_t records_fetched = 0;     // emitted by the plugin and accepted
     std::uint64_t records_sent = 0;        // acknowledged by the destination
@@ -44,7 +47,12 @@ std::string_view outcome_name(CycleSummary::Outcome outcome);
 // (error="..." appended when failed).
 std::string format_summary(const CycleSummary& summary);
 
-// Fills mode/skipped from a marker (see above); leaves them untouched when absent or not JSON.
+// Fills mode/skipped from what the plugin reported; leaves them untouched when it reported
+// nothing. A mode that is not a plain word ([A-Za-z0-9_-], at most 32 bytes) is ignored.
+void apply_hints(const CycleHints& hints, CycleSummary& summary);
+
+// The same from an ABI 1.0 plugin's marker (see above); nothing when the keys are absent or the
+// marker is not a JSON object.
 void read_summary_hints(std::string_view marker_json, CycleSummary& summary);
 
 }  // namespace asset_host::cycle

@@ -213,6 +213,11 @@ SinkResult DeliveryPipeline::checkpoint(std::string_view marker_json) {
     return result;
 }
 
+ah_stop_reason DeliveryPipeline::stop_reason() const {
+    if (failed_) return AH_STOP_DELIVERY_FAILED;
+    return cancel_requested() ? AH_STOP_SHUTDOWN : AH_STOP_NONE;
+}
+
 // ---- workers ----------------------------------------------------------------------------
 
 std::unique_ptr<Batch> DeliveryPipeline::take_work_locked() {

@@ -98,6 +98,8 @@ public:
     // RecordSink: called by the plugin's fetch thread (one thread at a time).
     SinkResult record(std::string_view json) override;
     SinkResult checkpoint(std::string_view marker_json) override;
+    // A failed batch or checkpoint save: AH_STOP_DELIVERY_FAILED; cancelled: AH_STOP_SHUTDOWN.
+    ah_stop_reason stop_reason() const override;
 
     // Ends intake, sends the partial batch (unless failed or cancelled), waits for every batch
     // in flight, persists the last covered marker. Returns the first failure (delivery or

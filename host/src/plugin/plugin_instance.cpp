@@ -19,6 +19,10 @@ struct PluginInstance::Impl {
     ah_instance* instance = nullptr;
     RecordSink* sink = nullptr;  // set only while fetch() runs
     bool warned_emit_outside_fetch = false;
+    std::unique_ptr<PluginStatistics> statistics;
+    // Why the last emit()/checkpoint() said stop. Written and read on the thread running the
+    // plugin's call (fetch() resets it), so it needs no lock.
+    ah_stop_reason stop = AH_STOP_NONE;
 
     const ah_plugin_descriptor& d() const { return *plugin->descriptor; }
 
@@ -54,29 +58,50 @@ struct PluginInstance::Impl {
         return true;
     }
 
-    static ah_emit_result emit(void* ctx, const char* json, size_t len) noexcept {
+    // emit() and checkpoint(): hand `json` to the sink with `take`, or say stop and why.
+    template <typename Take>
+    static ah_emit_result hand_on(void* ctx, const char* what, Take&& take) noexcept {
+        Impl* s = self(ctx);
         try {
-            Impl* s = self(ctx);
-            if (no_sink(s, "emit") || s->cancel.cancelled()) return AH_EMIT_STOP;
-            const auto r = s->sink->record(std::string_view(json ? json : "", json ? len : 0));
-            return r == SinkResult::kContinue ? AH_EMIT_CONTINUE : AH_EMIT_STOP;
+            if (no_sink(s, what)) return stop_because(s, AH_STOP_NOT_IN_FETCH);
+            if (s->cancel.cancelled()) return stop_because(s, AH_STOP_SHUTDOWN);
+            if (take(*s->sink) == SinkResult::kContinue) return AH_EMIT_CONTINUE;
+            return stop_because(s, s->sink->stop_reason());
         } catch (...) {
-            return AH_EMIT_STOP;
+            return stop_because(s, AH_STOP_HOST_ERROR);
         }
+    }
+
+    static ah_emit_result stop_because(Impl* s, ah_stop_reason reason) noexcept {
+        s->stop = reason;
+        return AH_EMIT_STOP;
+    }
+
+    static ah_emit_result emit(void* ctx, const char* json, size_t len) noexcept {
+        const std::string_view record(json ? json : "", json ? len : 0);
+        return hand_on(ctx, "emit", [&](RecordSink& sink) { return sink.record(record); });
     }
 
     static ah_emit_result checkpoint(void* ctx, const char* json, size_t len) noexcept {
-        try {
-            Impl* s = self(ctx);
-            if (no_sink(s, "checkpoint") || s->cancel.cancelled()) return AH_EMIT_STOP;
-            const auto r = s->sink->checkpoint(std::string_view(json ? json : "", json ? len : 0));
-            return r == SinkResult::kContinue ? AH_EMIT_CONTINUE : AH_EMIT_STOP;
-        } catch (...) {
-            return AH_EMIT_STOP;
-        }
+        const std::string_view marker(json ? json : "", json ? len : 0);
+        return hand_on(ctx, "checkpoint",
+                       [&](RecordSink& sink) { return sink.checkpoint(marker); });
     }
 
     static int cancelled(void* ctx) noexcept { return self(ctx)->cancel.cancelled() ? 1 : 0; }
+
+    static void statistic(void* ctx, const ah_statistic* stat) noexcept {
+        try {
+            self(ctx)->statistics->record(stat);
+        } catch (...) {
+        }
+    }
+
+    static ah_stop_reason stop_reason(void* ctx) noexcept {
+        const Impl* s = self(ctx);
+        if (s->stop != AH_STOP_NONE) return s->stop;
+        return s->cancel.cancelled() ? AH_STOP_SHUTDOWN : AH_STOP_NONE;
+    }
 };
 
 namespace {
@@ -120,6 +145,9 @@ asset_sdk::Result<std::unique_ptr<PluginInstance>> PluginInstance::create(
     impl->api.emit = &Impl::emit;
     impl->api.checkpoint = &Impl::checkpoint;
     impl->api.cancelled = &Impl::cancelled;
+    impl->api.statistic = &Impl::statistic;
+    impl->api.stop_reason = &Impl::stop_reason;
+    impl->statistics = std::make_unique<PluginStatistics>(impl->logger);
 
     const std::string config =
         manifest.config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -156,10 +184,13 @@ FetchResult PluginInstance::fetch(RecordSink& sink, const std::optional<std::str
     options.checkpoint_len = checkpoint ? checkpoint->size() : 0;
 
     impl_->sink = &sink;
+    impl_->stop = AH_STOP_NONE;
+    impl_->statistics->begin_cycle();
     const ah_status rc = impl_->d().fetch(impl_->instance, &options);
     impl_->sink = nullptr;
 
     FetchResult result;
+    if (impl_->plugin->abi_minor >= 1) result.hints = impl_->statistics->cycle_hints();
     switch (rc) {
         case AH_OK:
             result.outcome = FetchResult::Outcome::kOk;
@@ -173,6 +204,10 @@ FetchResult PluginInstance::fetch(RecordSink& sink, const std::optional<std::str
             break;
     }
     return result;
+}
+
+const PluginStatistics& PluginInstance::statistics() const {
+    return *impl_->statistics;
 }
 
 }  // namespace asset_host

@@ -68,9 +68,7 @@ std::string check_descriptor(const std::string& where, const ah_plugin_descripto
     if (!d)
         return where + ": not an asset-host plugin: " AH_PLUGIN_ENTRY_SYMBOL
                        " returned no descriptor";
-    constexpr std::size_t kVersionEnd =
-        offsetof(ah_plugin_descriptor, abi_minor) + sizeof(d->abi_minor);
-    if (d->struct_size < kVersionEnd) {
+    if (!AH_STRUCT_HAS(ah_plugin_descriptor, d, abi_minor)) {
         return where + ": not an asset-host plugin: descriptor struct_size " +
                std::to_string(d->struct_size) + " is too small to hold an ABI version";
     }
@@ -85,10 +83,12 @@ std::string check_descriptor(const std::string& where, const ah_plugin_descripto
                " is newer than this host (ABI " + host_abi() +
                "); upgrade asset-host or rebuild the plugin against SDK " + host_abi();
     }
-    if (d->struct_size < AH_DESCRIPTOR_MIN_SIZE) {
+    if (!AH_STRUCT_HAS(ah_plugin_descriptor, d, last_error)) {
+        // Every member up to last_error is ABI 1.0: whatever minor the plugin claims, 1.0's
+        // descriptor is the least it must hold.
         return where + ": invalid plugin descriptor: struct_size is " +
-               std::to_string(d->struct_size) + " bytes, ABI " + host_abi() + " needs at least " +
-               std::to_string(AH_DESCRIPTOR_MIN_SIZE);
+               std::to_string(d->struct_size) + " bytes, ABI " + version_string(AH_ABI_MAJOR, 0) +
+               " needs at least " + std::to_string(AH_DESCRIPTOR_MIN_SIZE);
     }
     const std::pair<const char*, const void*> required[] = {
         {"id", d->id},
@@ -200,7 +200,7 @@ const LoadedPlugin* load_plugin_file(const fs::path& file, PluginLoadError& erro
 
     const ah_plugin_descriptor* d = entry_fn(AH_ABI_MAJOR, AH_ABI_MINOR);
     problem = check_descriptor(where, d);
-    const bool id_readable = d && d->struct_size >= AH_DESCRIPTOR_MIN_SIZE &&
+    const bool id_readable = AH_STRUCT_HAS(ah_plugin_descriptor, d, last_error) &&
                              d->abi_major == AH_ABI_MAJOR && valid_id(d->id);
     if (!problem.empty()) return fail(std::move(problem), id_readable ? d->id : "");
 

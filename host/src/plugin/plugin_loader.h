@@ -8,16 +8,17 @@
 //     still running in a thread it started: unloading is a classic crash of plugin hosts);
 //   - exactly one symbol is resolved, AH_PLUGIN_ENTRY_SYMBOL; it is called with the host's ABI
 //     version and must return a descriptor;
-//   - the descriptor is checked in this order: struct_size covers the version fields; major ==
-//     host major; minor <= host minor; struct_size >= AH_DESCRIPTOR_MIN_SIZE; every string and
+//   - the descriptor is checked in this order (AH_STRUCT_HAS before reading a member): it
+//     reaches the version fields; major == host major; minor <= host minor; it reaches every
+//     ABI 1.0 member (AH_DESCRIPTOR_MIN_SIZE); every string and
 //     function pointer is set; id matches [a-z0-9_]+; config_schema is a usable JSON Schema;
 //     no other file already provides the same id.
 // A file that fails is reported with a message starting with its path and does not stop the
 // others from loading. Exact messages:
-//   <path>: plugin ABI 2.0 is not compatible with this host (ABI 1.0): the major version
+//   <path>: plugin ABI 2.0 is not compatible with this host (ABI 1.1): the major version
 //           differs; rebuild the plugin against asset-host SDK 1.x
-//   <path>: plugin ABI 1.7 is newer than this host (ABI 1.0); upgrade asset-host or rebuild the
-//           plugin against SDK 1.0
+//   <path>: plugin ABI 1.7 is newer than this host (ABI 1.1); upgrade asset-host or rebuild the
+//           plugin against SDK 1.1
 //   <path>: not an asset-host plugin: <reason>
 #pragma once
 
@@ -79,7 +80,7 @@ const LoadedPlugin* load_plugin_file(const std::filesystem::path& file, PluginLo
 // Loads every *.so in `dir` and refuses duplicate ids (the later file in name order loses).
 PluginCatalog scan_plugins(const std::filesystem::path& dir);
 
-// The host ABI as a string, "1.0".
+// The host ABI as a string, "1.1".
 std::string host_abi();
 
 }  // namespace asset_host

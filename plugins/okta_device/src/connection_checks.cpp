@@ -158,12 +158,12 @@ bool okta_answered(const ApiResult& r) {
 class ConnectionChecks {
 public:
     ConnectionChecks(const OktaConfig& config, asset_sdk::HttpClient& http, asset_sdk::Clock& clock,
-                     HostIo& io, const CheckReportFn& report)
+                     asset_host::Host& host, const CheckReportFn& report)
         : config_(config),
           clock_(clock),
-          io_(io),
+          host_(host),
           report_(report),
-          client_(config, http, clock, io, /*seed=*/0x5eed) {}
+          client_(config, http, clock, host, /*seed=*/0x5eed) {}
 
     bool run() {
         for (Step step : {&ConnectionChecks::base_url, &ConnectionChecks::reachability,
@@ -187,7 +187,7 @@ private:
     // One request of a check, without retries: Test connector shows the first failure as is.
     bool get(const std::string& url, bool with_token, ApiResult& out) {
         out = client_.get_once(url, with_token);
-        return out.status.code() != asset_sdk::StatusCode::kCancelled && !io_.cancelled();
+        return out.status.code() != asset_sdk::StatusCode::kCancelled && !host_.cancelled();
     }
 
     Next base_url();
@@ -200,7 +200,7 @@ private:
 
     const OktaConfig& config_;
     asset_sdk::Clock& clock_;
-    HostIo& io_;
+    asset_host::Host& host_;
     const CheckReportFn& report_;
     OktaClient client_;
     asset_sdk::Url base_;
@@ -408,8 +408,9 @@ ConnectionChecks::Next ConnectionChecks::devices_read() {
 }
 
 bool run_connection_checks(const OktaConfig& config, asset_sdk::HttpClient& http,
-                           asset_sdk::Clock& clock, HostIo& io, const CheckReportFn& report) {
-    return ConnectionChecks(config, http, clock, io, report).run();
+                           asset_sdk::Clock& clock, asset_host::Host& host,
+                           const CheckReportFn& report) {
+    return ConnectionChecks(config, http, clock, host, report).run();
 }
 
 }  // namespace okta_device

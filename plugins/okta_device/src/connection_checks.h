@@ -13,11 +13,11 @@
 #pragma once
 
 #include "config.h"
-#include "host_io.h"
 
 #include <asset_host/plugin_abi.h>
 #include <asset_sdk/clock.h>
 #include <asset_sdk/http_client.h>
+#include <asset_host/host.hpp>
 
 #include <functional>
 #include <string>
@@ -36,6 +36,7 @@ using CheckReportFn = std::function<void(const CheckResult&)>;
 
 // Runs the checks, reporting each as it completes. Returns false when cancelled.
 bool run_connection_checks(const OktaConfig& config, asset_sdk::HttpClient& http,
-                           asset_sdk::Clock& clock, HostIo& io, const CheckReportFn& report);
+                           asset_sdk::Clock& clock, asset_host::Host& host,
+                           const CheckReportFn& report);
 
 }  // namespace okta_device

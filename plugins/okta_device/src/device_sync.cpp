@@ -33,21 +33,21 @@ std::string count(std::int64_t n, const char* one, const char* many) {
 }  // namespace
 
 DeviceSync::DeviceSync(const OktaConfig& config, asset_sdk::HttpClient& http,
-                       asset_sdk::Clock& clock, HostIo& io, std::uint64_t seed)
+                       asset_sdk::Clock& clock, asset_host::Host& host, std::uint64_t seed)
     : config_(config),
       clock_(clock),
-      io_(io),
-      client_(config, http, clock, io, seed),
+      host_(host),
+      client_(config, http, clock, host, seed),
       reader_(config.time_unit) {}
 
 void DeviceSync::warn_skipped(std::int64_t page, int index, std::string_view id,
                               std::string_view reason) {
     if (skip_warnings_ < kMaxSkipWarnings) {
-        io_.warn("skipped device #" + std::to_string(index + 1) + " of " + page_label(page) +
-                 (id.empty() ? std::string() : " (id " + std::string(id) + ")") + ": " +
-                 std::string(reason));
+        host_.warn("skipped device #" + std::to_string(index + 1) + " of " + page_label(page) +
+                   (id.empty() ? std::string() : " (id " + std::string(id) + ")") + ": " +
+                   std::string(reason));
     } else if (skip_warnings_ == kMaxSkipWarnings) {
-        io_.warn("more devices skipped; only counting them from now on (see the cycle summary)");
+        host_.warn("more devices skipped; only counting them from now on (see the cycle summary)");
     }
     ++skip_warnings_;
 }
@@ -71,8 +71,8 @@ Status DeviceSync::read_page(const std::string& url, std::int64_t page, ApiResul
                        : asset_sdk::AttemptResult::retry();
         },
         [&](Millis delay) {
-            io_.warn(page_label(page) + ": " + outcome.message() + request_id_suffix(r.response) +
-                     "; reading the page again in " + asset_sdk::format_duration(delay));
+            host_.warn(page_label(page) + ": " + outcome.message() + request_id_suffix(r.response) +
+                       "; reading the page again in " + asset_sdk::format_duration(delay));
             ++summary_.page_rereads;
         });
     if (end == asset_sdk::RetryEnd::kCancelled) return asset_sdk::cancelled();
@@ -101,7 +101,7 @@ Status DeviceSync::read_once(ApiResult& r, std::int64_t page, bool again, int& w
                              Marker& marker, PageStats& stats) {
     const Status st = reader_.read(
         r.response.body, clock_.now(), again,
-        [this](std::string_view record) { return io_.emit(record); },
+        [this](std::string_view record) { return host_.emit(record); },
         [this, page, &warned_upto](int index, std::string_view id, std::string_view reason) {
             if (index <= warned_upto) return;  // warned by an earlier attempt
             warned_upto = index;
@@ -137,8 +137,21 @@ Status DeviceSync::run(std::optional<std::string_view> marker_json, bool force_f
     const asset_sdk::SteadyTime cycle_began = clock_.steady_now();
     Cycle cycle(plan_sync(marker_json, force_full, config_, clock_.now()), config_);
     begin(cycle);
+    const Status walked = walk(cycle);
+    if (walked.code() == StatusCode::kCancelled) {
+        host_.info("sync stopped in " + page_label(cycle.page) + ": " +
+                   std::string(asset_host::describe(host_.stop_reason())) +
+                   "; the next cycle resumes after the last acknowledged page");
+    }
+    ASSET_RETURN_IF_ERROR(walked);
+    summary_.client = client_.stats();
+    log_complete(cycle.plan.mode, cycle_began);
+    return Status::ok();
+}
+
+Status DeviceSync::walk(Cycle& cycle) {
     for (bool more = true; more;) {
-        if (io_.cancelled()) return asset_sdk::cancelled();
+        if (host_.cancelled()) return asset_sdk::cancelled();
         ++cycle.page;
         const asset_sdk::SteadyTime page_began = clock_.steady_now();
         ApiResult r;
@@ -150,32 +163,31 @@ Status DeviceSync::run(std::optional<std::string_view> marker_json, bool force_f
         if (!next) return next.status();
         more = *next;
     }
-    summary_.client = client_.stats();
-    log_complete(cycle.plan.mode, cycle_began);
     return Status::ok();
 }
 
 void DeviceSync::begin(Cycle& cycle) {
     const SyncPlan& plan = cycle.plan;
-    for (const std::string& w : plan.warnings) io_.warn(w);
+    for (const std::string& w : plan.warnings) host_.warn(w);
     summary_ = SyncSummary{};
     summary_.mode = plan.mode;
+    skipped_reported_ = 0;
     cycle.resuming = plan.resume;
     if (cycle.resuming) {
         auto resumed = cycle.pager.resume_url(plan.resume_url);
         if (resumed) {
             cycle.url = std::move(resumed).value();
         } else {
-            io_.warn("cannot resume from the stored checkpoint (" + resumed.status().message() +
-                     "); restarting the " + mode_name(plan.mode) + " sync from its first page");
+            host_.warn("cannot resume from the stored checkpoint (" + resumed.status().message() +
+                       "); restarting the " + mode_name(plan.mode) + " sync from its first page");
             cycle.resuming = false;
         }
     }
     if (!cycle.resuming) cycle.url = cycle.pager.first_url();
     cycle.pager.mark_visited(cycle.url);
     summary_.resumed = cycle.resuming;
-    io_.info(std::string(cycle.resuming ? "resuming " : "starting ") + mode_name(plan.mode) +
-             " sync of " + config_.base_url + ": " + plan.reason);
+    host_.info(std::string(cycle.resuming ? "resuming " : "starting ") + mode_name(plan.mode) +
+               " sync of " + config_.base_url + ": " + plan.reason);
 }
 
 Status DeviceSync::fetch_page(Cycle& cycle, ApiResult& r) {
@@ -188,8 +200,8 @@ Status DeviceSync::fetch_page(Cycle& cycle, ApiResult& r) {
     if (cycle.resuming && cycle.first_response && r.http_status == 400) {
         // The saved cursor expired or was refused: start this sync over rather than fail every
         // cycle on it.
-        io_.warn("Okta refused the saved page cursor (" + r.status.message() +
-                 "); restarting the " + mode_name(cycle.plan.mode) + " sync from its first page");
+        host_.warn("Okta refused the saved page cursor (" + r.status.message() +
+                   "); restarting the " + mode_name(cycle.plan.mode) + " sync from its first page");
         cycle.resuming = false;
         summary_.resumed = false;
         cycle.marker.sync_started_ms.reset();
@@ -223,8 +235,8 @@ asset_sdk::Result<bool> DeviceSync::advance(Cycle& cycle, const ApiResult& r,
     if (stats.elements == 0 && next_url) {
         // Okta ends a list with a page without a next link; an empty page that still links on
         // would only make us spend rate limit on nothing.
-        io_.debug(page_label(cycle.page) +
-                  " is empty but links to a next page; treating it as the end");
+        host_.debug(page_label(cycle.page) +
+                    " is empty but links to a next page; treating it as the end");
         next_url.reset();
     }
     ++summary_.pages;
@@ -241,7 +253,11 @@ asset_sdk::Result<bool> DeviceSync::advance(Cycle& cycle, const ApiResult& r,
             marker.last_full_sync_completed_ms = asset_sdk::to_epoch_millis(clock_.now());
         }
     }
-    if (!io_.checkpoint(serialize_marker(marker))) return asset_sdk::cancelled();
+    // The host's cycle summary shows the mode and the skipped devices as of the last marker.
+    host_.cycle_mode(mode_name(marker.mode));
+    host_.records_skipped(static_cast<std::uint64_t>(summary_.skipped - skipped_reported_));
+    skipped_reported_ = summary_.skipped;
+    if (!host_.checkpoint(serialize_marker(marker))) return asset_sdk::cancelled();
     if (next_url) cycle.url = std::move(*next_url);
     return next_url.has_value();
 }
@@ -249,7 +265,7 @@ asset_sdk::Result<bool> DeviceSync::advance(Cycle& cycle, const ApiResult& r,
 void DeviceSync::log_page(std::int64_t page, const PageStats& stats,
                           asset_sdk::SteadyTime page_began) {
     const auto rl = client_.rate_limiter().last();
-    io_.debug(
+    host_.debug(
         page_label(page) + ": " + std::to_string(stats.devices) + " devices" +
         (stats.skipped ? ", " + std::to_string(stats.skipped) + " skipped" : "") +
         (stats.already_emitted ? ", " + std::to_string(stats.already_emitted) + " already sent"
@@ -262,14 +278,14 @@ void DeviceSync::log_page(std::int64_t page, const PageStats& stats,
 
 void DeviceSync::log_complete(SyncMode mode, asset_sdk::SteadyTime cycle_began) {
     const auto& c = summary_.client;
-    io_.info(std::string(mode_name(mode)) +
-             " sync complete: " + count(summary_.devices, "device", "devices") + " in " +
-             count(summary_.pages, "page", "pages") + ", " + std::to_string(summary_.skipped) +
-             " skipped, " + count(c.retries, "retry", "retries") + ", " +
-             count(c.rate_limited, "rate-limited response", "rate-limited responses") + ", " +
-             count(summary_.page_rereads, "page re-read", "pages re-read") + ", waited " +
-             asset_sdk::format_duration(c.waited) + ", took " +
-             asset_sdk::format_duration(since(cycle_began)));
+    host_.info(std::string(mode_name(mode)) +
+               " sync complete: " + count(summary_.devices, "device", "devices") + " in " +
+               count(summary_.pages, "page", "pages") + ", " + std::to_string(summary_.skipped) +
+               " skipped, " + count(c.retries, "retry", "retries") + ", " +
+               count(c.rate_limited, "rate-limited response", "rate-limited responses") + ", " +
+               count(summary_.page_rereads, "page re-read", "pages re-read") + ", waited " +
+               asset_sdk::format_duration(c.waited) + ", took " +
+               asset_sdk::format_duration(since(cycle_began)));
 }
 
 Millis DeviceSync::since(asset_sdk::SteadyTime t) const {

@@ -1,10 +1,10 @@
 // One fetch cycle: decide full vs incremental from the checkpoint, walk the device pages
 // (pacing, retries, link policy), stream one record per device to the host, and hand a
-// checkpoint marker to the host after every completed page.
+// checkpoint marker (with the cycle's mode and skipped devices as statistics) to the host after
+// every completed page. When the host says stop, it logs why and returns cancelled.
 #pragma once
 
 #include "config.h"
-#include "host_io.h"
 #include "okta_client.h"
 #include "page_reader.h"
 #include "pager.h"
@@ -13,6 +13,7 @@
 #include <asset_sdk/clock.h>
 #include <asset_sdk/http_client.h>
 #include <asset_sdk/status.h>
+#include <asset_host/host.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -35,7 +36,7 @@ struct SyncSummary {
 class DeviceSync {
 public:
     DeviceSync(const OktaConfig& config, asset_sdk::HttpClient& http, asset_sdk::Clock& clock,
-               HostIo& io, std::uint64_t seed);
+               asset_host::Host& host, std::uint64_t seed);
 
     // Runs one cycle. `marker`: the last persisted checkpoint, if any; `force_full`: --full.
     asset_sdk::Status run(std::optional<std::string_view> marker, bool force_full);
@@ -55,6 +56,8 @@ private:
         std::int64_t page = 0;
     };
     void begin(Cycle& cycle);
+    // Page after page until the last one, or the first failure.
+    asset_sdk::Status walk(Cycle& cycle);
     // GETs cycle.url; a refused saved cursor restarts the sync from its first page.
     asset_sdk::Status fetch_page(Cycle& cycle, ApiResult& r);
     void note_sync_start(Cycle& cycle, const asset_sdk::HttpResponse& response);
@@ -76,11 +79,12 @@ private:
 
     const OktaConfig& config_;
     asset_sdk::Clock& clock_;
-    HostIo& io_;
+    asset_host::Host& host_;
     OktaClient client_;
     PageReader reader_;
     SyncSummary summary_;
     int skip_warnings_ = 0;
+    std::int64_t skipped_reported_ = 0;  // skipped devices already told to the host
 };
 
 }  // namespace okta_device

@@ -60,18 +60,18 @@ std::string describe_transport(TransportError error, const std::string& message)
 }  // namespace
 
 OktaClient::OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http,
-                       asset_sdk::Clock& clock, HostIo& io, std::uint64_t seed)
+                       asset_sdk::Clock& clock, asset_host::Host& host, std::uint64_t seed)
     : config_(config),
       http_(http),
       clock_(clock),
-      io_(io),
+      host_(host),
       limiter_(config.rate_limit_reserve, clock, seed),
       seed_(seed) {}
 
 bool OktaClient::wait(Millis d) {
-    if (d.count() <= 0) return !io_.cancelled();
+    if (d.count() <= 0) return !host_.cancelled();
     stats_.waited += d;
-    return clock_.sleep_for(d, [this] { return io_.cancelled(); });
+    return clock_.sleep_for(d, [this] { return host_.cancelled(); });
 }
 
 asset_sdk::HttpRequest OktaClient::make_request(const std::string& url, bool with_token,
@@ -125,12 +125,12 @@ ApiResult OktaClient::get_once(const std::string& url, bool with_token) {
 }
 
 ApiResult OktaClient::get(const std::string& url, bool with_token) {
-    if (io_.cancelled()) return cancelled_result();
+    if (host_.cancelled()) return cancelled_result();
     // Pacing first: it is the normal cost of sharing the budget, not a failure, so it does not
     // eat into the retry budget below.
     if (const Millis pace = limiter_.pacing_delay(); pace.count() > 0) {
-        io_.debug("rate limit: " + limiter_.headroom() + "; pausing " +
-                  asset_sdk::format_duration(pace) + " to keep the reserve");
+        host_.debug("rate limit: " + limiter_.headroom() + "; pausing " +
+                    asset_sdk::format_duration(pace) + " to keep the reserve");
         if (!wait(pace)) return cancelled_result();
     }
 
@@ -142,10 +142,10 @@ ApiResult OktaClient::get(const std::string& url, bool with_token) {
         [&] { return attempt(last, retrier); },
         [&](Millis delay) {
             ++stats_.retries;
-            io_.log(last.rate_limited ? AH_LOG_INFO : AH_LOG_WARN,
-                    std::string(last.rate_limited ? "rate limited" : "request failed") +
-                        " on GET " + path_of(url) + ": " + last.result.status.message() +
-                        "; retrying in " + asset_sdk::format_duration(delay));
+            host_.log(last.rate_limited ? AH_LOG_INFO : AH_LOG_WARN,
+                      std::string(last.rate_limited ? "rate limited" : "request failed") +
+                          " on GET " + path_of(url) + ": " + last.result.status.message() +
+                          "; retrying in " + asset_sdk::format_duration(delay));
         });
     if (end == asset_sdk::RetryEnd::kCancelled) return cancelled_result();
     if (end == asset_sdk::RetryEnd::kOutOfBudget) {
@@ -167,7 +167,7 @@ asset_sdk::AttemptResult OktaClient::attempt(Attempt& a, asset_sdk::Retrier& ret
     a.result = to_result(
         http_.perform(make_request(a.url, a.with_token, retrier.attempts() - 1, a.retry_for)));
     ApiResult& r = a.result;
-    if (r.transport == TransportError::kCancelled || io_.cancelled()) {
+    if (r.transport == TransportError::kCancelled || host_.cancelled()) {
         r = cancelled_result();
         return AttemptResult::finished();
     }

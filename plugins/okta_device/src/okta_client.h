@@ -10,7 +10,6 @@
 #pragma once
 
 #include "config.h"
-#include "host_io.h"
 #include "okta_error.h"
 #include "rate_limiter.h"
 
@@ -18,6 +17,7 @@
 #include <asset_sdk/http_client.h>
 #include <asset_sdk/retry.h>
 #include <asset_sdk/status.h>
+#include <asset_host/host.hpp>
 
 #include <cstdint>
 #include <string>
@@ -46,7 +46,7 @@ struct ClientStats {
 class OktaClient {
 public:
     OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http, asset_sdk::Clock& clock,
-               HostIo& io, std::uint64_t seed);
+               asset_host::Host& host, std::uint64_t seed);
 
     // GET with retries as described above. `with_token` false for public endpoints
     // (/.well-known/okta-organization).
@@ -79,7 +79,7 @@ private:
     const OktaConfig& config_;
     asset_sdk::HttpClient& http_;
     asset_sdk::Clock& clock_;
-    HostIo& io_;
+    asset_host::Host& host_;
     RateLimiter limiter_;
     std::uint64_t seed_;
     ClientStats stats_;

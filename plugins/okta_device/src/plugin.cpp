@@ -1,11 +1,10 @@
-// The ABI glue: the ASSET_HOST_PLUGIN descriptor and a Plugin class that adapts the host's
-// callbacks to the core (config, checks, sync). Everything with logic lives in the
-// okta_device_core library, which the unit tests link directly.
+// The ABI glue: the ASSET_HOST_PLUGIN descriptor and a Plugin class handing the host to the
+// core (config, checks, sync). Everything with logic lives in the okta_device_core library,
+// which the unit tests link directly with a RecordingHost.
 #include "config.h"
 #include "config_schema.h"
 #include "connection_checks.h"
 #include "device_sync.h"
-#include "host_io.h"
 
 #include <asset_sdk/clock.h>
 #include <asset_sdk/http_client.h>
@@ -18,30 +17,18 @@ namespace okta_device {
 
 namespace {
 
-class HostAdapter final : public HostIo {
-public:
-    explicit HostAdapter(asset_host::Host host) : host_(host) {}
-    void log(ah_log_level level, std::string_view message) override { host_.log(level, message); }
-    bool emit(std::string_view record) override { return host_.emit(record); }
-    bool checkpoint(std::string_view marker) override { return host_.checkpoint(marker); }
-    bool cancelled() override { return host_.cancelled(); }
-
-private:
-    asset_host::Host host_;
-};
-
 class OktaDevicePlugin final : public asset_host::Plugin {
 public:
     static asset_sdk::Result<std::unique_ptr<OktaDevicePlugin>> create(std::string_view config_json,
-                                                                       asset_host::Host host) {
+                                                                       asset_host::Host& host) {
         auto config = parse_config(config_json);
         if (!config) return config.status();
         auto plugin = std::unique_ptr<OktaDevicePlugin>(
             new OktaDevicePlugin(std::move(config).value(), host));
-        for (const std::string& note : plugin->config_.notes) plugin->io_.info(note);
+        for (const std::string& note : plugin->config_.notes) host.info(note);
         if (plugin->config_.time_unit == TimeUnit::kSeconds) {
             // Said once per configuration, so NDJSON read as OCSF is never silently off by 1000.
-            plugin->io_.info(
+            host.info(
                 "records carry times in epoch seconds (time_unit: seconds), the unit Sekoia's "
                 "device model reads; OCSF's timestamp_t is milliseconds: set time_unit: "
                 "milliseconds when another OCSF consumer reads the output");
@@ -51,7 +38,7 @@ public:
 
     asset_sdk::Status test(asset_host::CheckReporter& reporter) override {
         const bool finished =
-            run_connection_checks(config_, *http_, asset_sdk::SystemClock::instance(), io_,
+            run_connection_checks(config_, *http_, asset_sdk::SystemClock::instance(), host_,
                                   [&reporter](const CheckResult& c) {
                                       reporter.report(c.name, c.status, c.detail, c.remedy);
                                   });
@@ -59,24 +46,24 @@ public:
     }
 
     asset_sdk::Status fetch(const asset_host::FetchRequest& request) override {
-        DeviceSync sync(config_, *http_, asset_sdk::SystemClock::instance(), io_,
+        DeviceSync sync(config_, *http_, asset_sdk::SystemClock::instance(), host_,
                         std::random_device{}());
         return sync.run(request.checkpoint, request.full);
     }
 
 private:
-    OktaDevicePlugin(OktaConfig config, asset_host::Host host)
-        : config_(std::move(config)), io_(host) {
+    OktaDevicePlugin(OktaConfig config, asset_host::Host& host)
+        : config_(std::move(config)), host_(host) {
         asset_sdk::HttpClientOptions options;
         options.ca_file = config_.ca_file;
         options.proxy = config_.proxy;
         options.connect_timeout = std::min(config_.timeout, asset_sdk::Millis(10'000));
-        options.cancelled = [host] { return host.cancelled(); };
+        options.cancelled = [&host] { return host.cancelled(); };
         http_ = asset_sdk::make_curl_client(std::move(options));
     }
 
     OktaConfig config_;
-    HostAdapter io_;
+    asset_host::Host& host_;
     std::unique_ptr<asset_sdk::HttpClient> http_;
 };
 

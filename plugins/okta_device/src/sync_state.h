@@ -18,8 +18,8 @@
 //    "last_full_sync_completed":"<ISO-8601, local time>",
 //    "statuses":"ACTIVE,SUSPENDED",   (only with a `statuses` filter: the one this sync used)
 //    "skipped":<devices skipped as invalid in this cycle so far>}
-// "mode" and "skipped" are also what the host's cycle summary line shows (it reads those two
-// keys of the cycle's last marker); "skipped" is informational and never read back.
+// "skipped" is informational and never read back. (The host's cycle summary gets the mode and
+// the skipped count as statistics, device_sync.cpp; it does not read markers.)
 #pragma once
 
 #include "config.h"
@@ -49,7 +49,7 @@ struct Marker {
     std::optional<std::int64_t> lower_bound_ms;
     std::optional<std::int64_t> last_full_sync_completed_ms;
     std::string statuses;                 // the sync's status filter, comma-joined; "" = all
-    std::optional<std::int64_t> skipped;  // for the host's summary line; not parsed back
+    std::optional<std::int64_t> skipped;  // informational; not parsed back
 };
 
 std::string serialize_marker(const Marker& marker);

@@ -17,7 +17,7 @@ TEST_CASE("plugins lists the example plugin and exits 0 when everything loads") 
     CHECK(lines[0].rfind("ID       VERSION  ABI  RECORD TYPE  FILE                DESCRIPTION",
                          0) == 0);
     CHECK(lines[1].rfind(
-              "example  1.0.0    1.0  ocsf/5001    plugins/example.so  Synthetic devices", 0) == 0);
+              "example  1.0.0    1.1  ocsf/5001    plugins/example.so  Synthetic devices", 0) == 0);
 
     r = host.run({"plugins", "--json"});
     CHECK(r.exited_with(0));
@@ -25,7 +25,7 @@ TEST_CASE("plugins lists the example plugin and exits 0 when everything loads") 
     REQUIRE(j.size() == 1);
     CHECK(j[0]["id"] == "example");
     CHECK(j[0]["version"] == "1.0.0");
-    CHECK(j[0]["abi"] == "1.0");
+    CHECK(j[0]["abi"] == "1.1");
     CHECK(j[0]["record_type"] == "ocsf/5001");
     CHECK(j[0]["file"] == "plugins/example.so");
     CHECK(j[0]["config_schema"]["properties"]["secret"]["x-secret"] == true);
@@ -45,11 +45,11 @@ TEST_CASE("plugins with a mixed directory: the good one listed, each bad file re
     const auto err = testsupport::split_lines(r.err);
     REQUIRE(err.size() == 5);
     CHECK(err[0] ==
-          "plugins/abi_major2.so: plugin ABI 2.0 is not compatible with this host (ABI 1.0): the "
+          "plugins/abi_major2.so: plugin ABI 2.0 is not compatible with this host (ABI 1.1): the "
           "major version differs; rebuild the plugin against asset-host SDK 1.x");
     CHECK(err[1] ==
-          "plugins/abi_minor7.so: plugin ABI 1.7 is newer than this host (ABI 1.0); upgrade "
-          "asset-host or rebuild the plugin against SDK 1.0");
+          "plugins/abi_minor7.so: plugin ABI 1.7 is newer than this host (ABI 1.1); upgrade "
+          "asset-host or rebuild the plugin against SDK 1.1");
     CHECK(err[2] ==
           "plugins/abi_no_entry.so: not an asset-host plugin: missing symbol "
           "asset_host_plugin_entry");

@@ -1,5 +1,5 @@
 // The sync engine in-process (no host) over REAL HTTP against okta-sim: the libcurl client is
-// the real one, only the host is replaced by CollectingIo. Waits go through a ManualClock where
+// the real one, only the host is replaced by RecordingHost. Waits go through a ManualClock where
 // the test is about how long the plugin waits (back-off, 429), so those cases take no real time.
 #include "config.h"
 #include "device_sync.h"
@@ -108,9 +108,14 @@ TEST_CASE("an interrupted full sync resumes after the last acknowledged page") {
     const auto cfg = config_for(sim);
     Run first;
     first.io.stop_after_records = 450;  // the host stops the cycle in page 3
+    first.io.stop_with = AH_STOP_DELIVERY_FAILED;
     run_sync(first, cfg, clock);
     CHECK(first.status.code() == asset_sdk::StatusCode::kCancelled);
     REQUIRE(first.io.markers.size() == 2);  // pages 1 and 2 completed
+    // The plugin says why it stopped (the reason the host gave) and where.
+    CHECK(first.io.all_logs().find("sync stopped in page 3: the host could not deliver the "
+                                   "records; the next cycle resumes after the last "
+                                   "acknowledged page") != std::string::npos);
     const std::vector<std::string> first_uids = first.uids();
     const std::vector<std::string> acknowledged(first_uids.begin(), first_uids.begin() + 400);
 
@@ -158,7 +163,7 @@ TEST_CASE("5xx are retried with back-off and the sync completes") {
     CHECK(run.summary.client.retries == 4);
     CHECK(clock.sleeps().size() == 4);
     for (auto s : clock.sleeps()) CHECK(s <= std::chrono::seconds(30));
-    CHECK(run.io.count(AH_LOG_WARN) == 4);
+    CHECK(run.io.count_logs(AH_LOG_WARN) == 4);
 }
 
 TEST_CASE("a persistent 5xx gives up after max_retry_time with a clear error") {
@@ -342,12 +347,16 @@ TEST_CASE("invalid devices are skipped, warned and counted; the page goes on") {
     CHECK(run.summary.skipped == 6);
     CHECK(run.uids().size() == 300);
     CHECK(as_set(run.uids()) == sim.valid_ids());
-    CHECK(run.io.count(AH_LOG_WARN) == 6);
-    // The final marker tells the host's summary line the mode and the count.
+    CHECK(run.io.count_logs(AH_LOG_WARN) == 6);
+    // The final marker says the mode and the count too (informational).
     REQUIRE_FALSE(run.io.markers.empty());
     const json last = json::parse(run.io.markers.back());
     CHECK(last["mode"] == "full");
     CHECK(last["skipped"] == 6);
+    // The host's summary line gets them as the well-known statistics, once per page.
+    CHECK(run.io.counter("records_skipped_total") == 6);
+    CHECK(run.io.gauge_value("cycle_mode", {{"mode", "full"}}) == 1);
+    CHECK(run.io.refused_statistics.empty());
 }
 
 TEST_CASE("a page re-read after a break neither re-sends nor re-warns") {

@@ -1,13 +1,13 @@
 // The Okta Device sync engine in process against okta-sim over real loopback HTTP: a simulator
 // with a known token and seed, a config pointing at it, and one run of DeviceSync into a
-// CollectingIo (checked for the token afterwards). For tests/integration/okta_device.
+// RecordingHost (checked for the token afterwards). For tests/integration/okta_device.
 #pragma once
 
-#include "collecting_io.h"
 #include "config.h"
 #include "device_sync.h"
 #include "okta_sim.h"
 
+#include <asset_host/recording_host.hpp>
 #include <asset_sdk/clock.h>
 #include <asset_sdk/http_client.h>
 
@@ -40,7 +40,7 @@ inline OktaConfig config_for(const Sim& sim, const std::string& extra = "") {
 
 struct Run {
     asset_sdk::Status status;
-    CollectingIo io;
+    asset_host::RecordingHost io;
     SyncSummary summary;
 
     std::vector<std::string> uids() const {

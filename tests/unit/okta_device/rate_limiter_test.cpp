@@ -1,7 +1,7 @@
 // Rate-limit math with a ManualClock: pacing that keeps the reserve, 429 waits from Reset and a
 // skewed Date, duplicate headers, the concurrency limit, and cancellation of a wait.
 #include "rate_limiter.h"
-#include "collecting_io.h"
+#include <asset_host/recording_host.hpp>
 #include "config.h"
 #include "okta_client.h"
 
@@ -202,7 +202,7 @@ TEST_CASE("a wait stops at once when the host cancels") {
     auto cfg = okta_device::parse_config(R"({"base_url":"https://acme.okta.com","api_token":"t"})");
     REQUIRE(cfg.is_ok());
     ManualClock clock(kStart);
-    okta_device::testing::CollectingIo io;
+    asset_host::RecordingHost io;
     auto http = asset_sdk::make_curl_client({});
     okta_device::OktaClient client(*cfg, *http, clock, io, 1);
     CHECK(client.wait(Millis(5'000)));

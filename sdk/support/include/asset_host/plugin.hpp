@@ -1,21 +1,22 @@
-// Header-only C++ wrapper over the C ABI (asset_host/plugin_abi.h), for plugin authors.
-//
-// A plugin author writes one class and one macro:
+// The C++ side of a plugin: derive from Plugin, export it with ASSET_HOST_PLUGIN. Header-only;
+// the trampolines below turn the C ABI (asset_host/plugin_abi.h) into calls on your class.
 //
 //   class MyPlugin : public asset_host::Plugin {
 //   public:
 //       static asset_sdk::Result<std::unique_ptr<MyPlugin>> create(std::string_view config_json,
-//                                                                  asset_host::Host host);
+//                                                                  asset_host::Host& host);
 //       asset_sdk::Status test(asset_host::CheckReporter& report) override;
 //       asset_sdk::Status fetch(const asset_host::FetchRequest& request) override;
 //   };
 //   ASSET_HOST_PLUGIN(MyPlugin, "my_plugin", "1.0.0", "What it does", "ocsf/5001", kSchemaJson)
 //
-// The trampolines below catch every exception and turn it into an error code plus
-// last_error(): no exception ever crosses the library boundary.
+// create() gets the Host (asset_host/host.hpp) the instance keeps until it is destroyed; unit
+// tests give plugin code a RecordingHost instead. The trampolines catch every exception and
+// turn it into an error code plus last_error(): no exception ever crosses the library boundary.
 #pragma once
 
 #include <asset_host/plugin_abi.h>
+#include <asset_host/host.hpp>
 
 #include <asset_sdk/status.h>
 
@@ -28,33 +29,6 @@
 #include <string_view>
 
 namespace asset_host {
-
-// The host, as a plugin instance sees it. Cheap to copy; valid until the instance is destroyed.
-class Host {
-public:
-    Host(const ah_host_api* api, void* ctx) : api_(api), ctx_(ctx) {}
-
-    void log(ah_log_level level, std::string_view msg) const {
-        if (api_ && api_->log) api_->log(ctx_, level, msg.data(), msg.size());
-    }
-    void debug(std::string_view msg) const { log(AH_LOG_DEBUG, msg); }
-    void info(std::string_view msg) const { log(AH_LOG_INFO, msg); }
-    void warn(std::string_view msg) const { log(AH_LOG_WARN, msg); }
-    void error(std::string_view msg) const { log(AH_LOG_ERROR, msg); }
-
-    // Returns false when the host wants the cycle to stop.
-    bool emit(std::string_view record_json) const {
-        return api_->emit(ctx_, record_json.data(), record_json.size()) == AH_EMIT_CONTINUE;
-    }
-    bool checkpoint(std::string_view marker_json) const {
-        return api_->checkpoint(ctx_, marker_json.data(), marker_json.size()) == AH_EMIT_CONTINUE;
-    }
-    bool cancelled() const { return api_->cancelled(ctx_) != 0; }
-
-private:
-    const ah_host_api* api_;
-    void* ctx_;
-};
 
 // Collects "Test connector" checks and forwards each to the host as it completes.
 class CheckReporter {
@@ -98,8 +72,11 @@ public:
 
 namespace detail {
 
-// What an ah_instance* really points to, for plugins built with this wrapper.
+// What an ah_instance* really points to, for plugins built with this wrapper. The plugin is
+// declared after the host it holds a reference to, so it is destroyed first.
 struct Instance {
+    Instance(const ah_host_api* api, void* ctx) : host(api, ctx) {}
+    AbiHost host;
     std::unique_ptr<Plugin> plugin;
     std::string last_error;
 };
@@ -138,16 +115,15 @@ template <typename P>
 ah_status configure(const char* json, size_t len, const ah_host_api* api, void* ctx,
                     ah_instance** out) noexcept {
     *out = nullptr;
-    Instance* inst = new (std::nothrow) Instance();
+    Instance* inst = new (std::nothrow) Instance(api, ctx);
     if (!inst) return AH_ERROR;
     *out = reinterpret_cast<ah_instance*>(inst);
-    if (!api || api->struct_size < offsetof(ah_host_api, cancelled) + sizeof(api->cancelled)) {
+    if (!AH_STRUCT_HAS(ah_host_api, api, cancelled)) {
         inst->last_error = "host API table too small for ABI 1.0";
         return AH_INVALID_CONFIG;
     }
     const ah_status rc = guarded(inst, [&]() -> asset_sdk::Status {
-        auto created =
-            P::create(std::string_view(json ? json : "", json ? len : 0), Host(api, ctx));
+        auto created = P::create(std::string_view(json ? json : "", json ? len : 0), inst->host);
         if (!created) return created.status();
         inst->plugin = std::move(created).value();
         return asset_sdk::Status::ok();
@@ -169,9 +145,11 @@ inline ah_status fetch(ah_instance* p, const ah_fetch_options* opts) noexcept {
     if (!inst || !inst->plugin) return AH_ERROR;
     return guarded(inst, [&] {
         FetchRequest req;
-        if (opts) {
-            if (opts->checkpoint_json && opts->checkpoint_len > 0)
-                req.checkpoint = std::string_view(opts->checkpoint_json, opts->checkpoint_len);
+        if (AH_STRUCT_HAS(ah_fetch_options, opts, checkpoint_len) && opts->checkpoint_json &&
+            opts->checkpoint_len > 0) {
+            req.checkpoint = std::string_view(opts->checkpoint_json, opts->checkpoint_len);
+        }
+        if (AH_STRUCT_HAS(ah_fetch_options, opts, flags)) {
             req.full = (opts->flags & AH_FETCH_FULL) != 0;
         }
         return inst->plugin->fetch(req);
