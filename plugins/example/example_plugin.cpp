@@ -1,12 +1,15 @@
 // The example plugin: N synthetic devices as OCSF Device Inventory Info records, with checkpoint
 // markers, and knobs to be slow or to fail. Tests use it to prove plugin loading, streaming,
 // checkpoint hand-back, cancellation and redaction; it is also the smallest complete plugin to
-// copy from (one class, one macro: asset_host/plugin.hpp).
+// copy from (one class, one macro: asset_host/plugin.hpp; records written with the SDK's OCSF
+// envelope, asset_sdk/ocsf.h).
 //
 // Config (see kSchema): records, checkpoint_every, delay_ms, fail_after, fail_test, secret.
 // Marker: {"next": n}: a fetch handed that marker resumes at device n. Markers must never hold
 // secrets: the host stores them in plain files.
 #include <asset_host/plugin.hpp>
+#include <asset_sdk/json_writer.h>
+#include <asset_sdk/ocsf.h>
 
 #include <nlohmann/json.hpp>
 
@@ -195,31 +198,32 @@ private:
                       {2, "Desktop", "macOS", "macos", 300},
                       {5, "Mobile", "Android", "android", 201},
                       {1, "Server", "Linux", "linux", 200}};
+        static const asset_sdk::ocsf::Envelope kEnvelope(
+            {asset_sdk::ocsf::kDeviceInventoryInfo, asset_sdk::ocsf::kActivityCollect,
+             asset_sdk::ocsf::Severity::kInformational, {"asset-host example", "asset-host", ""},
+             "1.6.0", asset_sdk::ocsf::TimeUnit::kSeconds});
         const auto& k = kKinds[n % 4];
-        std::string& r = record_;
-        r.assign(
-            "{\"activity_id\":2,\"activity_name\":\"Collect\",\"category_name\":\"Discovery\","
-            "\"category_uid\":5,\"class_name\":\"Device Inventory Info\",\"class_uid\":5001,"
-            "\"type_name\":\"Device Inventory Info: Collect\",\"type_uid\":500102,"
-            "\"severity\":\"Informational\",\"severity_id\":1,\"time\":");
-        append_int(r, now);
-        r.append(
-            ",\"metadata\":{\"product\":{\"name\":\"asset-host example\",\"vendor_name\":"
-            "\"asset-host\"},\"version\":\"1.6.0\"},\"device\":{\"type_id\":");
-        append_int(r, k.type_id);
-        r.append(",\"type\":\"").append(k.type).append("\",\"uid\":\"example-");
-        append_int(r, n);
-        r.append("\",\"hostname\":\"example-");
-        append_int(r, n);
-        r.append(".example.test\",\"os\":{\"name\":\"").append(k.os_name);
-        r.append("\",\"type\":\"").append(k.os_type).append("\",\"type_id\":");
-        append_int(r, k.os_type_id);
-        r.append("}}}");
+        record_.clear();
+        asset_sdk::JsonWriter w(record_);
+        kEnvelope.begin(w, now * 1000);
+        w.key("device").begin_object();
+        w.field("type_id", k.type_id).field("type", k.type);
+        name_.assign("example-");
+        append_int(name_, n);
+        w.field("uid", std::string_view(name_));
+        name_.append(".example.test");
+        w.field("hostname", std::string_view(name_));
+        w.key("os").begin_object();
+        w.field("name", k.os_name).field("type", k.os_type).field("type_id", k.os_type_id);
+        w.end_object();
+        w.end_object();
+        w.end_object();
     }
 
     Config config_;
     asset_host::Host& host_;
     std::string record_;
+    std::string name_;  // the device's uid, then its hostname
     std::string marker_;
 };
 

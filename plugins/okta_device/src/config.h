@@ -5,6 +5,7 @@
 #pragma once
 
 #include <asset_sdk/clock.h>
+#include <asset_sdk/ocsf.h>
 #include <asset_sdk/status.h>
 
 #include <string>
@@ -17,7 +18,8 @@ enum class ExpandMode { kNone, kUser, kUserSummary };
 
 // How records write OCSF time fields: epoch seconds (what Sekoia's device model and its own
 // connectors use; milliseconds kept as the fraction) or epoch milliseconds (OCSF's timestamp_t).
-enum class TimeUnit { kSeconds, kMilliseconds };
+// The SDK's OCSF envelope writes both.
+using TimeUnit = asset_sdk::ocsf::TimeUnit;
 
 // The value Okta's `expand` query parameter takes ("" for kNone: the parameter is omitted).
 std::string_view expand_param(ExpandMode mode);

@@ -78,7 +78,14 @@ std::optional<std::int64_t> epoch_ms(const std::optional<std::string_view>& iso,
 
 }  // namespace
 
-DeviceMapper::DeviceMapper(TimeUnit time_unit) : time_unit_(time_unit) {
+// OCSF Device Inventory Info, activity Collect, from Okta.
+DeviceMapper::DeviceMapper(TimeUnit time_unit)
+    : envelope_({asset_sdk::ocsf::kDeviceInventoryInfo,
+                 asset_sdk::ocsf::kActivityCollect,
+                 asset_sdk::ocsf::Severity::kInformational,
+                 {"Okta", "Okta", ""},
+                 kOcsfVersion,
+                 time_unit}) {
     users_.reserve(8);
     names_.reserve(8);
 }

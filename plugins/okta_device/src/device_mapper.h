@@ -21,6 +21,7 @@
 
 #include <asset_sdk/clock.h>
 #include <asset_sdk/json_writer.h>
+#include <asset_sdk/ocsf.h>
 
 #include <simdjson.h>
 
@@ -80,13 +81,12 @@ private:
     void write_device(asset_sdk::JsonWriter& w, std::optional<std::int64_t> last_updated_ms);
     void write_identifiers(asset_sdk::JsonWriter& w);
     void write_os(asset_sdk::JsonWriter& w);
-    void write_time(asset_sdk::JsonWriter& w, std::string_view key, std::int64_t ms) const;
     std::optional<bool> is_managed() const;
     void write_owner(asset_sdk::JsonWriter& w);
     void write_device_signals(EnrichmentList& list);
     void write_user_enrichments(EnrichmentList& list);
 
-    TimeUnit time_unit_;
+    asset_sdk::ocsf::Envelope envelope_;  // classification, metadata, and the time unit
     View v_;
     std::optional<OsFacts> os_;            // from the platform, model and osVersion
     std::optional<std::size_t> owner_;     // index into users_, chosen by pick_owner()

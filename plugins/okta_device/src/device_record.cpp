@@ -18,37 +18,15 @@ void write_opt(asset_sdk::JsonWriter& w, std::string_view key,
 
 }  // namespace
 
-// OCSF times in this record are epoch SECONDS by default (README "Time fields": Sekoia's model
-// types them as float seconds and its connectors send seconds; milliseconds are kept as the
-// fraction), or epoch milliseconds, OCSF's timestamp_t, with time_unit: milliseconds.
-void DeviceMapper::write_time(asset_sdk::JsonWriter& w, std::string_view key,
-                              std::int64_t ms) const {
-    w.key(key);
-    if (time_unit_ == TimeUnit::kMilliseconds) {
-        w.value(ms);
-    } else if (ms % 1000 == 0) {
-        w.value(static_cast<std::int64_t>(ms / 1000));
-    } else {
-        w.value(static_cast<double>(ms) / 1000.0);
-    }
-}
-
 void DeviceMapper::write(asset_sdk::SystemTime collected_at,
                          std::optional<std::int64_t> last_updated_ms, std::string& out) {
     asset_sdk::JsonWriter w(out);
-    w.begin_object();
-    // Classification: OCSF Device Inventory Info, activity Collect.
-    w.field("activity_id", 2).field("activity_name", "Collect");
-    w.field("category_name", "Discovery").field("category_uid", 5);
-    w.field("class_name", "Device Inventory Info").field("class_uid", 5001);
-    w.field("type_name", "Device Inventory Info: Collect").field("type_uid", 500102);
-    w.field("severity", "Informational").field("severity_id", 1);
-    // `time`: when this inventory snapshot was collected (the event is the collection).
-    write_time(w, "time", asset_sdk::to_epoch_millis(collected_at));
-    w.key("metadata").begin_object();
-    w.key("product").begin_object().field("name", "Okta").field("vendor_name", "Okta").end_object();
-    w.field("version", kOcsfVersion);
-    w.end_object();
+    // Classification, severity and metadata; `time`: when this inventory snapshot was collected
+    // (the event is the collection). OCSF times in this record are epoch SECONDS by default
+    // (README "Time fields": Sekoia's model types them as float seconds and its connectors send
+    // seconds; milliseconds are kept as the fraction), or epoch milliseconds, OCSF's
+    // timestamp_t, with time_unit: milliseconds.
+    envelope_.begin(w, asset_sdk::to_epoch_millis(collected_at));
 
     write_device(w, last_updated_ms);
     {
@@ -75,15 +53,15 @@ void DeviceMapper::write_device(asset_sdk::JsonWriter& w,
 
     if (v_.created_ms) {
         // The record's creation in Okta is when Okta first saw the device (enrollment).
-        write_time(w, "created_time", *v_.created_ms);
-        write_time(w, "first_seen_time", *v_.created_ms);
+        envelope_.write_time(w, "created_time", *v_.created_ms);
+        envelope_.write_time(w, "first_seen_time", *v_.created_ms);
     }
     if (last_updated_ms) {
         // Okta has no last-seen time. lastUpdated moves when Okta collects the device's signals
         // at a sign-in (or its lifecycle changes): the recency Sekoia keeps, as its own Okta
         // connector sends it; modified_time is OCSF's exact meaning of it.
-        write_time(w, "last_seen_time", *last_updated_ms);
-        write_time(w, "modified_time", *last_updated_ms);
+        envelope_.write_time(w, "last_seen_time", *last_updated_ms);
+        envelope_.write_time(w, "modified_time", *last_updated_ms);
     }
     if (const std::optional<bool> managed = is_managed()) w.field("is_managed", *managed);
     write_owner(w);
