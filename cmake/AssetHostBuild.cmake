@@ -18,6 +18,7 @@ if(ASSET_HOST_SANITIZE)
   endif()
 endif()
 
-# Plugins: the same helper as the installed SDK package, with this tree's warnings.
+# Plugins: the helper the installed SDK package ships (sdk/cmake/AssetHostPlugin.cmake), with
+# this tree's warnings.
 set(ASSET_HOST_PLUGIN_COMPILE_OPTIONS ${ASSET_HOST_WARNING_FLAGS})
-include(AssetHostPlugin)
+include("${CMAKE_CURRENT_LIST_DIR}/../sdk/cmake/AssetHostPlugin.cmake")

@@ -7,9 +7,9 @@
 // Config (see kSchema): records, checkpoint_every, delay_ms, fail_after, fail_test, secret.
 // Marker: {"next": n}: a fetch handed that marker resumes at device n. Markers must never hold
 // secrets: the host stores them in plain files.
-#include <asset_host/plugin.hpp>
 #include <asset_sdk/json_writer.h>
 #include <asset_sdk/ocsf.h>
+#include <asset_host/plugin.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -198,10 +198,12 @@ private:
                       {2, "Desktop", "macOS", "macos", 300},
                       {5, "Mobile", "Android", "android", 201},
                       {1, "Server", "Linux", "linux", 200}};
-        static const asset_sdk::ocsf::Envelope kEnvelope(
-            {asset_sdk::ocsf::kDeviceInventoryInfo, asset_sdk::ocsf::kActivityCollect,
-             asset_sdk::ocsf::Severity::kInformational, {"asset-host example", "asset-host", ""},
-             "1.6.0", asset_sdk::ocsf::TimeUnit::kSeconds});
+        static const asset_sdk::ocsf::Envelope kEnvelope({asset_sdk::ocsf::kDeviceInventoryInfo,
+                                                          asset_sdk::ocsf::kActivityCollect,
+                                                          asset_sdk::ocsf::Severity::kInformational,
+                                                          {"asset-host example", "asset-host", ""},
+                                                          "1.6.0",
+                                                          asset_sdk::ocsf::TimeUnit::kSeconds});
         const auto& k = kKinds[n % 4];
         record_.clear();
         asset_sdk::JsonWriter w(record_);

@@ -1,5 +1,5 @@
 # Fails unless each plugin library exports exactly one symbol, the ABI entry point
-# (hidden visibility + cmake/plugin_exports.map; host/README.md). A plugin that leaked its C++
+# (hidden visibility + sdk/cmake/plugin_exports.map; host/README.md). A plugin that leaked its C++
 # internals (or a static copy of a dependency) into the dynamic symbol table could bind
 # another plugin's or the host's symbols at load time.
 #   cmake -DNM=<nm> -DPLUGINS=<a.so;b.so> -P check_plugin_exports.cmake

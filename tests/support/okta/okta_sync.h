@@ -7,9 +7,9 @@
 #include "device_sync.h"
 #include "okta_sim.h"
 
-#include <asset_host/recording_host.hpp>
 #include <asset_sdk/clock.h>
 #include <asset_sdk/http_client.h>
+#include <asset_host/recording_host.hpp>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

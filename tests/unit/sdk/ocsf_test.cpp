@@ -19,8 +19,12 @@ std::string envelope_only(const ocsf::Envelope& envelope, std::int64_t time_ms) 
 }
 
 ocsf::EnvelopeSpec device_inventory(ocsf::TimeUnit unit) {
-    return {ocsf::kDeviceInventoryInfo, ocsf::kActivityCollect, ocsf::Severity::kInformational,
-            {"asset-host example", "asset-host", ""}, "1.6.0", unit};
+    return {ocsf::kDeviceInventoryInfo,
+            ocsf::kActivityCollect,
+            ocsf::Severity::kInformational,
+            {"asset-host example", "asset-host", ""},
+            "1.6.0",
+            unit};
 }
 
 }  // namespace

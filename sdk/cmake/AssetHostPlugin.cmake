@@ -1,6 +1,6 @@
 # asset_host_add_plugin(): how an asset-host connector plugin is built. One file for plugins
-# built in this tree (cmake/AssetHostBuild.cmake includes it) and outside it (the installed
-# AssetHostSDK package includes its copy), so both get the same library.
+# built in the asset-host tree (its cmake/AssetHostBuild.cmake includes it) and outside it
+# (find_package(AssetHostSDK) includes the installed copy), so both get the same library.
 #
 #   asset_host_add_plugin(<target> SOURCES <files>... [LIBS <targets>...]
 #                         [OUTPUT_NAME <name>] [OUTPUT_DIR <dir>])
