@@ -154,7 +154,8 @@ void add_fetch_command(CLI::App& app, Parsed& p, Commands& c) {
         "FILE|-"));
     c.fetch->add_flag("--full", p.fetch.full, "Ignore the stored checkpoint (full sync)");
     c.fetch->footer(
-        command_footer("0 ok; 1 the cycle failed or was cancelled; 2 configuration error."));
+        command_footer("0 ok; 1 the cycle failed or was cancelled; 2 configuration error, or "
+                       "(delivering) the state directory is in use by another asset-host."));
 }
 
 void add_run_and_state_commands(CLI::App& app, Parsed& p, Commands& c) {
@@ -169,10 +170,13 @@ void add_run_and_state_commands(CLI::App& app, Parsed& p, Commands& c) {
         ->capture_default_str();
     c.run->footer(
         command_footer("0 stopped by SIGTERM/SIGINT, or --once and every cycle ok; 1 --once "
-                       "and a cycle failed; 2 a manifest is invalid at start."));
+                       "and a cycle failed; 2 a manifest is invalid at start, or the state "
+                       "directory is in use by another asset-host (one per state directory)."));
 
     auto* state = app.add_subcommand("state", "Inspect or clear a connector's checkpoint");
-    state->footer(command_footer("0 ok; 1 the state file is unreadable; 2 unknown connector."));
+    state->footer(command_footer(
+        "0 ok; 1 the state file is unreadable; 2 unknown connector, or (reset) the state "
+        "directory is in use by another asset-host."));
     state->require_subcommand(1);
     c.state_show = state->add_subcommand("show", "Print the stored checkpoint");
     c.state_show->add_option("connector", p.state.target, "Connector name or manifest file")

@@ -198,6 +198,12 @@ int fetch_and_deliver(const GlobalOptions& g, const FetchArgs& args, OpenConnect
 
 int cmd_fetch(const GlobalOptions& g, const FetchArgs& args) {
     int exit_code = kExitOk;
+    // A delivering fetch changes state (checkpoints, dead letters); a dry run only reads it.
+    std::optional<StateDirLock> lock;
+    if (!args.output) {
+        lock = lock_state_dir(g, exit_code);
+        if (!lock) return exit_code;
+    }
     auto connector = open_connector(g, args.target, exit_code);
     if (!connector) return exit_code;
     return args.output ? fetch_to_output(g, args, *connector)

@@ -109,6 +109,9 @@ asset_sdk::Result<std::unique_ptr<scheduler::ConnectorRunner>> make_runner(
 }  // namespace
 
 int cmd_run(const GlobalOptions& g, const RunArgs& args) {
+    int exit_code = kExitOk;
+    const auto lock = lock_state_dir(g, exit_code);  // held until the daemon exits
+    if (!lock) return exit_code;
     CheckpointStore store(g.state_dir);
     auto factory = [&g, &args, &store](const Manifest& manifest, const CancelToken& cancel) {
         return make_runner(g, args, store, manifest, cancel);

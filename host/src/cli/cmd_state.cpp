@@ -1,6 +1,7 @@
 // asset-host state show|reset NAME|FILE: a connector's stored checkpoint. Needs only the
 // manifest's name, never the plugin (a connector whose plugin is broken can still be reset).
 #include "cli/commands.h"
+#include "cli/connector_setup.h"
 #include "common/console.h"
 #include "common/exit_codes.h"
 #include "common/paths.h"
@@ -62,6 +63,9 @@ int cmd_state_show(const GlobalOptions& g, const StateArgs& args) {
 int cmd_state_reset(const GlobalOptions& g, const StateArgs& args) {
     const auto name = connector_name(g, args.target);
     if (!name) return kExitUsage;
+    int exit_code = kExitOk;
+    const auto lock = lock_state_dir(g, exit_code);  // never under a running connector's feet
+    if (!lock) return exit_code;
     CheckpointStore store(g.state_dir);
     std::error_code ec;
     const bool had = std::filesystem::exists(store.path_for(*name), ec);

@@ -35,6 +35,17 @@ void warn_about_unused_load_errors(const PluginCatalog& catalog) {
     });
 }
 
+std::optional<StateDirLock> lock_state_dir(const GlobalOptions& g, int& exit_code) {
+    auto lock = StateDirLock::acquire(g.state_dir);
+    if (!lock) {
+        print_error("asset-host: " + lock.status().message());
+        exit_code = lock.status().code() == asset_sdk::StatusCode::kInvalidArgument ? kExitUsage
+                                                                                    : kExitFailure;
+        return std::nullopt;
+    }
+    return std::move(lock).value();
+}
+
 void print_manifest_diagnostics(const ManifestLoad& load) {
     for (const auto& w : load.warnings) print_error("warning: " + w);
     for (const auto& e : load.errors) print_error(e);

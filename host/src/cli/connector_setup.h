@@ -8,6 +8,7 @@
 #include "config/manifest_loader.h"
 #include "plugin/plugin_instance.h"
 #include "plugin/plugin_loader.h"
+#include "state/state_lock.h"
 
 #include <filesystem>
 #include <memory>
@@ -52,6 +53,11 @@ struct OpenConnector {
 // unknown plugin, or a configuration the plugin refused).
 std::optional<OpenConnector> open_connector(const GlobalOptions& g, const std::string& target,
                                             int& exit_code);
+
+// The state directory's lock for a command that delivers or changes state (run, fetch without
+// --output, state reset, replay). On failure prints why and sets exit_code: 2 when another
+// asset-host holds it, 1 when the directory or lock file cannot be made.
+std::optional<StateDirLock> lock_state_dir(const GlobalOptions& g, int& exit_code);
 
 // Prints a manifest's warnings ("warning: ...") and errors to stderr.
 void print_manifest_diagnostics(const ManifestLoad& load);
