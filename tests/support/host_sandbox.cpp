@@ -115,4 +115,11 @@ std::optional<nlohmann::json> HostSandbox::marker(const std::string& connector) 
     return doc["marker"];
 }
 
+const nlohmann::json* check_named(const nlohmann::json& report, const std::string& name) {
+    for (const auto& c : report["checks"]) {
+        if (c["name"] == name) return &c;
+    }
+    return nullptr;
+}
+
 }  // namespace testsupport

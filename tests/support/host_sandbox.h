@@ -71,4 +71,7 @@ private:
     std::set<std::string> secrets_;
 };
 
+// The check called `name` in the report of `asset-host test --json`, or nullptr.
+const nlohmann::json* check_named(const nlohmann::json& report, const std::string& name);
+
 }  // namespace testsupport

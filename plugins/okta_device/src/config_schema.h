@@ -61,7 +61,7 @@ inline constexpr char kConfigSchema[] = R"json({
     },
     "ca_file": {
       "type": "string",
-      "description": "Extra CA bundle (PEM file) to trust, e.g. for a TLS-inspecting proxy. Empty: the system's trust store only.",
+      "description": "Extra CA bundle (PEM file) trusted in addition to the system trust store, e.g. the CA of a TLS-inspecting proxy. Empty: the system trust store only.",
       "default": ""
     },
     "proxy": {

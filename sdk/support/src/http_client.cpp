@@ -1,5 +1,7 @@
 #include <asset_sdk/http_client.h>
+
 #include <asset_sdk/text.h>
+#include "ca_trust.h"
 
 #include <curl/curl.h>
 
@@ -113,7 +115,9 @@ TransportError classify_tls(long verify_result, std::string_view text, Transport
 class CurlClient final : public HttpClient {
 public:
     explicit CurlClient(HttpClientOptions options)
-        : options_(std::move(options)), easy_(curl_easy_init()), multi_(curl_multi_init()) {}
+        : options_(std::move(options)), easy_(curl_easy_init()), multi_(curl_multi_init()) {
+        if (easy_ != nullptr) trust_ = detail::build_trust_store(options_, easy_);
+    }
 
     ~CurlClient() override {
         if (easy_ != nullptr) curl_easy_cleanup(easy_);
@@ -139,6 +143,7 @@ private:
     HttpClientOptions options_;
     CURL* easy_;
     CURLM* multi_;
+    detail::TrustStore trust_;  // the system store plus ca_file, read once
     char error_buffer_[CURL_ERROR_SIZE] = {};
 };
 
@@ -160,8 +165,7 @@ curl_slist* CurlClient::configure(const HttpRequest& request, Transfer& transfer
     curl_easy_setopt(easy_, CURLOPT_USERAGENT, options_.user_agent.c_str());
     curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
     curl_easy_setopt(easy_, CURLOPT_TCP_KEEPALIVE, 1L);
-    if (!options_.ca_file.empty())
-        curl_easy_setopt(easy_, CURLOPT_CAINFO, options_.ca_file.c_str());
+    detail::apply_trust_store(easy_, trust_);
     if (!options_.proxy.empty()) curl_easy_setopt(easy_, CURLOPT_PROXY, options_.proxy.c_str());
 
     curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, on_body);
@@ -213,6 +217,12 @@ HttpResult CurlClient::perform(const HttpRequest& request) {
         return result;
     }
     if (!check_headers(request, result)) return result;
+    if (!trust_.error.empty() && request.url.size() > 6 &&
+        iequals(request.url.substr(0, 6), "https:")) {
+        result.error = TransportError::kTlsOther;  // a human must fix ca_file: not transient
+        result.error_message = trust_.error;
+        return result;
+    }
 
     Transfer transfer;
     transfer.easy = easy_;
@@ -360,7 +370,8 @@ void CurlClient::classify_tls_failure(CURLcode code, HttpResult& r) {
     const std::string detail = r.error_message;
     if (code == CURLE_SSL_CACERT_BADFILE) {
         r.error = TransportError::kTlsOther;
-        r.error_message = "cannot load the CA bundle '" + options_.ca_file + "': " + detail;
+        r.error_message = "cannot load the CA bundle '" + options_.ca_file +
+                          "' (with the system store): " + detail;
         return;
     }
     long verify = 0;

@@ -33,6 +33,7 @@ inline constexpr const char* kSekoiaKey = "e2e-SECRET-sekoia-key-b52c04e";
 inline constexpr const char* kUuidA = "5c1d7e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f";
 inline constexpr const char* kUuidB = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
 
+using testsupport::check_named;
 using testsupport::contains;
 
 // The summary line of one connector's cycle (delivery README), or "" when absent.
@@ -109,7 +110,8 @@ struct Connector {
     std::string uuid = kUuidA;
     std::string key_env = "SEKOIA_API_KEY";
     bool insecure_sekoia = true;
-    std::string ca_file;  // destination.ca_file, empty: none
+    std::string ca_file;       // destination.ca_file, empty: none
+    std::string okta_ca_file;  // config.ca_file, empty: none
     int batch_size = 100;
     int max_in_flight = 4;
     std::string every = "1h";
@@ -141,6 +143,7 @@ public:
         y += "  base_url: " + c.okta_url + "\n";
         y += "  api_token: ${env:" + c.token_env + "}\n";
         y += "  allow_insecure_http: true\n";
+        if (!c.okta_ca_file.empty()) y += "  ca_file: " + c.okta_ca_file + "\n";
         y += "  page_size: " + std::to_string(c.page_size) + "\n";
         y += "  full_sync_every: " + c.full_sync_every + "\n";
         y += "  rate_limit_reserve: " + c.rate_limit_reserve + "\n";

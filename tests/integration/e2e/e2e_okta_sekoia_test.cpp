@@ -78,13 +78,6 @@ long summary_number(const std::string& line, const std::string& key) {
     }
 }
 
-const json* check_named(const json& report, const std::string& name) {
-    for (const auto& c : report["checks"]) {
-        if (c["name"] == name) return &c;
-    }
-    return nullptr;
-}
-
 bool has_enrichment(const json& record, const std::string& name, const std::string& value) {
     for (const auto& e : record.value("enrichments", json::array())) {
         if (e.value("name", "") == name && e.value("value", "") == value) return true;

@@ -20,6 +20,7 @@
 namespace oktahost {
 
 using nlohmann::json;
+using testsupport::check_named;
 using testsupport::ProcessResult;
 
 inline constexpr char kToken[] = "int-SECRET-okta-token-93c1d";
@@ -66,14 +67,6 @@ inline std::vector<json> records_of(const ProcessResult& r) {
         if (!line.empty()) out.push_back(json::parse(line));
     }
     return out;
-}
-
-// The check of a Test connector --json report with this name, or nullptr.
-inline const json* check_named(const json& report, const std::string& name) {
-    for (const auto& c : report["checks"]) {
-        if (c["name"] == name) return &c;
-    }
-    return nullptr;
 }
 
 // A loopback port with nothing listening on it (bound, then closed).

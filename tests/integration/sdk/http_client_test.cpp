@@ -10,10 +10,15 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -589,6 +594,104 @@ TEST_CASE("TLS: an unreadable ca_file is a TLS configuration error naming the fi
     const HttpResult r = client->perform(get(server->url("/hello", "https")));
     CHECK_MESSAGE(r.error == TransportError::kTlsOther, describe(r));
     CHECK(r.error_message.find("missing-ca.pem") != std::string::npos);
+}
+
+namespace {
+testsupport::CertSpec named(const std::string& common_name) {
+    testsupport::CertSpec spec;
+    spec.common_name = common_name;
+    return spec;
+}
+
+// Two servers, each with its own self-signed certificate (each its own CA): one plays a server
+// signed by a CA of the system store, the other one signed by the extra CA of ca_file.
+struct TwoAuthorities {
+    testsupport::TempDir dir;
+    // Distinct subjects, as two real CAs have (OpenSSL finds issuers by subject name).
+    testsupport::CertFiles system_signed =
+        testsupport::write_self_signed_cert(dir.path(), "sys", named("system-store-ca"));
+    testsupport::CertFiles extra_signed =
+        testsupport::write_self_signed_cert(dir.path(), "extra", named("extra-ca"));
+    std::unique_ptr<TestServer> system_server = start_tls_server(system_signed);
+    std::unique_ptr<TestServer> extra_server = start_tls_server(extra_signed);
+    std::filesystem::path empty_dir = dir.path() / "no-certs";
+
+    TwoAuthorities() { std::filesystem::create_directory(empty_dir); }
+
+    // true when `client` completes a request to each server: {system, extra}.
+    std::pair<bool, bool> trusted(asset_sdk::HttpClient& client) const {
+        const HttpResult a = client.perform(get(system_server->url("/hello", "https")));
+        const HttpResult b = client.perform(get(extra_server->url("/hello", "https")));
+        for (const HttpResult* r : {&a, &b}) {
+            if (!r->ok()) CHECK_MESSAGE(r->error == TransportError::kTlsUntrusted, describe(*r));
+        }
+        return {a.ok(), b.ok()};
+    }
+};
+
+// A directory holding `cert` under OpenSSL's hashed name (<subject hash>.0), as
+// update-ca-certificates lays out /etc/ssl/certs.
+void hash_link(const std::filesystem::path& cert, const std::filesystem::path& dir) {
+    FILE* f = std::fopen(cert.c_str(), "r");
+    REQUIRE(f != nullptr);
+    X509* x = PEM_read_X509(f, nullptr, nullptr, nullptr);
+    std::fclose(f);
+    REQUIRE(x != nullptr);
+    char name[16];
+    std::snprintf(name, sizeof name, "%08lx.0", X509_subject_name_hash(x));
+    X509_free(x);
+    std::filesystem::copy_file(cert, dir / name);
+}
+}  // namespace
+
+TEST_CASE("TLS: ca_file adds to the system store (a bundle file): both are trusted at once") {
+    TwoAuthorities t;
+    auto options = [&](const std::string& ca_file) {
+        return options_with([&](HttpClientOptions& o) {
+            o.system_ca_file = t.system_signed.cert.string();
+            o.system_ca_dir = t.empty_dir.string();
+            o.ca_file = ca_file;
+        });
+    };
+    auto both = make_curl_client(options(t.extra_signed.cert.string()));
+    CHECK(t.trusted(*both) == std::pair{true, true});
+    auto system_only = make_curl_client(options(""));
+    CHECK(t.trusted(*system_only) == std::pair{true, false});
+    // The system server's trust came from the system store: without it, only ca_file counts.
+    auto extra_only = make_curl_client(options_with([&](HttpClientOptions& o) {
+        o.system_ca_file = (t.dir.path() / "absent.pem").string();
+        o.system_ca_dir = t.empty_dir.string();
+        o.ca_file = t.extra_signed.cert.string();
+    }));
+    CHECK(t.trusted(*extra_only) == std::pair{false, true});
+}
+
+TEST_CASE("TLS: ca_file adds to a system store kept as a directory of hashed certificates") {
+    TwoAuthorities t;
+    const auto system_dir = t.dir.path() / "system-dir";
+    std::filesystem::create_directory(system_dir);
+    hash_link(t.system_signed.cert, system_dir);
+    auto client = make_curl_client(options_with([&](HttpClientOptions& o) {
+        o.system_ca_file = (t.dir.path() / "absent.pem").string();
+        o.system_ca_dir = system_dir.string();
+        o.ca_file = t.extra_signed.cert.string();
+    }));
+    CHECK(t.trusted(*client) == std::pair{true, true});
+}
+
+TEST_CASE("TLS: the system store is found through SSL_CERT_FILE / SSL_CERT_DIR when not given") {
+    TwoAuthorities t;
+    ::setenv("SSL_CERT_FILE", t.system_signed.cert.c_str(), 1);
+    ::setenv("SSL_CERT_DIR", t.empty_dir.c_str(), 1);
+    auto client = make_curl_client(
+        options_with([&](HttpClientOptions& o) { o.ca_file = t.extra_signed.cert.string(); }));
+    auto without = make_curl_client({});
+    ::unsetenv("SSL_CERT_FILE");
+    ::unsetenv("SSL_CERT_DIR");
+    CHECK(t.trusted(*client) == std::pair{true, true});
+    CHECK(t.trusted(*without) == std::pair{true, false});
+    auto default_store = make_curl_client({});  // the machine's store trusts neither
+    CHECK(t.trusted(*default_store) == std::pair{false, false});
 }
 
 TEST_CASE("TLS: plain HTTP spoken to a TLS port fails as a TLS or connection error") {

@@ -78,10 +78,16 @@ struct HttpResult {
 
 struct HttpClientOptions {
     std::string user_agent = "asset-host";
-    // CA bundle (PEM) to verify servers with. It REPLACES the system trust store (libcurl
-    // cannot merge bundles): to trust a private CA and public CAs, concatenate them into one
-    // file. Empty = the system default store.
+    // An extra CA bundle (PEM) trusted IN ADDITION to the system store, e.g. the CA of a
+    // TLS-inspecting proxy. Read when the client is created; unreadable: every https request
+    // fails with kTlsOther naming the file. Empty = the system store only.
     std::string ca_file;
+    // The system store: a bundle file and a directory of hashed certificates. Empty = the
+    // environment's SSL_CERT_FILE / SSL_CERT_DIR when set (the names OpenSSL and the curl tool
+    // read), else libcurl's built-in locations (Debian: /etc/ssl/certs/ca-certificates.crt and
+    // /etc/ssl/certs).
+    std::string system_ca_file;
+    std::string system_ca_dir;
     std::string proxy;  // empty = libcurl default (honours *_proxy env variables)
     Millis connect_timeout{10'000};
     std::size_t max_body_bytes = 64u << 20;  // protects memory against a runaway server
