@@ -33,7 +33,6 @@ public:
 
     std::uint64_t records() const { return records_; }
     std::uint64_t checkpoints() const { return checkpoints_; }
-    bool write_failed() const { return !error_.empty(); }
 
 private:
     bool flush();

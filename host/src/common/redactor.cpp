@@ -29,26 +29,6 @@ std::string Redactor::redact(std::string_view text) const {
     return out;
 }
 
-bool Redactor::contains_secret(std::string_view text) const {
-    if (!any_.load(std::memory_order_acquire)) return false;
-    std::shared_lock lock(mu_);
-    for (const std::string& s : secrets_) {
-        if (text.find(s) != std::string_view::npos) return true;
-    }
-    return false;
-}
-
-std::size_t Redactor::size() const {
-    std::shared_lock lock(mu_);
-    return secrets_.size();
-}
-
-void Redactor::clear() {
-    std::unique_lock lock(mu_);
-    secrets_.clear();
-    any_.store(false, std::memory_order_release);
-}
-
 std::string redact(std::string_view text) {
     return Redactor::global().redact(text);
 }

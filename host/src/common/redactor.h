@@ -24,10 +24,6 @@ public:
     void add(std::string_view secret);
     // `text` with every registered secret replaced by kMask.
     std::string redact(std::string_view text) const;
-    // True when `text` contains a registered secret.
-    bool contains_secret(std::string_view text) const;
-    std::size_t size() const;
-    void clear();  // tests only
 
 private:
     mutable std::shared_mutex mu_;

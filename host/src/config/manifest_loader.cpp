@@ -207,7 +207,6 @@ private:
     void read_config(Manifest& m) {
         const auto it = doc_.find("config");
         m.config = (it != doc_.end()) ? *it : json::object();
-        if (!options_.check_config) return;
         if (out_.plugin.empty() || refs_.failed_paths.count("plugin")) return;
         // The schema reported a malformed id; looking it up would only repeat that.
         for (const auto& e : out_.errors) {

@@ -35,10 +35,7 @@ struct ManifestLoad {
 };
 
 struct ManifestLoadOptions {
-    EnvLookup env = process_env();
-    // When false the plugin's schema is not looked up and `config` is not checked (used by
-    // commands that only need the name, like `state`).
-    bool check_config = true;
+    EnvLookup env = process_env();  // where ${env:NAME} references are looked up
 };
 
 ManifestLoad load_manifest(const std::filesystem::path& file, const PluginSchemaLookup& lookup,

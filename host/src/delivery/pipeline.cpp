@@ -144,7 +144,7 @@ bool DeliveryPipeline::valid_record(std::string_view json) {
 }
 
 SinkResult DeliveryPipeline::record(std::string_view json) {
-    if (options_.validate_records && !valid_record(json)) {
+    if (!valid_record(json)) {
         std::lock_guard lock(mu_);
         ++stats_.records_rejected;
         return intake_stopped_locked() ? SinkResult::kStop : SinkResult::kContinue;
@@ -196,7 +196,6 @@ SinkResult DeliveryPipeline::checkpoint(std::string_view marker_json) {
     SinkResult result = SinkResult::kContinue;
     {
         std::lock_guard lock(mu_);
-        ++stats_.markers_received;
         last_marker_ = std::string(marker_json);
         Marker marker{next_seq_, ++markers_seen_, std::string(marker_json)};
         // Only the newest marker for a given position matters: memory stays bounded by the
@@ -297,7 +296,6 @@ void DeliveryPipeline::complete(std::unique_ptr<Batch> batch, const DeliveryResu
         if (result.status.is_ok()) {
             ++stats_.batches_acked;
             stats_.records_acked += batch->size();
-            stats_.bytes_acked += batch->bytes();
             pending_[index - pending_.front().index].acked = true;
         } else {
             ++stats_.batches_failed;

@@ -55,7 +55,6 @@ struct PipelineOptions {
     std::size_t max_buffered_bytes = 64u << 20;  // record() blocks beyond (one record always fits)
     asset_sdk::Millis linger{1'000};             // a partial batch older than this is sent
     asset_sdk::Millis grace_period{10'000};      // after cancellation, for batches already cut
-    bool validate_records = true;                // refuse records that are not JSON objects
     // The marker already stored (the one the cycle started from): saving the same text again
     // would change nothing, so it is skipped (idle cycles do not rewrite the state file).
     std::optional<std::string> stored_marker;
@@ -68,11 +67,9 @@ using PersistFn = std::function<asset_sdk::Status(std::string_view marker_json)>
 struct PipelineStats {
     std::uint64_t records_received = 0;  // accepted into the pipeline
     std::uint64_t records_rejected = 0;  // not a JSON object: refused, not delivered
-    std::uint64_t markers_received = 0;
-    std::uint64_t records_acked = 0;  // acknowledged by the destination (any order)
+    std::uint64_t records_acked = 0;     // acknowledged by the destination (any order)
     std::uint64_t batches_acked = 0;
     std::uint64_t batches_failed = 0;  // refused, out of retries, or aborted
-    std::uint64_t bytes_acked = 0;     // record text
     std::uint64_t retries = 0;
     std::uint64_t acked_prefix = 0;  // every record 1..acked_prefix is acknowledged
     std::uint64_t checkpoints_saved = 0;

@@ -53,7 +53,6 @@ public:
 
     DeliveryResult deliver(const Batch& batch, const asset_sdk::CancelCheck& abort) override;
 
-    const std::string& endpoint() const { return endpoint_; }
     std::string user_agent() const;
 
 private:

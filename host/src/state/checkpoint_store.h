@@ -34,7 +34,6 @@ public:
     asset_sdk::Status reset(std::string_view connector);
 
     std::filesystem::path path_for(std::string_view connector) const;
-    const std::filesystem::path& dir() const { return dir_; }
 
 private:
     std::filesystem::path dir_;

@@ -67,7 +67,6 @@ struct Rig {
     CycleSummary run(FakePlugin& plugin, const CancelSource& cancel, CycleOptions options = {}) {
         auto dest = asset_host::delivery::make_destination(manifest.destination, retry_clock);
         REQUIRE(dest.is_ok());
-        options.log_summary = true;
         return run_cycle(
             manifest,
             [&](RecordSink& sink, const std::optional<std::string>& cp, bool full) {
@@ -215,7 +214,7 @@ TEST_CASE("a plugin error: what it emitted is still delivered and checkpointed")
 
 TEST_CASE("an unreadable checkpoint fails the cycle before fetching") {
     Rig rig;
-    std::filesystem::create_directories(rig.store.dir());
+    std::filesystem::create_directories(rig.store.path_for("devices").parent_path());
     std::ofstream(rig.store.path_for("devices")) << "{not json";
     FakePlugin plugin;
     CancelSource cancel;

@@ -76,13 +76,14 @@ TEST_CASE("a batch is posted with the contract's URL, headers and envelope") {
     Sim sim({"--connector", kUuid});  // the sim also checks Bearer, User-Agent, Content-Type
     asset_sdk::ManualClock clock(std::chrono::system_clock::now());
     SekoiaDestination dest(sim.spec(), 100, clock, nullptr, fast_policy());
-    CHECK(dest.endpoint() == sim.url() + "/api/v2/asset-management/asset-connector/" + kUuid);
     const Batch batch = make_batch(1, 5);
     const DeliveryResult r = dest.deliver(batch, {});
     REQUIRE_MESSAGE(r.status.is_ok(), r.status.message());
     CHECK(r.attempts == 1);
     const json stats = sim.stats();
     CHECK(stats["accepted_posts"] == 1);
+    // Posted to /api/v2/asset-management/asset-connector/{connector_uuid} of the base URL.
+    CHECK(stats["per_connector"][kUuid]["accepted_posts"] == 1);
     CHECK(stats["items_received"] == 5);
     CHECK(stats["unique_uids"] == 5);
     // Records travel verbatim: the sim received exactly what the plugin emitted.

@@ -37,16 +37,13 @@ TEST_CASE("the redactor masks every occurrence of every secret, longest first") 
     Redactor r;
     CHECK(r.redact("nothing registered") == "nothing registered");
     r.add("");
-    CHECK(r.size() == 0);
+    CHECK(r.redact("ab c") == "ab c");  // an empty secret is ignored
     r.add("abc");
     r.add("abcdef");
     r.add("abc");
-    CHECK(r.size() == 2);
     CHECK(r.redact("token=abcdef, again abc and abcabc") == "token=***, again *** and ******");
-    CHECK(r.contains_secret("xxabcxx"));
-    CHECK_FALSE(r.contains_secret("ab c"));
-    r.clear();
-    CHECK(r.redact("abc") == "abc");
+    CHECK(r.redact("xxabcxx") == "xx***xx");
+    CHECK(r.redact("ab c") == "ab c");
 }
 
 TEST_CASE("log level and format names") {

@@ -20,7 +20,6 @@ enum class StatusCode {
     kProtocol,         // the server answered something we cannot use (bad JSON, bad link)
     kRateLimited,      // gave up waiting for a rate limit
     kCancelled,        // the host asked us to stop
-    kIncompatible,     // ABI or version mismatch
     kInternal,         // a bug
 };
 
