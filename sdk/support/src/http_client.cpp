@@ -112,6 +112,26 @@ TransportError classify_tls(long verify_result, std::string_view text, Transport
     return fallback;
 }
 
+bool is_tls_failure(CURLcode code) {
+    switch (code) {
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CIPHER:
+        case CURLE_SSL_ISSUER_ERROR:
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        case CURLE_SSL_INVALIDCERTSTATUS:
+        case CURLE_SSL_ENGINE_NOTFOUND:
+        case CURLE_SSL_ENGINE_SETFAILED:
+        case CURLE_SSL_SHUTDOWN_FAILED:
+        case CURLE_SSL_CRL_BADFILE:
+        case CURLE_SSL_CACERT_BADFILE:
+            return true;
+        default:
+            return false;
+    }
+}
+
 class CurlClient final : public HttpClient {
 public:
     explicit CurlClient(HttpClientOptions options)
@@ -302,7 +322,10 @@ HttpResult CurlClient::classify(CURLcode code, const Transfer& transfer) {
     const std::string detail =
         error_buffer_[0] != '\0' ? std::string(trim(error_buffer_)) : curl_easy_strerror(code);
     r.error_message = detail;
-
+    if (is_tls_failure(code)) {
+        classify_tls_failure(code, r);
+        return r;
+    }
     switch (code) {
         case CURLE_UNSUPPORTED_PROTOCOL:
         case CURLE_URL_MALFORMAT:
@@ -320,20 +343,6 @@ HttpResult CurlClient::classify(CURLcode code, const Transfer& transfer) {
             break;
         case CURLE_OPERATION_TIMEDOUT:
             r.error = TransportError::kTimeout;
-            break;
-        case CURLE_PEER_FAILED_VERIFICATION:
-        case CURLE_SSL_CONNECT_ERROR:
-        case CURLE_SSL_CERTPROBLEM:
-        case CURLE_SSL_CIPHER:
-        case CURLE_SSL_ISSUER_ERROR:
-        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-        case CURLE_SSL_INVALIDCERTSTATUS:
-        case CURLE_SSL_ENGINE_NOTFOUND:
-        case CURLE_SSL_ENGINE_SETFAILED:
-        case CURLE_SSL_SHUTDOWN_FAILED:
-        case CURLE_SSL_CRL_BADFILE:
-        case CURLE_SSL_CACERT_BADFILE:
-            classify_tls_failure(code, r);
             break;
         case CURLE_RECV_ERROR:
         case CURLE_SEND_ERROR:
