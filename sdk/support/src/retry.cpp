@@ -6,10 +6,10 @@
 namespace asset_sdk {
 
 Retrier::Retrier(Clock& clock, RetryPolicy policy, std::uint64_t seed, CancelCheck cancelled)
-    : Retrier(clock, policy, seed, [&clock, cancelled = std::move(cancelled)](Millis wait) {
+    : Retrier(clock, policy, seed, [clock = &clock, cancelled = std::move(cancelled)](Millis wait) {
           // A zero wait still honours a cancellation that came meanwhile.
           if (wait <= Millis{0}) return !(cancelled && cancelled());
-          return clock.sleep_for(wait, cancelled);
+          return clock->sleep_for(wait, cancelled);
       }) {}
 
 Retrier::Retrier(Clock& clock, RetryPolicy policy, std::uint64_t seed,
