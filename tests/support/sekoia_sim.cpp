@@ -24,6 +24,10 @@ void SekoiaSim::faults(const json& list) const {
     process_.post_json("/_sim/faults", json{{"faults", list}});
 }
 
+void SekoiaSim::key_rights(const json& rights) const {
+    process_.post_json("/_sim/auth", rights);
+}
+
 void SekoiaSim::reset() const {
     process_.post_json("/_sim/reset");
 }

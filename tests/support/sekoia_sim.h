@@ -31,7 +31,10 @@ public:
 
     nlohmann::json stats() const;
     void faults(const nlohmann::json& list) const;  // replaces the plan, restarts the count
-    void reset() const;                             // forgets items, counters and faults
+    void reset() const;  // forgets items, counters, faults and key rights
+    // What the API key may do: {"validate_endpoint": bool, "can_push": bool} (both true by
+    // default; tests/sim/sekoia/README.md).
+    void key_rights(const nlohmann::json& rights) const;
 
     // Unique device.uid values accepted so far.
     std::set<std::string> uids() const;

@@ -22,14 +22,15 @@ asset_sdk::Result<std::unique_ptr<Destination>> make_destination(
     const DestinationSpec& spec, asset_sdk::Clock& clock,
     std::shared_ptr<spdlog::logger> log = nullptr, SekoiaRetryPolicy sekoia_policy = {});
 
-// Destination checks, reported in order through `on_check` (names "destination.*"):
-//   sekoia: connector_uuid well formed, api_key present, base_url scheme (https, or http with
-//           allow_insecure_http: a warning), and base_url reachable over TLS — one GET of the
-//           base URL without credentials; any HTTP answer proves DNS, TCP and the certificate.
-//           The API key itself cannot be verified without pushing assets, so it is not.
+// Destination checks, reported in order through `on_check` (names "destination.*"), without
+// sending a single asset:
+//   sekoia: connector_uuid well formed, base_url reachable (https, or http with
+//           allow_insecure_http: a warning; the proxy in use named), the API key accepted by
+//           Sekoia's token check, and an empty push accepted by the asset connector — only
+//           answers with Sekoia's shape count (sekoia_checks.h).
 //   file:   the directory exists and the file can be appended to (nothing is written).
 //   stdout: always ok.
-// `cancelled` (e.g. Ctrl-C) aborts the reachability request. Returns false when a check failed.
+// `cancelled` (e.g. Ctrl-C) aborts the request. Returns false when a check failed.
 bool destination_checks(const DestinationSpec& spec,
                         const std::function<void(const CheckResult&)>& on_check,
                         const asset_sdk::CancelCheck& cancelled = {});

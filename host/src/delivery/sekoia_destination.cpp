@@ -44,9 +44,6 @@ SekoiaDestination::SekoiaDestination(SekoiaDestinationSpec spec, int batch_size,
       log_(std::move(log)),
       policy_(policy) {
     if (!log_) log_ = host_logger();
-    std::string base = spec_.base_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    endpoint_ = base + "/api/v2/asset-management/asset-connector/" + spec_.connector_uuid;
     if (policy_.seed == 0) policy_.seed = std::random_device{}();
 }
 
@@ -59,10 +56,32 @@ asset_sdk::HttpClientOptions sekoia_client_options(const SekoiaDestinationSpec& 
     return options;
 }
 
+std::string sekoia_api_root(const SekoiaDestinationSpec& spec) {
+    std::string base = spec.base_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base;
+}
+
+asset_sdk::HttpRequest sekoia_push_request(const SekoiaDestinationSpec& spec) {
+    asset_sdk::HttpRequest request;
+    request.method = "POST";
+    request.url =
+        sekoia_api_root(spec) + "/api/v2/asset-management/asset-connector/" + spec.connector_uuid;
+    request.timeout = spec.request_timeout;
+    request.headers = {{"Authorization", "Bearer " + spec.api_key},
+                       {"Content-Type", "application/json"},
+                       {"Accept", "application/json"}};
+    return request;
+}
+
+std::string sekoia_user_agent(const SekoiaDestinationSpec& spec) {
+    return "sekoiaio-asset-connector-" + spec.connector_uuid;
+}
+
 SekoiaDestination::~SekoiaDestination() = default;
 
 std::string SekoiaDestination::user_agent() const {
-    return "sekoiaio-asset-connector-" + spec_.connector_uuid;
+    return sekoia_user_agent(spec_);
 }
 
 SekoiaDestination::Slot* SekoiaDestination::acquire() {
@@ -79,13 +98,7 @@ SekoiaDestination::Slot* SekoiaDestination::acquire() {
     options.cancelled = [raw] { return raw->abort && raw->abort(); };
     slot->client = asset_sdk::make_curl_client(std::move(options));
 
-    asset_sdk::HttpRequest& request = slot->request;
-    request.method = "POST";
-    request.url = endpoint_;
-    request.timeout = spec_.request_timeout;
-    request.headers = {{"Authorization", "Bearer " + spec_.api_key},
-                       {"Content-Type", "application/json"},
-                       {"Accept", "application/json"}};
+    slot->request = sekoia_push_request(spec_);
     slots_.push_back(std::move(slot));
     return raw;
 }

@@ -43,6 +43,16 @@ struct SekoiaRetryPolicy {
 // is refused.
 asset_sdk::HttpClientOptions sekoia_client_options(const SekoiaDestinationSpec& spec);
 
+// The base URL without trailing slashes, which every API path is appended to.
+std::string sekoia_api_root(const SekoiaDestinationSpec& spec);
+
+// A push without its body: POST to the connector's endpoint with the key and JSON headers.
+// The client must send sekoia_user_agent(spec) as its User-Agent.
+asset_sdk::HttpRequest sekoia_push_request(const SekoiaDestinationSpec& spec);
+
+// "sekoiaio-asset-connector-<uuid>", the User-Agent of Sekoia's own asset connectors.
+std::string sekoia_user_agent(const SekoiaDestinationSpec& spec);
+
 class SekoiaDestination final : public Destination {
 public:
     // `spec` is validated by the manifest loader (UUID, https unless allow_insecure_http).
@@ -82,7 +92,6 @@ private:
     asset_sdk::Clock& clock_;
     std::shared_ptr<spdlog::logger> log_;
     SekoiaRetryPolicy policy_;
-    std::string endpoint_;
     std::atomic<std::uint64_t> seed_counter_{0};
 
     std::mutex pool_mu_;

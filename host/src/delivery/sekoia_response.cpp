@@ -42,6 +42,16 @@ std::string describe_sekoia_error(long status, std::string_view body) {
     return text;
 }
 
+bool is_sekoia_error_body(std::string_view body) {
+    const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    return doc.is_object() &&
+           (doc.contains("code") || doc.contains("message") || doc.contains("detail"));
+}
+
+bool is_json_object(std::string_view body) {
+    return nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false).is_object();
+}
+
 std::string sekoia_error_hint(long status, int batch_size) {
     switch (status) {
         case 400:

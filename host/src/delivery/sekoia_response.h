@@ -21,6 +21,13 @@ SekoiaVerdict classify_sekoia_status(long status);
 // back to the raw body (whitespace collapsed, truncated to ~300 bytes) when it is not that JSON.
 std::string describe_sekoia_error(long status, std::string_view body);
 
+// Whether an error answer has the shape of Sekoia's API: a JSON object carrying "code",
+// "message" or "detail". A proxy's or gateway's error page (HTML, plain text) has not.
+bool is_sekoia_error_body(std::string_view body);
+
+// Whether a body is a JSON object (what Sekoia's API answers a successful call with).
+bool is_json_object(std::string_view body);
+
 // What to do about a refusal, e.g. "check destination.api_key". Empty when nothing specific.
 std::string sekoia_error_hint(long status, int batch_size);
 

@@ -92,17 +92,7 @@ const char* reachability_remedy(TransportError error) {
 
 // " through the proxy http://proxy:3128 (from https_proxy)": how requests leave this machine.
 std::string route_text(const asset_sdk::Url& url, const asset_sdk::ProxyRoute& route) {
-    if (!route.via_proxy()) {
-        return route.source.empty() ? ""
-                                    : " directly (" + url.host + " is in " + route.source + ")";
-    }
-    std::string text = " through the proxy " + asset_sdk::proxy_for_display(route.proxy) +
-                       " (from " + (route.source == "proxy" ? "the proxy setting" : route.source) +
-                       ")";
-    if (route.uncertain) {
-        text += ", unless no_proxy bypasses it (its address ranges are not evaluated here)";
-    }
-    return text;
+    return asset_sdk::describe_route(url, route);
 }
 
 CheckResult reachability_failure(const OktaConfig& config, const asset_sdk::Url& url,

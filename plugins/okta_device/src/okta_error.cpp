@@ -113,24 +113,6 @@ bool is_okta_error(const OktaError& error) {
     return !error.error_code.empty() || error.oauth_challenge;
 }
 
-std::string describe_answer(const asset_sdk::HttpResponse& response) {
-    struct Shown {
-        const char* name;   // as stored (lower case)
-        const char* label;  // as printed
-    };
-    static constexpr Shown kShown[] = {
-        {"server", "Server"}, {"via", "Via"}, {"content-type", "Content-Type"}};
-    std::string details;
-    for (const Shown& h : kShown) {
-        const auto value = response.header(h.name);
-        if (!value) continue;
-        if (!details.empty()) details += ", ";
-        details += std::string(h.label) + ": " + asset_sdk::one_line(*value, 80);
-    }
-    const std::string status = "HTTP " + std::to_string(response.status);
-    return details.empty() ? status : status + " (" + details + ")";
-}
-
 std::string request_id_suffix(const asset_sdk::HttpResponse& response) {
     if (auto id = response.header("x-okta-request-id")) {
         return " (Okta request id " + clean(*id) + ")";

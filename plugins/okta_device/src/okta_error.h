@@ -4,6 +4,7 @@
 #pragma once
 
 #include <asset_sdk/http_client.h>
+#include <asset_sdk/proxy.h>
 
 #include <string>
 #include <string_view>
@@ -31,7 +32,7 @@ bool is_okta_error(const OktaError& error);
 
 // What answered, for a message when it was not Okta: "HTTP 502 (Server: squid/5.7,
 // Content-Type: text/html)". Bounded length.
-std::string describe_answer(const asset_sdk::HttpResponse& response);
+using asset_sdk::describe_answer;
 
 // "HTTP 401 E0000011: Invalid token provided (Okta request id abc)". Bounded length.
 std::string describe(const OktaError& error);

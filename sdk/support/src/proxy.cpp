@@ -114,4 +114,35 @@ std::string proxy_for_display(std::string_view proxy) {
     return std::string(proxy.substr(0, start)) + std::string(proxy.substr(at + 1));
 }
 
+std::string describe_route(const Url& target, const ProxyRoute& route) {
+    if (!route.via_proxy()) {
+        return route.source.empty() ? ""
+                                    : " directly (" + target.host + " is in " + route.source + ")";
+    }
+    std::string text = " through the proxy " + proxy_for_display(route.proxy) + " (from " +
+                       (route.source == "proxy" ? "the proxy setting" : route.source) + ")";
+    if (route.uncertain) {
+        text += ", unless no_proxy bypasses it (its address ranges are not evaluated here)";
+    }
+    return text;
+}
+
+std::string describe_answer(const HttpResponse& response) {
+    struct Shown {
+        const char* name;   // as stored (lower case)
+        const char* label;  // as printed
+    };
+    static constexpr Shown kShown[] = {
+        {"server", "Server"}, {"via", "Via"}, {"content-type", "Content-Type"}};
+    std::string details;
+    for (const Shown& h : kShown) {
+        const auto value = response.header(h.name);
+        if (!value) continue;
+        if (!details.empty()) details += ", ";
+        details += std::string(h.label) + ": " + one_line(*value, 80);
+    }
+    const std::string status = "HTTP " + std::to_string(response.status);
+    return details.empty() ? status : status + " (" + details + ")";
+}
+
 }  // namespace asset_sdk

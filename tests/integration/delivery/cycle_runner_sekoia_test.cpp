@@ -7,7 +7,7 @@
 #include "delivery_test_util.h"
 #include "fake_plugin.h"
 
-#include "sekoia_sim.h"
+#include "sekoia_test_sim.h"
 #include "temp_dir.h"
 
 #include <asset_sdk/clock.h>
@@ -29,23 +29,14 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr const char* kKey = "sk-cycle-test-91c2";
-constexpr const char* kUuid = "0b7e4d3c-2a19-4f6e-8d5c-1a2b3c4d5e6f";
-
-Manifest sekoia_manifest(const testsupport::SekoiaSim& sim) {
+Manifest sekoia_manifest(const deliverytest::SekoiaTestSim& sim) {
     Manifest m;
     m.name = "devices";
     m.plugin = "fake";
     m.destination.type = asset_host::DestinationSpec::Type::kSekoia;
     m.destination.batch_size = 100;
     m.destination.max_in_flight = 4;
-    auto& s = m.destination.sekoia;
-    s.base_url = sim.url();
-    s.api_key = kKey;
-    s.connector_uuid = kUuid;
-    s.allow_insecure_http = true;
-    s.request_timeout = 5s;
-    s.retry_budget = 60s;
+    m.destination.sekoia = sim.spec();
     return m;
 }
 
@@ -58,7 +49,7 @@ std::optional<std::uint64_t> saved_next(const CheckpointStore& store) {
 
 // Destination retries wait on a ManualClock (instant); everything else is real.
 struct Rig {
-    testsupport::SekoiaSim sim{testsupport::SekoiaSim::args(kKey)};
+    deliverytest::SekoiaTestSim sim;
     testsupport::TempDir state;
     CheckpointStore store{state.path() / "state"};
     asset_sdk::ManualClock retry_clock{std::chrono::system_clock::now()};

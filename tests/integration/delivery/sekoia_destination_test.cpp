@@ -1,14 +1,11 @@
-// SekoiaDestination and the destination checks against the REAL sekoia-sim over loopback:
-// the wire contract, retries (503, 429 + Retry-After, hangs, connection errors), the retry
-// budget, fail-fast refusals with Sekoia's {code, message}, and that the API key never shows
-// up in an error. Waits between retries go through a ManualClock (instant, recorded); HTTP
-// timeouts are real and kept short.
+// SekoiaDestination against the REAL sekoia-sim over loopback: the wire contract, retries
+// (503, 429 + Retry-After, hangs, connection errors), the retry budget, fail-fast refusals with
+// Sekoia's {code, message}, and that the API key never shows up in an error (Test connector's
+// checks: sekoia_checks_test.cpp). Waits between retries go through a ManualClock (instant,
+// recorded); HTTP timeouts are real and kept short.
 #include "delivery/sekoia_destination.h"
 #include "delivery_test_util.h"
-
-#include "sekoia_sim.h"
-#include "temp_dir.h"
-#include "tls_test_certs.h"
+#include "sekoia_test_sim.h"
 
 #include <asset_sdk/clock.h>
 
@@ -17,39 +14,23 @@
 #include <cstdlib>
 #include <thread>
 
-using asset_host::CheckResult;
-using asset_host::DestinationSpec;
 using asset_host::SekoiaDestinationSpec;
 using asset_host::delivery::Batch;
 using asset_host::delivery::DeliveryResult;
 using asset_host::delivery::SekoiaDestination;
 using asset_host::delivery::SekoiaRetryPolicy;
 using asset_sdk::StatusCode;
-using deliverytest::find_check;
+using deliverytest::check_no_key;
 using deliverytest::make_batch;
-using deliverytest::run_checks;
+using deliverytest::make_cert;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
 
-constexpr const char* kKey = "sk-test-5d1f0c9a7be24e6f";
-constexpr const char* kUuid = "04716e25-c97f-4a22-925e-8b636ad9c8a4";
-
-// sekoia-sim accepting kKey, and a destination spec pointing at it.
-struct Sim : testsupport::SekoiaSim {
-    explicit Sim(std::vector<std::string> extra = {}) : SekoiaSim(args(kKey, std::move(extra))) {}
-    SekoiaDestinationSpec spec() const {
-        SekoiaDestinationSpec s;
-        s.base_url = url();
-        s.api_key = kKey;
-        s.connector_uuid = kUuid;
-        s.allow_insecure_http = true;
-        s.request_timeout = 5s;
-        s.retry_budget = 60s;
-        return s;
-    }
-};
+constexpr const char* kKey = deliverytest::kSekoiaKey;
+constexpr const char* kUuid = deliverytest::kConnectorUuid;
+using Sim = deliverytest::SekoiaTestSim;
 
 SekoiaRetryPolicy fast_policy() {
     SekoiaRetryPolicy p;
@@ -57,17 +38,6 @@ SekoiaRetryPolicy fast_policy() {
     p.max_backoff = 4s;
     p.seed = 7;
     return p;
-}
-
-// Every error text must be free of the key.
-void check_no_key(const std::string& text) {
-    CHECK(text.find(kKey) == std::string::npos);
-}
-
-// A self-signed certificate for 127.0.0.1 (and localhost), written to `dir`.
-std::pair<std::string, std::string> make_cert(const testsupport::TempDir& dir) {
-    const auto files = testsupport::write_self_signed_cert(dir.path(), "sim");
-    return {files.cert.string(), files.key.string()};
 }
 
 }  // namespace
@@ -355,91 +325,4 @@ TEST_CASE("TLS: an untrusted certificate fails at once; with ca_file the batch g
     SekoiaDestination dest(spec, 100, clock, nullptr, fast_policy());
     const DeliveryResult r = dest.deliver(make_batch(1, 3), {});
     CHECK_MESSAGE(r.status.is_ok(), r.status.message());
-}
-
-TEST_CASE("destination checks: TLS reachability, UUID and key, without sending assets") {
-    testsupport::TempDir dir;
-    const auto [crt, key] = make_cert(dir);
-    Sim sim({"--tls-cert", crt, "--tls-key", key});
-    DestinationSpec spec;
-    spec.type = DestinationSpec::Type::kSekoia;
-    spec.sekoia = sim.spec();
-    spec.sekoia.base_url = sim.url();
-    spec.sekoia.allow_insecure_http = false;
-
-    SUBCASE("all good with the CA bundle") {
-        spec.sekoia.ca_file = crt;
-        bool ok = false;
-        const auto checks = run_checks(spec, &ok);
-        CHECK(ok);
-        REQUIRE(checks.size() == 3);
-        for (const auto& c : checks) {
-            CAPTURE(c.name);
-            CAPTURE(c.detail);
-            CHECK(c.status == AH_CHECK_OK);
-            CHECK(c.source == "destination");
-            check_no_key(c.detail);
-        }
-        CHECK(find_check(checks, "destination.reachability")->detail.find("over TLS") !=
-              std::string::npos);
-    }
-    SUBCASE("untrusted certificate") {
-        bool ok = true;
-        const auto checks = run_checks(spec, &ok);
-        CHECK_FALSE(ok);
-        const CheckResult* reach = find_check(checks, "destination.reachability");
-        REQUIRE(reach != nullptr);
-        CHECK(reach->status == AH_CHECK_FAIL);
-        CHECK(reach->detail.find("TLS certificate not trusted") != std::string::npos);
-        CHECK(reach->remedy.find("destination.ca_file") != std::string::npos);
-    }
-    SUBCASE("malformed UUID and missing key") {
-        spec.sekoia.ca_file = crt;
-        spec.sekoia.connector_uuid = "not-a-uuid";
-        spec.sekoia.api_key.clear();
-        bool ok = true;
-        const auto checks = run_checks(spec, &ok);
-        CHECK_FALSE(ok);
-        CHECK(find_check(checks, "destination.connector_uuid")->status == AH_CHECK_FAIL);
-        CHECK(find_check(checks, "destination.api_key")->status == AH_CHECK_FAIL);
-        CHECK(find_check(checks, "destination.reachability")->status == AH_CHECK_OK);
-    }
-}
-
-TEST_CASE("destination checks: plain http is refused unless allowed, then only a warning") {
-    Sim sim;
-    DestinationSpec spec;
-    spec.type = DestinationSpec::Type::kSekoia;
-    spec.sekoia = sim.spec();
-    spec.sekoia.allow_insecure_http = false;
-    bool ok = true;
-    auto checks = run_checks(spec, &ok);
-    CHECK_FALSE(ok);
-    CHECK(find_check(checks, "destination.reachability")->status == AH_CHECK_FAIL);
-
-    spec.sekoia.allow_insecure_http = true;
-    checks = run_checks(spec, &ok);
-    CHECK(ok);
-    CHECK(find_check(checks, "destination.reachability")->status == AH_CHECK_WARN);
-    CHECK(sim.stats()["posts"] == 0);  // nothing was pushed
-}
-
-TEST_CASE("destination checks: nothing listening") {
-    std::string dead_url;
-    {
-        Sim gone;
-        dead_url = gone.url();
-    }
-    DestinationSpec spec;
-    spec.type = DestinationSpec::Type::kSekoia;
-    spec.sekoia.base_url = dead_url;
-    spec.sekoia.api_key = kKey;
-    spec.sekoia.connector_uuid = kUuid;
-    spec.sekoia.allow_insecure_http = true;
-    bool ok = true;
-    const auto checks = run_checks(spec, &ok);
-    CHECK_FALSE(ok);
-    const CheckResult* reach = find_check(checks, "destination.reachability");
-    CHECK(reach->status == AH_CHECK_FAIL);
-    CHECK(reach->remedy.find("nothing listens") != std::string::npos);
 }

@@ -436,7 +436,7 @@ TEST_CASE("Test connector: plugin checks, then destination checks, no asset sent
         }
         // Every plugin check comes before every destination check, and both ran.
         REQUIRE(std::count(sources.begin(), sources.end(), "plugin") >= 5);
-        REQUIRE(std::count(sources.begin(), sources.end(), "destination") == 3);
+        REQUIRE(std::count(sources.begin(), sources.end(), "destination") == 4);
         CHECK(std::is_sorted(sources.begin(), sources.end(),
                              [](const std::string& a, const std::string& b) {
                                  return a == "plugin" && b == "destination";
@@ -444,10 +444,12 @@ TEST_CASE("Test connector: plugin checks, then destination checks, no asset sent
         CHECK(check_named(report, "devices_read")->at("status") == "ok");
         CHECK(check_named(report, "destination.connector_uuid")->at("status") == "ok");
         CHECK(check_named(report, "destination.api_key")->at("status") == "ok");
+        CHECK(check_named(report, "destination.connector")->at("status") == "ok");
         // Plain http to the loopback simulator: reachable, with a warning about http.
         CHECK(check_named(report, "destination.reachability")->at("status") == "warn");
         CHECK(report["result"] == "warn");
-        CHECK(sekoia.stats()["posts"] == 0);
+        CHECK(sekoia.stats()["items_received"] == 0);  // one empty push, no asset
+        CHECK(sekoia.stats()["posts"] == 1);
     }
 
     testsupport::TempDir certs;
@@ -476,5 +478,6 @@ TEST_CASE("Test connector: plugin checks, then destination checks, no asset sent
     REQUIRE(reach);
     CHECK(reach->at("status") == "ok");
     CHECK(contains(reach->at("detail").get<std::string>(), "certificate trusted"));
-    CHECK(tls.stats()["posts"] == 0);
+    CHECK(tls.stats()["items_received"] == 0);  // one empty push (the untrusted run: none)
+    CHECK(tls.stats()["posts"] == 1);
 }

@@ -7,57 +7,19 @@
 #include <asset_sdk/url.h>
 
 #include <doctest/doctest.h>
+#include <fake_server.h>
 #include <httplib.h>
 #include <temp_dir.h>
 #include <tls_test_certs.h>
 
-#include <atomic>
-#include <functional>
 #include <string>
-#include <thread>
 
 using namespace oktahost;  // Sim, Host, check_named, closed_port
+using testsupport::bad_gateway;
+using testsupport::FakeServer;
 using testsupport::TempDir;
 
 namespace {
-
-// A loopback HTTP server answering every request with `answer` (a stand-in for a proxy or a
-// gateway in front of Okta). Counts requests; stops when destroyed.
-class FakeServer {
-public:
-    using Answer = std::function<void(const httplib::Request&, httplib::Response&)>;
-    explicit FakeServer(Answer answer) : answer_(std::move(answer)) {
-        server_.set_pre_routing_handler(
-            [this](const httplib::Request& req, httplib::Response& res) {
-                ++requests_;
-                answer_(req, res);
-                return httplib::Server::HandlerResponse::Handled;
-            });
-        port_ = server_.bind_to_any_port("127.0.0.1");
-        REQUIRE(port_ > 0);
-        thread_ = std::thread([this] { server_.listen_after_bind(); });
-    }
-    ~FakeServer() {
-        server_.stop();
-        thread_.join();
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    int requests() const { return requests_; }
-
-private:
-    Answer answer_;
-    httplib::Server server_;
-    std::thread thread_;
-    int port_ = 0;
-    std::atomic<int> requests_{0};
-};
-
-// A gateway's answer: 502, an HTML page, its own Server header.
-void bad_gateway(const httplib::Request&, httplib::Response& res) {
-    res.status = 502;
-    res.set_header("Server", "fake-gateway/1.0");
-    res.set_content("<html><body>502 Bad Gateway</body></html>", "text/html");
-}
 
 std::string detail(const json& report, const std::string& check) {
     const json* c = check_named(report, check);

@@ -98,6 +98,38 @@ TEST_CASE("sekoia-sim checks credentials, path, content type and user agent") {
     CHECK(sim.stats()["status_counts"]["401"] == 2);
 }
 
+TEST_CASE("sekoia-sim answers the token check and the key's rights as Sekoia does") {
+    testsupport::SekoiaSim sim({"--api-key", "k-123"});
+    httplib::Client http("127.0.0.1", sim.port());
+    auto validate = [&](const std::string& key) {
+        auto r = http.Get("/v1/apiauth/auth/validate", {{"Authorization", "Bearer " + key}});
+        REQUIRE(r);
+        return std::make_pair(r->status, json::parse(r->body, nullptr, false));
+    };
+    auto [status, body] = validate("k-123");
+    CHECK(status == 200);
+    CHECK(body["identity"].is_string());
+    CHECK(body["type"] == "access");
+    std::tie(status, body) = validate("wrong-key-456");
+    CHECK(status == 401);
+    CHECK(body == json{{"message", "The token is invalid"}, {"code", "T300"}});
+    CHECK(sim.stats()["auth_validate_requests"] == 2);
+
+    Client c(sim);
+    const std::string empty = json{{"version", 1}, {"items", json::array()}}.dump();
+    CHECK(c.post(empty, kPath, "k-123").status == 200);  // an empty push is accepted
+    sim.key_rights({{"can_push", false}});
+    const Reply r = c.post(empty, kPath, "k-123");
+    CHECK(r.status == 403);
+    CHECK(r.body["code"] == "FORBIDDEN");
+    CHECK(c.post(empty, kPath, "wrong-key-456").status == 401);  // authentication comes first
+    sim.key_rights({{"validate_endpoint", false}});
+    CHECK(validate("k-123").first == 404);
+    CHECK(c.post(empty, kPath, "k-123").status == 200);  // rights reset to the defaults
+    CHECK(sim.process().post("/_sim/auth", R"({"bogus": 1})").status == 400);
+    CHECK(sim.stats()["items_received"] == 0);
+}
+
 TEST_CASE("sekoia-sim validates the envelope and every item's required OCSF fields") {
     testsupport::SekoiaSim sim({"--max-items", "5"});
     Client c(sim);

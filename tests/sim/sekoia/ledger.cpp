@@ -39,6 +39,11 @@ void Ledger::record_items(const std::string& connector, const nlohmann::json& it
     }
 }
 
+void Ledger::count_validate() {
+    std::lock_guard lock(mu_);
+    ++validates_;
+}
+
 void Ledger::count_hang() {
     std::lock_guard lock(mu_);
     ++hangs_;
@@ -46,7 +51,7 @@ void Ledger::count_hang() {
 
 void Ledger::reset() {
     std::lock_guard lock(mu_);
-    posts_ = accepted_posts_ = rejected_posts_ = hangs_ = 0;
+    posts_ = accepted_posts_ = rejected_posts_ = hangs_ = validates_ = 0;
     status_counts_.clear();
     items_.clear();
     uid_counts_.clear();
@@ -71,6 +76,7 @@ nlohmann::json Ledger::stats() const {
             {"accepted_posts", accepted_posts_},
             {"rejected_posts", rejected_posts_},
             {"hangs", hangs_},
+            {"auth_validate_requests", validates_},
             {"status_counts", status_counts_},
             {"items_received", received},
             {"unique_uids", unique},

@@ -25,6 +25,7 @@ public:
     void record_items(const std::string& connector, const nlohmann::json& items,
                       const std::vector<std::vector<std::string>>& dropped);
     void count_hang();
+    void count_validate();  // a GET of the token check
     void reset();
 
     nlohmann::json stats() const;
@@ -44,6 +45,7 @@ private:
     std::int64_t accepted_posts_ = 0;
     std::int64_t rejected_posts_ = 0;
     std::int64_t hangs_ = 0;
+    std::int64_t validates_ = 0;
     std::map<std::string, std::int64_t> status_counts_;
     std::vector<std::string> items_;  // compact JSON text of each accepted item
     std::map<std::string, std::int64_t> uid_counts_;

@@ -76,6 +76,9 @@ Simulator::Simulator(SimConfig config) : config_(std::move(config)) {
     server_->Post(kIntakePattern, [this](const httplib::Request& req, httplib::Response& res) {
         handle_intake(req, res);
     });
+    server_->Get(
+        "/v1/apiauth/auth/validate",
+        [this](const httplib::Request& req, httplib::Response& res) { handle_validate(req, res); });
     server_->Get(R"(/_sim/.*)", [this](const httplib::Request& req, httplib::Response& res) {
         handle_control(req, res);
     });
@@ -205,6 +208,10 @@ void Simulator::handle_intake(const httplib::Request& req, httplib::Response& re
         send_error(res, 401, "UNAUTHORIZED", "missing or invalid API key");
         return finish(false);
     }
+    if (!key_rights().can_push) {
+        send_error(res, 403, "FORBIDDEN", "the API key may not push assets");
+        return finish(false);
+    }
     if (!is_uuid(connector) ||
         (!config_.connectors.empty() && config_.connectors.count(connector) == 0)) {
         send_error(res, 404, "NOT_FOUND", "no asset connector with uuid '" + connector + "'");
@@ -259,6 +266,56 @@ void Simulator::accept(const std::string& connector, const json& items,
     send_json(res, config_.success_status, {{"result", "success"}, {"accepted", items.size()}});
 }
 
+Simulator::KeyRights Simulator::key_rights() const {
+    std::lock_guard lock(rights_mu_);
+    return rights_;
+}
+
+void Simulator::handle_validate(const httplib::Request& req, httplib::Response& res) {
+    ledger_.count_validate();
+    if (!key_rights().validate_endpoint) return send_error(res, 404, "NOT_FOUND", "not found");
+    // Sekoia's answer to a token it does not know (the key received is never echoed).
+    if (req.get_header_value("Authorization") != "Bearer " + config_.api_key) {
+        return send_json(res, 401, {{"message", "The token is invalid"}, {"code", "T300"}});
+    }
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    send_json(res, 200,
+              {{"fresh", false},
+               {"iat", now},
+               {"identity", "apikey:sekoia-sim"},
+               {"jti", "sim-" + std::to_string(now)},
+               {"nbf", now},
+               {"type", "access"},
+               {"user_claims", nullptr}});
+}
+
+void Simulator::set_key_rights(const httplib::Request& req, httplib::Response& res) {
+    const json body = json::parse(req.body, nullptr, false);
+    KeyRights rights;
+    bool ok = body.is_object();
+    for (auto it = ok ? body.begin() : body.end(); it != body.end(); ++it) {
+        if (it.key() == "validate_endpoint" && it->is_boolean()) {
+            rights.validate_endpoint = it->get<bool>();
+        } else if (it.key() == "can_push" && it->is_boolean()) {
+            rights.can_push = it->get<bool>();
+        } else {
+            ok = false;
+        }
+    }
+    if (!ok) {
+        return send_error(res, 400, "BAD_AUTH",
+                          "expected {\"validate_endpoint\": bool, \"can_push\": bool}");
+    }
+    {
+        std::lock_guard lock(rights_mu_);
+        rights_ = rights;
+    }
+    send_json(res, 200,
+              {{"validate_endpoint", rights.validate_endpoint}, {"can_push", rights.can_push}});
+}
+
 void Simulator::handle_control(const httplib::Request& req, httplib::Response& res) {
     const std::string& path = req.path;
     if (req.method == "GET" && path == "/_sim/stats") {
@@ -286,10 +343,15 @@ void Simulator::handle_control(const httplib::Request& req, httplib::Response& r
         faults_ = std::move(plan);
         return send_json(res, 200, faults_.to_json());
     }
+    if (req.method == "POST" && path == "/_sim/auth") return set_key_rights(req, res);
     if (req.method == "POST" && path == "/_sim/reset") {
         {
             std::lock_guard lock(mu_);
             faults_ = FaultPlan{};
+        }
+        {
+            std::lock_guard lock(rights_mu_);
+            rights_ = KeyRights{};
         }
         ledger_.reset();
         return send_json(res, 200, {{"reset", true}});

@@ -46,6 +46,9 @@ public:
 private:
     void handle_intake(const httplib::Request& req, httplib::Response& res);
     void handle_control(const httplib::Request& req, httplib::Response& res);
+    void set_key_rights(const httplib::Request& req, httplib::Response& res);
+    // GET /v1/apiauth/auth/validate: Sekoia's check of a token, as it answers it.
+    void handle_validate(const httplib::Request& req, httplib::Response& res);
     // Answers an intake request that passed every check: records the items.
     void accept(const std::string& connector, const nlohmann::json& items,
                 const std::vector<std::vector<std::string>>& dropped, httplib::Response& res);
@@ -57,6 +60,16 @@ private:
     std::thread thread_;
     int port_ = 0;
     std::atomic<bool> stopping_{false};
+    // What the API key may do, set with POST /_sim/auth: whether the token check exists at
+    // this root (false: 404, an API root without it) and whether the key may push assets
+    // (false: a valid key without the permission, 403 at the intake).
+    struct KeyRights {
+        bool validate_endpoint = true;
+        bool can_push = true;
+    };
+    KeyRights key_rights() const;
+    mutable std::mutex rights_mu_;
+    KeyRights rights_;
 
     std::mutex mu_;  // guards faults_
     FaultPlan faults_;

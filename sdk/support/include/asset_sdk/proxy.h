@@ -10,6 +10,7 @@
 // Hand-written because no Debian library exposes libcurl's decision.
 #pragma once
 
+#include <asset_sdk/http_client.h>
 #include <asset_sdk/url.h>
 
 #include <functional>
@@ -41,5 +42,14 @@ std::optional<bool> no_proxy_matches(std::string_view host, std::string_view no_
 
 // "http://user:secret@proxy:3128" → "http://proxy:3128": a proxy URL fit for a message.
 std::string proxy_for_display(std::string_view proxy);
+
+// The route in words, to append to "connected to host": "" (direct), " directly (host is in
+// no_proxy)", or " through the proxy http://proxy:3128 (from https_proxy)".
+std::string describe_route(const Url& target, const ProxyRoute& route);
+
+// What answered, for a message when the answer does not have the service's shape (a proxy's
+// error page, a captive portal): "HTTP 502 (Server: squid/5.7, Via: ..., Content-Type:
+// text/html)". Bounded length.
+std::string describe_answer(const HttpResponse& response);
 
 }  // namespace asset_sdk
