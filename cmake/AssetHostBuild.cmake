@@ -18,6 +18,20 @@ if(ASSET_HOST_SANITIZE)
   endif()
 endif()
 
+# Precompiled headers: the heavy headers (nlohmann/json, spdlog, doctest, cpp-httplib) most files
+# of a group of targets include, compiled once by `owner` and reused by the others. Reuse needs
+# the same compile flags, and every definition the owner is compiled with must be present in the
+# others too (GCC refuses the header otherwise, which -Winvalid-pch and -Werror make an error):
+# the owner is the target of the group with the fewest link dependencies.
+#   asset_host_share_pch(<owner> HEADERS <header>... [TARGETS <target>...])
+function(asset_host_share_pch owner)
+  cmake_parse_arguments(P "" "" "HEADERS;TARGETS" ${ARGN})
+  target_precompile_headers(${owner} PRIVATE ${P_HEADERS})
+  foreach(target IN LISTS P_TARGETS)
+    target_precompile_headers(${target} REUSE_FROM ${owner})
+  endforeach()
+endfunction()
+
 # Plugins: the helper the installed SDK package ships (sdk/cmake/AssetHostPlugin.cmake), with
 # this tree's warnings.
 set(ASSET_HOST_PLUGIN_COMPILE_OPTIONS ${ASSET_HOST_WARNING_FLAGS})
