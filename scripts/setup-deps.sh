@@ -9,8 +9,10 @@ PACKAGES=(
   # dependencies (find_package'd by CMakeLists.txt)
   libcurl4-openssl-dev libssl-dev libsimdjson-dev libyaml-cpp-dev libboost-dev
   nlohmann-json3-dev libvalijson-dev libcli11-dev libspdlog-dev libfmt-dev
-  # tests: doctest, simulators' HTTP server, TLS test certificates
-  doctest-dev libcpp-httplib-dev openssl
+  # run --listen: HTTP endpoint, Prometheus metrics; systemd notify (READY, WATCHDOG, ...)
+  libcpp-httplib-dev prometheus-cpp-dev libsystemd-dev
+  # tests: doctest, TLS test certificates (the simulators use cpp-httplib too)
+  doctest-dev openssl
   # benchmarks (tests/bench): Google Benchmark for the micro-benchmark
   libbenchmark-dev
   # demo: print what the simulated Sekoia received

@@ -194,6 +194,26 @@ std::optional<std::string> Process::wait_for_line(const std::string& needle,
     return std::nullopt;
 }
 
+std::optional<std::string> Process::wait_for_err_line(const std::string& needle,
+                                                      std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+        const auto at = err_buf_.find(needle);
+        if (at != std::string::npos) {
+            const auto end = err_buf_.find('\n', at);
+            if (end != std::string::npos) {
+                const auto begin = err_buf_.rfind('\n', at);
+                const auto from = begin == std::string::npos ? 0 : begin + 1;
+                return err_buf_.substr(from, end - from);
+            }
+        }
+        const auto now = Clock::now();
+        if (err_eof_ || now >= deadline) return std::nullopt;
+        pump(std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now),
+                      std::chrono::milliseconds(100)));
+    }
+}
+
 ProcessResult Process::wait(std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
     bool timed_out = false;

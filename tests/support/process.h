@@ -50,6 +50,11 @@ public:
     std::optional<std::string> wait_for_line(const std::string& needle,
                                              std::chrono::milliseconds timeout);
 
+    // Read stderr until it holds a complete line containing `needle`; returns that line
+    // (nullopt on EOF/timeout). stderr is not consumed: wait()'s result.err still has it all.
+    std::optional<std::string> wait_for_err_line(const std::string& needle,
+                                                 std::chrono::milliseconds timeout);
+
     // Wait for exit, collecting the rest of stdout and stderr. On timeout the child is killed
     // with SIGKILL and timed_out is set.
     ProcessResult wait(std::chrono::milliseconds timeout);

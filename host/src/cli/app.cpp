@@ -4,6 +4,7 @@
 #include "common/exit_codes.h"
 #include "common/logging.h"
 #include "common/paths.h"
+#include "observe/listen_address.h"
 
 #include <asset_host/plugin_abi.h>
 #include <asset_sdk/time_util.h>
@@ -25,7 +26,8 @@ constexpr const char* kExitCodes =
 
 constexpr const char* kEnvironment =
     "Environment: ASSET_HOST_PLUGINS_DIR, ASSET_HOST_MANIFESTS_DIR, ASSET_HOST_STATE_DIR,\n"
-    "ASSET_HOST_LOG_LEVEL and ASSET_HOST_LOG_FORMAT set the global options' defaults.\n"
+    "ASSET_HOST_LOG_LEVEL and ASSET_HOST_LOG_FORMAT set the global options' defaults\n"
+    "(ASSET_HOST_LISTEN: run's --listen).\n"
     "Manifests: see manifests/README.md. Plugins and exit codes: see host/README.md.\n";
 
 std::string default_plugins_dir() {
@@ -57,7 +59,10 @@ struct Parsed {
     std::string fetch_output;
     RunArgs run;
     std::string grace_period = "30s";
+    std::string listen;
     StateArgs state;
+    StatusArgs status;
+    std::string status_target;
 };
 
 // The usage of the command the user was typing ("asset-host state show ..."), for errors.
@@ -116,6 +121,7 @@ struct Commands {
     CLI::App* run = nullptr;
     CLI::App* state_show = nullptr;
     CLI::App* state_reset = nullptr;
+    CLI::App* status = nullptr;
 };
 
 void add_inspection_commands(CLI::App& app, Parsed& p, Commands& c) {
@@ -168,10 +174,31 @@ void add_run_and_state_commands(CLI::App& app, Parsed& p, Commands& c) {
                      "On SIGTERM/SIGINT, how long in-flight deliveries may take to finish")
         ->check(duration_validator())
         ->capture_default_str();
+    c.run
+        ->add_option("--listen", p.listen,
+                     "Serve /metrics (Prometheus), /healthz and /readyz on HOST:PORT or "
+                     "[IPv6]:PORT (port 0: a free port, logged)")
+        ->envname("ASSET_HOST_LISTEN")
+        ->type_name("ADDR:PORT")
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+                auto parsed = observe::parse_listen_address(value);
+                return parsed ? std::string() : parsed.status().message();
+            },
+            "ADDR:PORT"));
     c.run->footer(
         command_footer("0 stopped by SIGTERM/SIGINT, or --once and every cycle ok; 1 --once "
                        "and a cycle failed; 2 a manifest is invalid at start, or the state "
                        "directory is in use by another asset-host (one per state directory)."));
+
+    c.status = app.add_subcommand(
+        "status", "Show each connector's last cycle, last success, checkpoint age and next due");
+    c.status->add_option("connector", p.status_target,
+                         "Connector name or manifest file (default: every manifest)");
+    c.status->add_flag("--json", p.status.json, "Print a JSON array");
+    c.status->footer(command_footer(
+        "0 ok (whether or not the daemon runs); 2 unknown connector or unreadable manifests "
+        "directory."));
 
     auto* state = app.add_subcommand("state", "Inspect or clear a connector's checkpoint");
     state->footer(command_footer(
@@ -198,7 +225,7 @@ int report_parse_error(CLI::App& app, const CLI::ParseError& e) {
     if (app.get_subcommands().empty() && !app.remaining().empty()) {
         // CLI11 would only say that a subcommand is required.
         message = "unknown command '" + app.remaining().front() +
-                  "' (commands: plugins, validate, test, fetch, run, state)";
+                  "' (commands: plugins, validate, test, fetch, run, status, state)";
     }
     std::cerr << "asset-host: error: " << message << "\n\n" << usage_of_selected(app) << std::flush;
     return kExitUsage;
@@ -224,7 +251,12 @@ int run_command(const CLI::App& app, const Commands& c, Parsed& p, const GlobalO
     }
     if (c.run->parsed()) {
         p.run.grace_period = *asset_sdk::parse_duration(p.grace_period);
+        if (!p.listen.empty()) p.run.listen = *observe::parse_listen_address(p.listen);
         return cmd_run(g, p.run);
+    }
+    if (c.status->parsed()) {
+        if (!p.status_target.empty()) p.status.target = p.status_target;
+        return cmd_status(g, p.status);
     }
     if (c.state_show->parsed()) return cmd_state_show(g, p.state);
     if (c.state_reset->parsed()) return cmd_state_reset(g, p.state);

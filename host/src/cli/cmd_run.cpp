@@ -4,6 +4,7 @@
 // instance and the destination, which runs cycles with cycle::run_cycle.
 #include "cli/commands.h"
 #include "cli/connector_setup.h"
+#include "cli/run_observability.h"
 #include "common/console.h"
 #include "common/exit_codes.h"
 #include "common/logging.h"
@@ -14,28 +15,44 @@
 #include "scheduler/scheduler.h"
 #include "state/checkpoint_store.h"
 
+#include <asset_sdk/time_util.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 namespace asset_host {
 
 namespace {
 
 // A configured connector for the scheduler: plugin instance + destination, kept across cycles.
+// Every cycle is reported to the connector's metrics: its summary, its checkpoint time and the
+// plugin's statistics (published at the end of the cycle, from this thread, so a scrape never
+// waits for the plugin).
 class PluginRunner final : public scheduler::ConnectorRunner {
 public:
     PluginRunner(Manifest manifest, std::unique_ptr<PluginInstance> plugin,
                  std::unique_ptr<delivery::Destination> destination, CheckpointStore& store,
-                 cycle::CycleOptions options)
+                 cycle::CycleOptions options, RunObservability& observability,
+                 std::shared_ptr<observe::ConnectorMetrics> metrics)
         : manifest_(std::move(manifest)),
           plugin_(std::move(plugin)),
           destination_(std::move(destination)),
           store_(store),
-          options_(std::move(options)) {}
+          options_(std::move(options)),
+          observability_(observability),
+          metrics_(std::move(metrics)) {}
 
     cycle::CycleSummary run_cycle(const CancelToken& cancel) override {
-        return cycle::run_cycle(manifest_, *plugin_, *destination_, store_, cancel,
-                                asset_sdk::SystemClock::instance(), options_);
+        asset_sdk::Clock& clock = asset_sdk::SystemClock::instance();
+        const asset_sdk::SystemTime started = clock.now();
+        metrics_->cycle_started();
+        cycle::CycleSummary summary =
+            cycle::run_cycle(manifest_, *plugin_, *destination_, store_, cancel, clock, options_);
+        observability_.cycle_finished(manifest_, *metrics_, summary, started,
+                                      plugin_->statistics());
+        return summary;
     }
 
 private:
@@ -44,6 +61,8 @@ private:
     std::unique_ptr<delivery::Destination> destination_;
     CheckpointStore& store_;
     cycle::CycleOptions options_;
+    RunObservability& observability_;
+    std::shared_ptr<observe::ConnectorMetrics> metrics_;
 };
 
 // The manifests to run, listed at start and on every reload. At start every manifest must be
@@ -75,22 +94,42 @@ public:
             }
         }
         last_good_ = std::move(good);
+        if (!first_load_) pause_for_tests();
         first_load_ = false;
         if (invalid) return asset_sdk::invalid_argument("invalid manifests; nothing started");
         return manifests;
     }
 
 private:
+    // Test-only: ASSET_HOST_TEST_RELOAD_DELAY (a duration) makes every reload's listing that
+    // long, so that a test can watch /readyz answer 503 during a reload without racing it.
+    static void pause_for_tests() {
+        const char* delay = std::getenv("ASSET_HOST_TEST_RELOAD_DELAY");
+        if (delay == nullptr) return;
+        if (auto d = asset_sdk::parse_duration(delay)) std::this_thread::sleep_for(*d);
+    }
+
     const GlobalOptions& g_;
     std::map<std::filesystem::path, Manifest> last_good_;
     bool first_load_ = true;
 };
 
+// The connector's metrics, with the time of its stored checkpoint (for its age).
+std::shared_ptr<observe::ConnectorMetrics> connector_metrics(RunObservability& observability,
+                                                             const CheckpointStore& store,
+                                                             const Manifest& manifest) {
+    auto metrics = observability.connector_started(manifest);
+    if (auto stored = store.load(manifest.name); stored.is_ok() && stored->has_value()) {
+        if (auto t = asset_sdk::parse_iso8601((*stored)->updated_at)) metrics->checkpoint_at(*t);
+    }
+    return metrics;
+}
+
 // The scheduler's RunnerFactory: the manifest's plugin configured with the connector's token,
-// and its destination.
+// and its destination (timed for the metrics).
 asset_sdk::Result<std::unique_ptr<scheduler::ConnectorRunner>> make_runner(
     const GlobalOptions& g, const RunArgs& args, CheckpointStore& store, const Manifest& manifest,
-    const CancelToken& cancel) {
+    const CancelToken& cancel, RunObservability& observability) {
     const LoadedPlugin* plugin = plugin_catalog(g).find(manifest.plugin);
     if (plugin == nullptr) {
         return asset_sdk::not_found(plugin_catalog(g).missing_plugin_message(manifest.plugin));
@@ -102,8 +141,11 @@ asset_sdk::Result<std::unique_ptr<scheduler::ConnectorRunner>> make_runner(
     if (!destination) return destination.status();
     cycle::CycleOptions options;
     options.grace_period = args.grace_period;
-    return std::unique_ptr<scheduler::ConnectorRunner>(new PluginRunner(
-        manifest, std::move(instance).value(), std::move(destination).value(), store, options));
+    auto metrics = connector_metrics(observability, store, manifest);
+    auto timed = std::make_unique<TimedDestination>(std::move(destination).value(), metrics);
+    return std::unique_ptr<scheduler::ConnectorRunner>(
+        new PluginRunner(manifest, std::move(instance).value(), std::move(timed), store, options,
+                         observability, std::move(metrics)));
 }
 
 }  // namespace
@@ -113,11 +155,20 @@ int cmd_run(const GlobalOptions& g, const RunArgs& args) {
     const auto lock = lock_state_dir(g, exit_code);  // held until the daemon exits
     if (!lock) return exit_code;
     CheckpointStore store(g.state_dir);
-    auto factory = [&g, &args, &store](const Manifest& manifest, const CancelToken& cancel) {
-        return make_runner(g, args, store, manifest, cancel);
+    RunObservability observability(asset_sdk::SystemClock::instance(), g.state_dir);
+    observability.metrics().set_plugins_loaded(plugin_catalog(g).plugins.size());
+    if (args.listen) {
+        if (auto listening = observability.listen(*args.listen); !listening.is_ok()) {
+            print_error("asset-host: " + listening.message());
+            return kExitFailure;
+        }
+    }
+    auto factory = [&](const Manifest& manifest, const CancelToken& cancel) {
+        return make_runner(g, args, store, manifest, cancel, observability);
     };
     scheduler::SchedulerOptions options;
     options.once = args.once;
+    options.observer = &observability;
     options.take_reload_request = [] { return reload_requested().exchange(false); };
     scheduler::Scheduler scheduler(ManifestLister(g), factory, asset_sdk::SystemClock::instance(),
                                    options);

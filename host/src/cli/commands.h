@@ -14,5 +14,7 @@ int cmd_fetch(const GlobalOptions& g, const FetchArgs& args);
 int cmd_run(const GlobalOptions& g, const RunArgs& args);
 int cmd_state_show(const GlobalOptions& g, const StateArgs& args);
 int cmd_state_reset(const GlobalOptions& g, const StateArgs& args);
+// status: each connector's last cycle, last success, checkpoint age, next due (read-only).
+int cmd_status(const GlobalOptions& g, const StatusArgs& args);
 
 }  // namespace asset_host

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/logging.h"
+#include "observe/listen_address.h"
 
 #include <asset_sdk/clock.h>
 
@@ -45,10 +46,17 @@ struct RunArgs {
     bool once = false;  // --once: one cycle of every enabled connector, then exit
     // --grace-period: on SIGTERM/SIGINT, how long in-flight batches may take to finish.
     asset_sdk::Millis grace_period{std::chrono::seconds(30)};
+    // --listen / ASSET_HOST_LISTEN: serve /metrics, /healthz, /readyz there; nullopt = off.
+    std::optional<observe::ListenAddress> listen;
 };
 
 struct StateArgs {
     std::string target;  // NAME|FILE
+};
+
+struct StatusArgs {
+    std::optional<std::string> target;  // NAME|FILE; nullopt = every manifest
+    bool json = false;
 };
 
 }  // namespace asset_host

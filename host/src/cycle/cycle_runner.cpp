@@ -76,6 +76,8 @@ void add_pipeline_counts(const delivery::DeliveryPipeline& pipeline, const Fetch
     summary.records_fetched = stats.records_received;
     summary.records_sent = stats.records_acked;
     summary.batches = stats.batches_acked;
+    summary.batches_failed = stats.batches_failed;
+    summary.records_rejected = stats.records_rejected;
     summary.retries = stats.retries;
     summary.max_queue_depth = stats.max_buffered_records;
     summary.checkpoint_saved = stats.checkpoints_saved > 0;

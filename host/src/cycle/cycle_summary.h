@@ -31,6 +31,8 @@ struct CycleSummary {
     std::uint64_t records_fetched = 0;     // emitted by the plugin and accepted
     std::uint64_t records_sent = 0;        // acknowledged by the destination
     std::uint64_t batches = 0;             // acknowledged batches
+    std::uint64_t batches_failed = 0;      // refused, out of retries, or aborted
+    std::uint64_t records_rejected = 0;    // refused by the host (not JSON objects)
     std::uint64_t retries = 0;
     std::size_t max_queue_depth = 0;  // records held at once (bounded memory evidence)
     asset_sdk::Millis duration{0};

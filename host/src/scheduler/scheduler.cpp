@@ -93,7 +93,8 @@ Scheduler::Scheduler(ManifestSource source, RunnerFactory factory, asset_sdk::Cl
       factory_(std::move(factory)),
       clock_(clock),
       options_(std::move(options)),
-      seed_(options_.seed != 0 ? options_.seed : std::random_device{}()) {
+      seed_(options_.seed != 0 ? options_.seed : std::random_device{}()),
+      observer_(options_.observer != nullptr ? *options_.observer : default_observer_) {
     if (options_.once) options_.max_cycles = 1;
 }
 
@@ -170,6 +171,7 @@ void Scheduler::worker_main(Worker& w) {
     int failures = 0;
     int cycles = 0;
     asset_sdk::SteadyTime next = clock_.steady_now() + initial_delay(policy, rng);
+    observer_.next_cycle(w.manifest.name, next);
 
     for (;;) {
         const asset_sdk::SteadyTime now = clock_.steady_now();
@@ -195,6 +197,7 @@ void Scheduler::worker_main(Worker& w) {
 
         bool overran = false;
         next = next_start(policy, started, ended, failures, rng, &overran);
+        observer_.next_cycle(w.manifest.name, next);
         warn_about_timing(*log, policy, started, ended, next, overran, failures);
     }
     runner.reset();  // the plugin instance is destroyed on the connector's own thread
@@ -230,6 +233,8 @@ void Scheduler::reap_finished(const CancelToken& shutdown) {
         if (replacement && !shutdown.cancelled()) {
             connector_logger(name)->info("restarting with the changed manifest");
             start_worker(*replacement, shutdown);
+        } else {
+            observer_.connector_stopped(name);
         }
     }
 }
@@ -292,6 +297,8 @@ SchedulerReport Scheduler::run(const CancelToken& shutdown) {
     for (const auto& m : manifests) start_worker(m, shutdown);
     host_log().info("{} connector(s) scheduled{}", manifests.size(),
                     options_.max_cycles > 0 ? " (fixed number of cycles)" : "");
+    observer_.loop_tick();
+    observer_.connectors_scheduled(manifests.size());
 
     const bool bounded = options_.max_cycles > 0;
     for (;;) {
@@ -300,10 +307,13 @@ SchedulerReport Scheduler::run(const CancelToken& shutdown) {
             cv_.wait_for(lock, kControlSlice, [this] { return woken_; });
             woken_ = false;
         }
+        observer_.loop_tick();
         reap_finished(shutdown);
         if (shutdown.cancelled()) break;
         if (!bounded && options_.take_reload_request && options_.take_reload_request()) {
+            observer_.reload_started();
             reload(shutdown);
+            observer_.reload_finished();
         }
         if (bounded) {
             std::lock_guard lock(mu_);
@@ -312,8 +322,10 @@ SchedulerReport Scheduler::run(const CancelToken& shutdown) {
     }
 
     // Shutdown (or all done): wait for every connector to finish its cycle.
+    observer_.stopping();
     auto last_report = std::chrono::steady_clock::now();
     for (;;) {
+        observer_.loop_tick();
         reap_finished(shutdown);
         std::vector<std::string> running;
         {

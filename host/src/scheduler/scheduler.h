@@ -25,6 +25,7 @@
 #include "config/manifest.h"
 #include "cycle/cycle_summary.h"
 #include "scheduler/schedule_policy.h"
+#include "scheduler/scheduler_observer.h"
 
 #include <asset_sdk/clock.h>
 #include <asset_sdk/status.h>
@@ -69,6 +70,8 @@ struct SchedulerOptions {
     std::function<bool()> take_reload_request;
     // While stopping, how often to log which connectors are still finishing.
     asset_sdk::Millis stop_report_every{10'000};
+    // Told about ticks, reloads, next due times (scheduler_observer.h); nullptr: nobody.
+    SchedulerObserver* observer = nullptr;
 };
 
 struct ConnectorReport {
@@ -123,6 +126,8 @@ private:
     std::map<std::string, Manifest> restart_;                 // changed: start when the old ends
     std::map<std::string, ConnectorReport> reports_;
     std::uint64_t seed_;
+    SchedulerObserver default_observer_;  // does nothing
+    SchedulerObserver& observer_;
 };
 
 }  // namespace asset_host::scheduler

@@ -1,6 +1,7 @@
 #include "state/checkpoint_store.h"
 
 #include "common/paths.h"
+#include "state/atomic_file.h"
 
 #include <asset_sdk/json_writer.h>
 #include <asset_sdk/text.h>
@@ -36,16 +37,6 @@ bool safe_name(std::string_view name) {
         if (!ok) return false;
     }
     return true;
-}
-
-asset_sdk::Status fsync_dir(const fs::path& dir) {
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return asset_sdk::io_error(errno_message(errno));
-    const int rc = ::fsync(fd);
-    const int err = errno;
-    ::close(fd);
-    if (rc != 0) return asset_sdk::io_error(errno_message(err));
-    return asset_sdk::Status::ok();
 }
 
 // The text of the file's "marker" member exactly as it is in the file (the plugin's own bytes:
@@ -139,13 +130,6 @@ asset_sdk::Status CheckpointStore::save(std::string_view connector, std::string_
         return asset_sdk::invalid_argument("checkpoint marker from plugin " + std::string(plugin) +
                                            " is not valid JSON; not stored");
     }
-    std::error_code ec;
-    fs::create_directories(dir_, ec);
-    if (ec) {
-        return asset_sdk::io_error("cannot create state directory " + display_path(dir_) + ": " +
-                                   ec.message());
-    }
-
     // The marker is copied verbatim (it is the plugin's own JSON); the rest is ours.
     std::string content;
     asset_sdk::JsonWriter(content)
@@ -157,32 +141,7 @@ asset_sdk::Status CheckpointStore::save(std::string_view connector, std::string_
         .raw(marker)
         .end_object();
     content += '\n';
-
-    // Unique temp name in the same directory (same filesystem, so rename is atomic).
-    static std::atomic<unsigned> counter{0};
-    const fs::path final_path = path_for(connector);
-    const fs::path tmp = dir_ / ("." + std::string(connector) + ".json.tmp." +
-                                 std::to_string(::getpid()) + "." + std::to_string(counter++));
-    const std::string where = display_path(final_path);
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return asset_sdk::io_error(where + ": cannot write checkpoint: " + errno_message(errno));
-    asset_sdk::Status st;
-    if (const int err = write_all(fd, content)) st = asset_sdk::io_error(errno_message(err));
-    if (st.is_ok() && ::fsync(fd) != 0) st = asset_sdk::io_error(errno_message(errno));
-    if (::close(fd) != 0 && st.is_ok()) st = asset_sdk::io_error(errno_message(errno));
-    if (st.is_ok() && ::rename(tmp.c_str(), final_path.c_str()) != 0) {
-        st = asset_sdk::io_error(errno_message(errno));
-    }
-    if (!st.is_ok()) {
-        ::unlink(tmp.c_str());  // nothing half-written is left behind
-        return asset_sdk::io_error(where + ": cannot write checkpoint: " + st.message());
-    }
-    // Make the rename itself durable.
-    st = fsync_dir(dir_);
-    if (!st.is_ok())
-        return asset_sdk::io_error(where + ": cannot sync state directory: " + st.message());
-    return asset_sdk::Status::ok();
+    return write_file_atomically(path_for(connector), content, "checkpoint");
 }
 
 asset_sdk::Status CheckpointStore::reset(std::string_view connector) {

@@ -240,6 +240,7 @@ asset_sdk::Result<bool> DeviceSync::advance(Cycle& cycle, const ApiResult& r,
         next_url.reset();
     }
     ++summary_.pages;
+    host_.count("pages_total");  // the host's metrics: asset_host_plugin_pages_total
     log_page(cycle.page, stats, page_began);
 
     Marker& marker = cycle.marker;

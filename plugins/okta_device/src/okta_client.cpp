@@ -68,6 +68,24 @@ OktaClient::OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http,
       limiter_(config.rate_limit_reserve, clock, seed),
       seed_(seed) {}
 
+// Statistics for the host (statistic(), plugin ABI 1.1; the host exports them as metrics):
+// requests by HTTP status ("transport" when no response came), and the rate-limit budget of
+// the last response (Okta's X-Rate-Limit-Limit / -Remaining).
+void OktaClient::report(const ApiResult& r) {
+    const std::string status =
+        r.transport == TransportError::kNone ? std::to_string(r.http_status) : "transport";
+    host_.count("requests_total", 1, {{"status", status}});
+    const RateLimitHeaders& budget = limiter_.last();
+    if (budget.remaining)
+        host_.gauge("rate_limit_remaining", static_cast<double>(*budget.remaining));
+    if (budget.limit) host_.gauge("rate_limit_limit", static_cast<double>(*budget.limit));
+}
+
+// Time spent waiting for Okta's rate limit (pacing to keep the reserve, or after a 429).
+void OktaClient::report_rate_limit_wait(Millis d) {
+    host_.count("rate_limit_wait_seconds_total", std::chrono::duration<double>(d).count());
+}
+
 bool OktaClient::wait(Millis d) {
     if (d.count() <= 0) return !host_.cancelled();
     stats_.waited += d;
@@ -121,6 +139,7 @@ ApiResult OktaClient::get_once(const std::string& url, bool with_token) {
     ApiResult r = to_result(http_.perform(make_request(url, with_token, 0, {})));
     if (r.transport == TransportError::kNone) limiter_.observe(r.response);
     if (r.http_status == 429) ++stats_.rate_limited;
+    report(r);
     return r;
 }
 
@@ -131,6 +150,7 @@ ApiResult OktaClient::get(const std::string& url, bool with_token) {
     if (const Millis pace = limiter_.pacing_delay(); pace.count() > 0) {
         host_.debug("rate limit: " + limiter_.headroom() + "; pausing " +
                     asset_sdk::format_duration(pace) + " to keep the reserve");
+        report_rate_limit_wait(pace);
         if (!wait(pace)) return cancelled_result();
     }
 
@@ -142,6 +162,7 @@ ApiResult OktaClient::get(const std::string& url, bool with_token) {
         [&] { return attempt(last, retrier); },
         [&](Millis delay) {
             ++stats_.retries;
+            if (last.rate_limited) report_rate_limit_wait(delay);
             host_.log(last.rate_limited ? AH_LOG_INFO : AH_LOG_WARN,
                       std::string(last.rate_limited ? "rate limited" : "request failed") +
                           " on GET " + path_of(url) + ": " + last.result.status.message() +
@@ -172,6 +193,7 @@ asset_sdk::AttemptResult OktaClient::attempt(Attempt& a, asset_sdk::Retrier& ret
         return AttemptResult::finished();
     }
     if (r.transport == TransportError::kNone) limiter_.observe(r.response);
+    report(r);
 
     Millis delay{0};
     a.rate_limited = false;

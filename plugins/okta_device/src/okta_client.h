@@ -72,6 +72,8 @@ private:
         std::string retry_for;      // X-Okta-Request-Id of the last failed try
     };
     asset_sdk::AttemptResult attempt(Attempt& a, asset_sdk::Retrier& retrier);
+    void report(const ApiResult& r);
+    void report_rate_limit_wait(asset_sdk::Millis d);
     asset_sdk::HttpRequest make_request(const std::string& url, bool with_token, int retry_count,
                                         const std::string& retry_for) const;
     ApiResult to_result(asset_sdk::HttpResult&& result) const;
