@@ -4,6 +4,7 @@
 #include "common/exit_codes.h"
 #include "common/logging.h"
 #include "common/paths.h"
+#include "common/structured_log.h"
 #include "observe/listen_address.h"
 
 #include <asset_host/plugin_abi.h>
@@ -12,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 namespace asset_host {
@@ -215,6 +217,24 @@ void add_run_and_state_commands(CLI::App& app, Parsed& p, Commands& c) {
         ->required();
 }
 
+// The log format asked for (--log-format, else ASSET_HOST_LOG_FORMAT), read before parsing so
+// that a command-line error is written in it too: with json, every line on stderr is JSON.
+LogFormat requested_log_format(int argc, char** argv) {
+    std::string value;
+    if (const char* env = std::getenv("ASSET_HOST_LOG_FORMAT")) value = env;
+    const std::string_view option = "--log-format";
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == option && i + 1 < argc) {
+            value = argv[i + 1];
+        } else if (arg.size() > option.size() &&
+                   arg.substr(0, option.size() + 1) == "--log-format=") {
+            value = arg.substr(option.size() + 1);
+        }
+    }
+    return value == "json" ? LogFormat::kJson : LogFormat::kText;
+}
+
 // --help/--version: requested output on stdout (exit 0). Anything else: the error and the
 // usage of the command concerned on stderr (exit 2).
 int report_parse_error(CLI::App& app, const CLI::ParseError& e) {
@@ -226,6 +246,12 @@ int report_parse_error(CLI::App& app, const CLI::ParseError& e) {
         // CLI11 would only say that a subcommand is required.
         message = "unknown command '" + app.remaining().front() +
                   "' (commands: plugins, validate, test, fetch, run, status, state)";
+    }
+    if (current_log_format() == LogFormat::kJson) {
+        log_event(diagnostic_log(), spdlog::level::err,
+                  LogEvent("usage_error").field("usage", usage_of_selected(app)),
+                  "asset-host: error: " + message);
+        return kExitUsage;
     }
     std::cerr << "asset-host: error: " << message << "\n\n" << usage_of_selected(app) << std::flush;
     return kExitUsage;
@@ -284,6 +310,7 @@ int run_cli(int argc, char** argv) {
     add_fetch_command(app, p, commands);
     add_run_and_state_commands(app, p, commands);
 
+    setup_logging(spdlog::level::info, requested_log_format(argc, argv));
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -114,6 +114,16 @@ private:
     bool first_load_ = true;
 };
 
+// How often a running cycle logs its progress: 30 s; test-only, ASSET_HOST_TEST_PROGRESS_INTERVAL
+// (a duration) makes it shorter so that a test sees progress lines without a long cycle.
+asset_sdk::Millis progress_interval() {
+    const char* text = std::getenv("ASSET_HOST_TEST_PROGRESS_INTERVAL");
+    if (text != nullptr) {
+        if (auto d = asset_sdk::parse_duration(text)) return *d;
+    }
+    return std::chrono::seconds(30);
+}
+
 // The connector's metrics, with the time of its stored checkpoint (for its age).
 std::shared_ptr<observe::ConnectorMetrics> connector_metrics(RunObservability& observability,
                                                              const CheckpointStore& store,
@@ -141,6 +151,11 @@ asset_sdk::Result<std::unique_ptr<scheduler::ConnectorRunner>> make_runner(
     if (!destination) return destination.status();
     cycle::CycleOptions options;
     options.grace_period = args.grace_period;
+    options.progress_every = progress_interval();
+    const PluginInstance* plugin_instance = instance->get();
+    options.progress_details = [plugin_instance] {
+        return statistics_text(plugin_instance->statistics().snapshot());
+    };
     auto metrics = connector_metrics(observability, store, manifest);
     auto timed = std::make_unique<TimedDestination>(std::move(destination).value(), metrics);
     return std::unique_ptr<scheduler::ConnectorRunner>(

@@ -3,6 +3,7 @@
 #include "common/logging.h"
 
 #include <asset_host/plugin_abi.h>
+#include <asset_sdk/json_writer.h>
 #include <asset_sdk/time_util.h>
 
 namespace asset_host {
@@ -17,17 +18,7 @@ std::string abi_string() {
 
 observe::CycleObservation observation_of(const cycle::CycleSummary& s) {
     observe::CycleObservation o;
-    switch (s.outcome) {
-        case cycle::CycleSummary::Outcome::kOk:
-            o.outcome = "success";
-            break;
-        case cycle::CycleSummary::Outcome::kFailed:
-            o.outcome = "failed";
-            break;
-        case cycle::CycleSummary::Outcome::kCancelled:
-            o.outcome = "cancelled";
-            break;
-    }
+    o.outcome = cycle::outcome_word(s.outcome);
     o.duration_seconds = std::chrono::duration<double>(s.duration).count();
     o.records_emitted = s.records_fetched;
     o.records_delivered = s.records_sent;
@@ -37,6 +28,25 @@ observe::CycleObservation observation_of(const cycle::CycleSummary& s) {
     o.retries = s.retries;
     o.queue_peak_records = s.max_queue_depth;
     return o;
+}
+
+std::string statistics_text(const std::vector<StatisticSeries>& series) {
+    std::string out;
+    for (const StatisticSeries& s : series) {
+        if (!out.empty()) out += ' ';
+        out += s.name;
+        if (!s.labels.empty()) {
+            out += '{';
+            for (std::size_t i = 0; i < s.labels.size(); ++i) {
+                out += (i ? "," : "") + s.labels[i].first + "=" + s.labels[i].second;
+            }
+            out += '}';
+        }
+        std::string value;
+        asset_sdk::JsonWriter(value).value(s.value);
+        out += "=" + value;
+    }
+    return out;
 }
 
 std::vector<observe::PluginSample> samples_of(const std::vector<StatisticSeries>& series) {

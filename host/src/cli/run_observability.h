@@ -29,6 +29,8 @@ namespace asset_host {
 
 // The metric words for a cycle summary.
 observe::CycleObservation observation_of(const cycle::CycleSummary& summary);
+// A plugin instance's statistics as one line for a progress log: name{labels}=value ...
+std::string statistics_text(const std::vector<StatisticSeries>& series);
 // A plugin instance's statistics as metric samples.
 std::vector<observe::PluginSample> samples_of(const std::vector<StatisticSeries>& series);
 

@@ -1,6 +1,7 @@
 #include "common/logging.h"
 
 #include "common/redactor.h"
+#include "common/structured_log.h"
 
 #include <spdlog/formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -11,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 
 namespace asset_host {
@@ -33,6 +35,10 @@ std::string json_string(std::string_view s) {
     return out;
 }
 
+// The event being logged on this thread (log_event sets it around the call): spdlog formats
+// synchronously in the calling thread, and a plugin's message can never pose as an event.
+thread_local const LogEvent* t_event = nullptr;
+
 // Formats a line in the chosen format, redacting the message first. Redaction happens here so
 // that no code path (host or plugin log) can bypass it.
 class HostFormatter final : public spdlog::formatter {
@@ -50,6 +56,10 @@ public:
             append(dest, level);
             append(dest, "\",\"connector\":");
             append(dest, connector.empty() ? std::string("null") : json_string(connector));
+            if (t_event != nullptr) {
+                append(dest, ",");
+                append(dest, t_event->members());
+            }
             append(dest, ",\"msg\":");
             append(dest, json_string(text));
             append(dest, "}\n");
@@ -85,6 +95,9 @@ struct LogState {
     std::shared_ptr<spdlog::sinks::stderr_sink_mt> sink;
     std::shared_ptr<spdlog::logger> host;
     std::atomic<int> level{spdlog::level::info};
+    std::atomic<LogFormat> format{LogFormat::kText};
+    std::map<std::string, spdlog::level::level_enum> connector_levels;  // guarded by mu
+    std::shared_ptr<spdlog::logger> diagnostics;  // every level: what print_error writes
 };
 
 LogState& state() {
@@ -94,6 +107,8 @@ LogState& state() {
         st->sink->set_formatter(std::make_unique<HostFormatter>(LogFormat::kText));
         st->host = std::make_shared<spdlog::logger>("", st->sink);
         st->host->set_level(spdlog::level::info);
+        st->diagnostics = std::make_shared<spdlog::logger>("", st->sink);
+        st->diagnostics->set_level(spdlog::level::trace);
         // Stray spdlog::info(...) calls must not reach stdout (spdlog's default logger writes
         // there): route them through the host's sink, format and redaction.
         spdlog::set_default_logger(st->host);
@@ -143,6 +158,7 @@ void setup_logging(spdlog::level::level_enum level, LogFormat format) {
     std::lock_guard lock(s.mu);
     s.sink->set_formatter(std::make_unique<HostFormatter>(format));
     s.level.store(level);
+    s.format.store(format);
     s.host->set_level(level);
 }
 
@@ -157,8 +173,77 @@ std::shared_ptr<spdlog::logger> host_logger() {
 std::shared_ptr<spdlog::logger> connector_logger(const std::string& connector) {
     LogState& s = state();
     auto logger = std::make_shared<spdlog::logger>(connector, s.sink);
-    logger->set_level(static_cast<spdlog::level::level_enum>(s.level.load()));
+    auto level = static_cast<spdlog::level::level_enum>(s.level.load());
+    {
+        std::lock_guard lock(s.mu);
+        if (auto it = s.connector_levels.find(connector); it != s.connector_levels.end()) {
+            level = it->second;
+        }
+    }
+    logger->set_level(level);
     return logger;
+}
+
+LogFormat current_log_format() {
+    return state().format.load();
+}
+
+spdlog::logger& diagnostic_log() {
+    return *state().diagnostics;
+}
+
+void set_connector_log_level(const std::string& connector,
+                             std::optional<spdlog::level::level_enum> level) {
+    LogState& s = state();
+    std::lock_guard lock(s.mu);
+    if (level) {
+        s.connector_levels[connector] = *level;
+    } else {
+        s.connector_levels.erase(connector);
+    }
+}
+
+LogEvent::LogEvent(std::string_view name) {
+    members_ = "\"event\":" + json_string(name);
+}
+
+void LogEvent::key(std::string_view k) {
+    members_ += ',';
+    members_ += json_string(k);
+    members_ += ':';
+}
+
+LogEvent& LogEvent::field(std::string_view k, std::string_view value) {
+    key(k);
+    members_ += json_string(redact(value));
+    return *this;
+}
+
+LogEvent& LogEvent::field(std::string_view k, std::uint64_t value) {
+    key(k);
+    members_ += std::to_string(value);
+    return *this;
+}
+
+LogEvent& LogEvent::field(std::string_view k, double value) {
+    key(k);
+    std::string out;
+    asset_sdk::JsonWriter(out).value(value);
+    members_ += out;
+    return *this;
+}
+
+LogEvent& LogEvent::null_field(std::string_view k) {
+    key(k);
+    members_ += "null";
+    return *this;
+}
+
+void log_event(spdlog::logger& log, spdlog::level::level_enum level, const LogEvent& event,
+               std::string_view text) {
+    t_event = &event;
+    log.log(level, "{}", text);
+    t_event = nullptr;
 }
 
 }  // namespace asset_host

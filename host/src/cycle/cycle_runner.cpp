@@ -1,7 +1,10 @@
 #include "cycle/cycle_runner.h"
 
 #include "common/logging.h"
+#include "common/structured_log.h"
 #include "delivery/pipeline.h"
+
+#include <asset_sdk/time_util.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -16,12 +19,22 @@ constexpr std::chrono::milliseconds kPollSlice{20};
 // After the grace period, how often to say that the plugin still has not returned.
 constexpr std::chrono::seconds kStuckReportEvery{10};
 
-// Runs the plugin's fetch on its own thread so that this one can watch it: after a shutdown it
-// says so when the plugin ignores cancelled() beyond the grace period.
+// What the thread watching the plugin does besides waiting: progress lines while the cycle
+// runs, a warning when the plugin ignores a shutdown beyond the grace period.
+struct Watch {
+    const CancelToken& cancel;
+    asset_sdk::Millis grace_period;
+    asset_sdk::Millis progress_every;
+    std::function<void()> progress;
+    spdlog::logger& log;
+};
+
+// Runs the plugin's fetch on its own thread so that this one can watch it.
 FetchResult fetch_watched(const FetchFn& fetch, RecordSink& sink,
                           const std::optional<std::string>& checkpoint, bool full,
-                          const CancelToken& cancel, asset_sdk::Millis grace_period,
-                          spdlog::logger& log) {
+                          const Watch& watch) {
+    const CancelToken& cancel = watch.cancel;
+    auto next_progress = std::chrono::steady_clock::now() + watch.progress_every;
     FetchResult fetched;
     std::mutex mu;
     std::condition_variable cv;
@@ -37,12 +50,19 @@ FetchResult fetch_watched(const FetchFn& fetch, RecordSink& sink,
         std::unique_lock lock(mu);
         std::optional<std::chrono::steady_clock::time_point> report_at;
         while (!cv.wait_for(lock, kPollSlice, [&] { return fetch_done; })) {
-            if (!cancel.cancelled()) continue;
             const auto now = std::chrono::steady_clock::now();
+            if (!cancel.cancelled()) {
+                if (now < next_progress) continue;
+                next_progress = now + watch.progress_every;
+                lock.unlock();  // the plugin thread may finish meanwhile
+                watch.progress();
+                lock.lock();
+                continue;
+            }
             if (!report_at) {
-                report_at = now + grace_period;
+                report_at = now + watch.grace_period;
             } else if (now >= *report_at) {
-                log.warn(
+                watch.log.warn(
                     "the plugin has not stopped since the shutdown request; waiting for it "
                     "(acknowledged progress is already saved)");
                 *report_at = now + kStuckReportEvery;
@@ -114,18 +134,53 @@ void set_outcome(const asset_sdk::Status& delivered, const FetchResult& fetched,
     }
 }
 
+// A progress line of a running cycle (event cycle_progress).
+void log_progress(spdlog::logger& log, const delivery::PipelineStats& stats,
+                  asset_sdk::Millis elapsed, const std::string& details) {
+    const std::string text = "cycle running for " + asset_sdk::format_duration(elapsed) + ": " +
+                             std::to_string(stats.records_received) + " records so far, " +
+                             std::to_string(stats.records_acked) + " acknowledged" +
+                             (details.empty() ? std::string() : "; plugin: " + details);
+    log_event(log, spdlog::level::info,
+              LogEvent("cycle_progress")
+                  .field("records", stats.records_received)
+                  .field("delivered", stats.records_acked)
+                  .field("elapsed_s", std::chrono::duration<double>(elapsed).count())
+                  .field("plugin", details),
+              text);
+}
+
+// The summary line; in JSON mode a cycle_end event whose fields say the same.
+void log_summary(spdlog::logger& log, const CycleSummary& s) {
+    LogEvent event("cycle_end");
+    event.field("mode", s.mode)
+        .field("records", s.records_sent)
+        .field("emitted", s.records_fetched)
+        .field("batches", s.batches)
+        .field("retries", s.retries);
+    if (s.skipped) {
+        event.field("skipped", *s.skipped);
+    } else {
+        event.null_field("skipped");
+    }
+    event.field("rejected", s.records_rejected)
+        .field("duration_s", std::chrono::duration<double>(s.duration).count())
+        .field("outcome", outcome_word(s.outcome));
+    if (s.error.empty()) {
+        event.null_field("error");
+    } else {
+        event.field("error", s.error);
+    }
+    const bool failed = s.outcome == CycleSummary::Outcome::kFailed;
+    log_event(log, failed ? spdlog::level::err : spdlog::level::info, event, format_summary(s));
+}
+
 // Stamps the duration and logs the summary line (error level when failed).
 CycleSummary finish_summary(CycleSummary summary, asset_sdk::SteadyTime started,
                             asset_sdk::Clock& clock, const CycleOptions& options,
                             spdlog::logger& log) {
     summary.duration = std::chrono::duration_cast<asset_sdk::Millis>(clock.steady_now() - started);
-    if (options.log_summary) {
-        if (summary.outcome == CycleSummary::Outcome::kFailed) {
-            log.error("{}", format_summary(summary));
-        } else {
-            log.info("{}", format_summary(summary));
-        }
-    }
+    if (options.log_summary) log_summary(log, summary);
     return summary;
 }
 
@@ -156,8 +211,16 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
         destination,
         [&](std::string_view marker) { return store.save(manifest.name, manifest.plugin, marker); },
         cancel, clock, pipeline_options(manifest, options, log, checkpoint));
-    const FetchResult fetched = fetch_watched(fetch, pipeline, checkpoint, options.full, cancel,
-                                              options.grace_period, *log);
+    const Watch watch{
+        cancel, options.grace_period, options.progress_every,
+        [&] {
+            log_progress(
+                *log, pipeline.stats(),
+                std::chrono::duration_cast<asset_sdk::Millis>(clock.steady_now() - started),
+                options.progress_details ? options.progress_details() : std::string());
+        },
+        *log};
+    const FetchResult fetched = fetch_watched(fetch, pipeline, checkpoint, options.full, watch);
     const asset_sdk::Status delivered = pipeline.finish();
     add_pipeline_counts(pipeline, fetched, summary);
     set_outcome(delivered, fetched, cancel, summary);

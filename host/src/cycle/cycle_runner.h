@@ -31,6 +31,10 @@ struct CycleOptions {
     std::size_t max_batch_bytes = 8u << 20;      // a batch is cut early once this big
     std::shared_ptr<spdlog::logger> log;         // nullptr: connector_logger(manifest.name)
     bool log_summary = true;                     // info-log the summary line
+    // While a cycle runs, an info line (event cycle_progress) this often: records so far and
+    // acknowledged, and what progress_details() says (e.g. the plugin's statistics).
+    asset_sdk::Millis progress_every{30'000};
+    std::function<std::string()> progress_details;
 };
 
 // The plugin side of a cycle: PluginInstance::fetch, or anything with its shape.

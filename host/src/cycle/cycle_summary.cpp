@@ -43,6 +43,10 @@ std::string_view outcome_name(CycleSummary::Outcome outcome) {
     return "unknown";
 }
 
+std::string_view outcome_word(CycleSummary::Outcome outcome) {
+    return outcome == CycleSummary::Outcome::kOk ? "success" : outcome_name(outcome);
+}
+
 std::string format_summary(const CycleSummary& s) {
     std::string line = "cycle connector=" + s.connector;
     line += " outcome=" + std::string(outcome_name(s.outcome));

@@ -42,6 +42,8 @@ struct CycleSummary {
 };
 
 std::string_view outcome_name(CycleSummary::Outcome outcome);
+// The outcome in the words of metrics, events and `status`: success | failed | cancelled.
+std::string_view outcome_word(CycleSummary::Outcome outcome);
 
 // One line, key=value, e.g.
 // cycle connector=okta-devices outcome=ok mode=incremental fetched=1200 sent=1200 batches=12

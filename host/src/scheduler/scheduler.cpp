@@ -1,6 +1,7 @@
 #include "scheduler/scheduler.h"
 
 #include "common/logging.h"
+#include "common/structured_log.h"
 #include "scheduler/manifest_diff.h"
 
 #include <asset_sdk/time_util.h>
@@ -66,6 +67,19 @@ void warn_about_timing(spdlog::logger& log, const SchedulePolicy& policy,
                  asset_sdk::format_duration(std::chrono::duration_cast<asset_sdk::Millis>(
                      std::max(next - ended, asset_sdk::SteadyTime::duration::zero()))));
     }
+}
+
+// At every cycle end: when the next cycle is due (wall clock and from now).
+void log_next_due(spdlog::logger& log, asset_sdk::Clock& clock, asset_sdk::SteadyTime next) {
+    const auto in = std::chrono::duration_cast<asset_sdk::Millis>(
+        std::max(next - clock.steady_now(), asset_sdk::SteadyTime::duration::zero()));
+    const std::string at = asset_sdk::format_iso8601_ms(
+        clock.now() + std::chrono::duration_cast<asset_sdk::SystemTime::duration>(in));
+    log_event(log, spdlog::level::info,
+              LogEvent("next_cycle")
+                  .field("due_at", at)
+                  .field("in_s", std::chrono::duration<double>(in).count()),
+              "next cycle due at " + at + " (in " + asset_sdk::format_duration(in) + ")");
 }
 
 }  // namespace
@@ -198,6 +212,7 @@ void Scheduler::worker_main(Worker& w) {
         bool overran = false;
         next = next_start(policy, started, ended, failures, rng, &overran);
         observer_.next_cycle(w.manifest.name, next);
+        log_next_due(*log, clock_, next);
         warn_about_timing(*log, policy, started, ended, next, overran, failures);
     }
     runner.reset();  // the plugin instance is destroyed on the connector's own thread

@@ -104,3 +104,28 @@ TEST_CASE("metrics after one cycle equal what sekoia-sim received; a failing con
     CHECK(metric_value(text, "asset_host_build_info") == 1);
     CHECK(metric_value(text, "asset_host_plugins_loaded") == 1);
 }
+
+TEST_CASE("a long cycle logs progress (records so far, the plugin's pages and rate-limit waits)") {
+    OktaSim okta(600, {"--latency-ms", "150"});
+    SekoiaSim sekoia;
+    Host host;
+    Connector c = connector_for(okta, sekoia);
+    host.write_manifest(c);
+    // Test-only: progress every 300 ms instead of 30 s.
+    host.set_env("ASSET_HOST_TEST_PROGRESS_INTERVAL", "300ms");
+    const auto r = host.run({"run", "--once", "--log-format", "json"});
+    REQUIRE_MESSAGE(r.exited_with(0), r.err);
+    int progress = 0;
+    for (const auto& line : testsupport::split_lines(r.err)) {
+        const json j = json::parse(line, nullptr, false);
+        REQUIRE_MESSAGE(j.is_object(), line);
+        if (j.value("event", "") != "cycle_progress") continue;
+        ++progress;
+        CHECK(j["connector"] == "okta-devices");
+        CHECK(j["records"].get<int>() >= 0);
+        CHECK(j["elapsed_s"].get<double>() > 0);
+        CHECK(contains(j["plugin"].get<std::string>(), "requests_total{status=200}="));
+        CHECK(contains(j["msg"].get<std::string>(), "records so far"));
+    }
+    CHECK(progress >= 2);  // 6 pages of 150 ms or more
+}
