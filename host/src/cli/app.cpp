@@ -187,10 +187,11 @@ void add_run_and_state_commands(CLI::App& app, Parsed& p, Commands& c) {
                 auto parsed = observe::parse_listen_address(value);
                 return parsed ? std::string() : parsed.status().message();
             },
-            "ADDR:PORT"));
+            ""));
     c.run->footer(
         command_footer("0 stopped by SIGTERM/SIGINT, or --once and every cycle ok; 1 --once "
-                       "and a cycle failed; 2 a manifest is invalid at start, or the state "
+                       "and a cycle failed, or the --listen address cannot be bound; 2 a "
+                       "manifest is invalid at start, a malformed --listen, or the state "
                        "directory is in use by another asset-host (one per state directory)."));
 
     c.status = app.add_subcommand(
