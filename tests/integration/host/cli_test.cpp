@@ -67,7 +67,7 @@ TEST_CASE("an unknown command is named, with the list of commands") {
     CHECK(r.exited_with(2));
     CHECK(contains(r.err,
                    "asset-host: error: unknown command 'sync' (commands: plugins, "
-                   "validate, test, fetch, run, state)"));
+                   "validate, test, fetch, run, status, state)"));
 }
 
 TEST_CASE("a bad value in an environment variable is a usage error too") {
