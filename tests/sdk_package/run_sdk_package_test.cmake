@@ -4,7 +4,8 @@
 #     test, and a C plugin) against it with find_package(AssetHostSDK 1.1);
 #  3. run the plugin's unit test, then load both plugins with the real asset-host binary
 #     (`plugins`) and run a cycle of each (`fetch --output -`);
-#  4. check the package's version rule (SameMajorVersion: 1.0 and 1.1 accepted, 1.2 and 2.0 not).
+#  4. check the package's version rule (SameMajorVersion: 1.0 and 1.1 accepted, 1.2 and 2.0 not);
+#  5. check that sdk/README.md's example is this project, byte for byte.
 # Inputs (-D): BUILD_DIR, SOURCE_DIR, WORK_DIR, ASSET_HOST, C_COMPILER, CXX_COMPILER, BUILD_TYPE,
 # LIB_DIR and INCLUDE_DIR (GNUInstallDirs' relative dirs), SANITIZE_FLAGS (compiler and linker
 # flags, empty unless the build is sanitized).
@@ -117,4 +118,36 @@ endforeach()
 if(NOT PACKAGE_VERSION STREQUAL "1.1")
   message(FATAL_ERROR "the package version is ${PACKAGE_VERSION}, not the ABI version 1.1")
 endif()
+
+# 5. sdk/README.md shows this project's files as a plugin author's example: each block marked
+#    "<!-- tested: PATH -->" must be the file, byte for byte.
+file(READ "${SOURCE_DIR}/sdk/README.md" rest)
+set(compared 0)
+while(TRUE)
+  string(FIND "${rest}" "<!-- tested: " at)
+  if(at EQUAL -1)
+    break()
+  endif()
+  math(EXPR at "${at} + 13")
+  string(SUBSTRING "${rest}" ${at} -1 rest)
+  string(FIND "${rest}" " -->" end)
+  string(SUBSTRING "${rest}" 0 ${end} path)
+  string(FIND "${rest}" "```" fence)
+  string(SUBSTRING "${rest}" ${fence} -1 rest)
+  string(FIND "${rest}" "\n" line_end)
+  math(EXPR line_end "${line_end} + 1")
+  string(SUBSTRING "${rest}" ${line_end} -1 rest)
+  string(FIND "${rest}" "\n```" close)
+  math(EXPR close "${close} + 1")
+  string(SUBSTRING "${rest}" 0 ${close} block)
+  file(READ "${SOURCE_DIR}/${path}" content)
+  if(NOT block STREQUAL content)
+    message(FATAL_ERROR "sdk/README.md's copy of ${path} is not the file: update the guide")
+  endif()
+  math(EXPR compared "${compared} + 1")
+endwhile()
+if(compared LESS 4)
+  message(FATAL_ERROR "sdk/README.md: ${compared} tested blocks found, expected 4")
+endif()
+
 message(STATUS "SDK package: installed, built out of tree, loaded and run by asset-host")
