@@ -99,8 +99,9 @@ extern "C" {
 #endif
 
 /*
- * "Does this struct reach that member?" Every ABI struct starts with uint32_t struct_size, the
- * size of the struct as its PRODUCER was built. A member may be read only when
+ * "Does this struct reach that member?" Every struct that may grow (ah_plugin_descriptor,
+ * ah_host_api, ah_fetch_options, ah_statistic) starts with uint32_t struct_size, the size of the
+ * struct as its PRODUCER was built. A member may be read only when
  *     AH_STRUCT_HAS(type, ptr, member)
  * is true (ptr non-NULL and struct_size covers the whole member). AH_STRUCT_END is the size a
  * struct needs to hold `member`.
