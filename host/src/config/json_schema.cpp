@@ -1,6 +1,7 @@
 #include "config/json_schema.h"
 
 #include "config/references.h"
+#include "config/schema_issues.h"
 #include "config/schema_messages.h"
 #include "config/schema_nav.h"
 
@@ -12,7 +13,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 
 namespace asset_host {
 namespace {
@@ -24,13 +24,6 @@ using schema_detail::Located;
 using schema_detail::SchemaNav;
 using schema_detail::translate_error;
 using schema_detail::Translated;
-
-bool is_under(const std::string& path, const std::string& parent) {
-    if (parent.empty()) return true;
-    if (path == parent) return true;
-    return path.size() > parent.size() && path.compare(0, parent.size(), parent) == 0 &&
-           (path[parent.size()] == '.' || path[parent.size()] == '[');
-}
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -143,40 +136,21 @@ std::vector<SchemaIssue> JsonSchema::validate(const nlohmann::json& doc,
     if (ok) return {};
 
     const SchemaNav nav(doc_);
-    std::vector<SchemaIssue> leaves;
-    std::set<std::string> type_error_paths;
-    std::vector<std::pair<Kind, SchemaIssue>> ordered;
+    CollectedIssues c;
     for (const auto& error : results) {
         const Located at = locate(error.context, doc, nav, prefix);
         Translated t = translate_error(nav, at, error.description);
+        const std::string custom = composite_override(at.schema);
+        if (t.kind == Kind::kComposite && !custom.empty() && from_branches(error.description)) {
+            c.overridden.emplace(at.path, branch_required_keys(at.schema));
+            for (auto& issue : t.issues) issue.message = custom;
+        }
         for (auto& issue : t.issues) {
-            if (t.kind == Kind::kType) type_error_paths.insert(issue.path);
-            ordered.emplace_back(t.kind, std::move(issue));
+            if (t.kind == Kind::kType) c.type_error_paths.insert(issue.path);
+            c.ordered.emplace_back(t.kind, std::move(issue));
         }
     }
-    for (const auto& [kind, issue] : ordered) {
-        if (kind != Kind::kComposite) leaves.push_back(issue);
-    }
-
-    // Grouped by key, in key order, so a long list reads like the manifest's structure.
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const auto& a, const auto& b) { return a.second.path < b.second.path; });
-    std::vector<SchemaIssue> out;
-    std::set<std::string> seen;
-    auto add = [&](const SchemaIssue& issue) {
-        if (seen.insert(issue.str()).second) out.push_back(issue);
-    };
-    for (const auto& [kind, issue] : ordered) {
-        if (kind == Kind::kLeaf && type_error_paths.count(issue.path)) continue;  // root cause wins
-        if (kind == Kind::kComposite) {
-            const bool explained = std::any_of(leaves.begin(), leaves.end(), [&](const auto& l) {
-                return is_under(l.path, issue.path);
-            });
-            if (explained) continue;
-        }
-        add(issue);
-    }
-    return out;
+    return select_issues(std::move(c));
 }
 
 std::vector<SecretValue> JsonSchema::secrets(const nlohmann::json& doc,

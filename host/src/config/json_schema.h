@@ -11,6 +11,10 @@
 // Extensions understood in schemas:
 //   "x-secret": true          the string value is a secret (redacted, warned about when inline)
 //   "x-pattern-message": "…"  replaces "must match the pattern …" for a failed "pattern"
+//   "x-composite-message": "…" on an object schema: replaces the generic message of its failed
+//                             oneOf / anyOf / allOf / not / if-then-else, and the "required key
+//                             missing" issues of keys those branches require are not listed
+//                             (e.g. "set exactly one of api_token or oauth")
 #pragma once
 
 #include <asset_sdk/status.h>

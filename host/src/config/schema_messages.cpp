@@ -159,7 +159,9 @@ std::string composite_message(const std::string& desc) {
     if (desc.find("'contains'") != std::string::npos) {
         return "must contain at least one matching item";
     }
-    if (desc.find("'not'") != std::string::npos) return "matches a form that is not allowed";
+    if (desc.find("'not'") != std::string::npos || starts_with(desc, "Target should not")) {
+        return "matches a form that is not allowed";
+    }
     std::string lowered = desc;
     if (!lowered.empty()) lowered[0] = static_cast<char>(std::tolower(lowered[0]));
     if (!lowered.empty() && lowered.back() == '.') lowered.pop_back();
@@ -235,7 +237,8 @@ Translated translate_error(const SchemaNav& nav, const Located& at, const std::s
                                                 : "must be the one allowed value");
     } else if (starts_with(desc, "Elements at indexes")) {
         leaf(at.path, "must not contain duplicate items");
-    } else if (starts_with(desc, "Failed to") || starts_with(desc, "Cannot validate")) {
+    } else if (starts_with(desc, "Failed to") || starts_with(desc, "Cannot validate") ||
+               starts_with(desc, "Target should not validate")) {
         t.kind = Kind::kComposite;
         leaf(at.path, composite_message(desc));
     } else {

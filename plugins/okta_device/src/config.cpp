@@ -206,6 +206,13 @@ Status read_duration_key(std::string_view key, simdjson::dom::element value, Okt
     return Status::ok();
 }
 
+Status read_oauth(std::string_view, simdjson::dom::element value, OktaConfig& cfg) {
+    auto oauth = parse_oauth_config(value);
+    if (!oauth) return oauth.status();
+    cfg.oauth = std::move(oauth).value();
+    return Status::ok();
+}
+
 Status read_allow_insecure_http(std::string_view key, simdjson::dom::element value,
                                 OktaConfig& cfg) {
     if (!value.is_bool()) return key_error(key, "must be true or false");
@@ -221,9 +228,10 @@ struct KeySpec {
 };
 
 // Every key the plugin accepts (the README documents each).
-constexpr std::array<KeySpec, 14> kKeys = {{
+constexpr std::array<KeySpec, 15> kKeys = {{
     {"base_url", read_text<&OktaConfig::base_url>},
     {"api_token", read_api_token},
+    {"oauth", read_oauth},
     {"page_size", read_page_size},
     {"expand", read_expand},
     {"statuses", read_statuses},
@@ -298,7 +306,7 @@ Result<std::string> normalise_base_url(std::string_view raw, bool allow_insecure
 
     if (url.scheme == "http" && !allow_insecure_http) {
         return key_error("base_url",
-                         "uses http://, which would send the API token in clear text; use "
+                         "uses http://, which would send credentials in clear text; use "
                          "https:// (allow_insecure_http: true is only for local simulators)");
     }
 
@@ -341,9 +349,16 @@ Result<OktaConfig> parse_config(std::string_view json) {
     if (!have_base)
         return invalid_argument(
             "config.base_url: missing; set it to your org URL, e.g. https://acme.okta.com");
-    if (!have_token)
+    if (have_token && cfg.oauth) {
         return invalid_argument(
-            "config.api_token: missing; set it to a reference such as ${env:OKTA_API_TOKEN}");
+            "config: api_token and oauth are both set; keep one: api_token for an Okta API token, "
+            "oauth for an OAuth 2.0 service app");
+    }
+    if (!have_token && !cfg.oauth) {
+        return invalid_argument(
+            "config.api_token: missing; set it to a reference such as ${env:OKTA_API_TOKEN}, or "
+            "configure oauth (an OAuth 2.0 service app) instead");
+    }
 
     auto base = normalise_base_url(cfg.base_url, cfg.allow_insecure_http, cfg.notes);
     if (!base) return base.status();

@@ -4,10 +4,13 @@
 // parser checks again so the plugin never trusts its caller.
 #pragma once
 
+#include "oauth_config.h"
+
 #include <asset_sdk/clock.h>
 #include <asset_sdk/ocsf.h>
 #include <asset_sdk/status.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,8 +35,10 @@ inline constexpr std::string_view kDeviceStatuses[] = {"ACTIVE", "CREATED", "DEA
 struct OktaConfig {
     // Normalised org origin: scheme://host[:port], no path, no trailing slash.
     std::string base_url;
+    // How the connector signs in: exactly one of an API token or an OAuth 2.0 service app.
     std::string api_token;  // secret: never logged, never in an error or a marker
-    int page_size = 200;    // Okta's `limit`, 1..200
+    std::optional<OAuthConfig> oauth;
+    int page_size = 200;  // Okta's `limit`, 1..200
     ExpandMode expand = ExpandMode::kUserSummary;
     // Device statuses to sync (Okta's `search` on status); empty = every status. Upper case,
     // each one of kDeviceStatuses, no repeats.
@@ -53,8 +58,8 @@ struct OktaConfig {
     std::vector<std::string> notes;
 };
 
-// Parses and validates the config JSON. Errors name the key and the fix; they never quote the
-// token.
+// Parses and validates the config JSON (an OAuth private key is loaded and checked too). Errors
+// name the key and the fix; they never quote the token or the key.
 asset_sdk::Result<OktaConfig> parse_config(std::string_view json);
 
 // Normalises an Okta org URL: trims, drops a trailing '/' and '/admin', maps an Admin Console

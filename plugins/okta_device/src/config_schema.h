@@ -11,7 +11,9 @@ inline constexpr char kConfigSchema[] = R"json({
   "title": "Okta Device connector",
   "type": "object",
   "additionalProperties": false,
-  "required": ["base_url", "api_token"],
+  "required": ["base_url"],
+  "oneOf": [{"required": ["api_token"]}, {"required": ["oauth"]}],
+  "x-composite-message": "set exactly one of api_token (an Okta API token) or oauth (an OAuth 2.0 service app with client_id and private_key)",
   "properties": {
     "base_url": {
       "type": "string",
@@ -22,9 +24,46 @@ inline constexpr char kConfigSchema[] = R"json({
     },
     "api_token": {
       "type": "string",
-      "description": "Okta API token, sent as 'Authorization: SSWS <token>'. Use a reference (${env:NAME} or ${file:PATH}), never the literal value.",
+      "description": "Okta API token, sent as 'Authorization: SSWS <token>'. Use a reference (${env:NAME} or ${file:PATH}), never the literal value. Exactly one of api_token or oauth.",
       "minLength": 1,
       "x-secret": true
+    },
+    "oauth": {
+      "type": "object",
+      "description": "An Okta OAuth 2.0 service app (API Services app integration) signing in with client credentials and a private key (private_key_jwt), instead of api_token.",
+      "additionalProperties": false,
+      "required": ["client_id", "private_key"],
+      "properties": {
+        "client_id": {
+          "type": "string",
+          "description": "The app's Client ID (Admin Console: Applications, the app, General).",
+          "minLength": 1
+        },
+        "private_key": {
+          "type": "string",
+          "description": "The app's private key: PEM (RSA of at least 2048 bits, or EC P-256) or a JWK (JSON). Use ${file:PATH}, never the literal value.",
+          "minLength": 1,
+          "x-secret": true
+        },
+        "key_id": {
+          "type": "string",
+          "description": "The key's KID as Okta shows it, sent as the JWT header kid; needed when the app has several keys. Default: the JWK's kid, if any."
+        },
+        "scopes": {
+          "type": "array",
+          "description": "Okta API scopes to request; okta.devices.read is the one the connector needs.",
+          "items": {"type": "string", "minLength": 1},
+          "minItems": 1,
+          "uniqueItems": true,
+          "default": ["okta.devices.read"]
+        },
+        "dpop": {
+          "type": "string",
+          "description": "DPoP proof-of-possession: 'auto' (used when the app requires it), 'always', or 'never'.",
+          "enum": ["auto", "always", "never"],
+          "default": "auto"
+        }
+      }
     },
     "page_size": {
       "type": "integer",

@@ -1,5 +1,6 @@
 #include "connection_checks.h"
 
+#include "oauth_checks.h"
 #include "okta_client.h"
 #include "pager.h"
 
@@ -133,6 +134,25 @@ std::optional<std::size_t> json_array_size(const std::string& body) {
     return arr.size();
 }
 
+// What to grant when GET /api/v1/devices answers 403: the scope Okta named in its challenge,
+// or the admin role of whoever the credentials act for.
+std::string permission_remedy(const OktaError& e, bool oauth) {
+    if (e.insufficient_scope) {
+        const std::string scope = e.required_scope.empty() ? "okta.devices.read" : e.required_scope;
+        return "Grant the app the scope " + scope +
+               " (Applications → the app → Okta API Scopes → Grant) and list it in oauth.scopes.";
+    }
+    if (oauth) {
+        return "The app's admin role may not read devices: assign it one that can (Applications → "
+               "the app → Admin roles; Read-only Administrator is enough, or a custom role with "
+               "the okta.devices.read permission).";
+    }
+    return "An API token acts with the role of the admin who created it: give that admin a role "
+           "that can read devices (Read-only Administrator is enough, or a custom role with the "
+           "okta.devices.read permission), or create the token as such an admin. For an OAuth "
+           "service app: the scope okta.devices.read.";
+}
+
 // Okta's answers to GET /api/v1/devices: a JSON array, or an error with Okta's shape. Anything
 // else came from something in between (a proxy's 502 page, a captive portal).
 bool okta_answered(const ApiResult& r) {
@@ -147,17 +167,18 @@ bool okta_answered(const ApiResult& r) {
 // The checks in order; each says whether the next ones still mean something.
 class ConnectionChecks {
 public:
-    ConnectionChecks(const OktaConfig& config, asset_sdk::HttpClient& http, asset_sdk::Clock& clock,
-                     asset_host::Host& host, const CheckReportFn& report)
+    ConnectionChecks(const OktaConfig& config, asset_sdk::HttpClient& http, OktaAuth& auth,
+                     asset_sdk::Clock& clock, asset_host::Host& host, const CheckReportFn& report)
         : config_(config),
+          auth_(auth),
           clock_(clock),
           host_(host),
           report_(report),
-          client_(config, http, clock, host, /*seed=*/0x5eed) {}
+          client_(config, http, auth, clock, host, /*seed=*/0x5eed) {}
 
     bool run() {
         for (Step step : {&ConnectionChecks::base_url, &ConnectionChecks::reachability,
-                          &ConnectionChecks::okta_org, &ConnectionChecks::api_token,
+                          &ConnectionChecks::okta_org, &ConnectionChecks::credentials,
                           &ConnectionChecks::devices_read}) {
             const Next next = (this->*step)();
             if (next == Next::kCancelled) return false;
@@ -183,12 +204,15 @@ private:
     Next base_url();
     Next reachability();
     Next okta_org();
+    Next credentials() { return config_.oauth ? oauth_app() : api_token(); }
     Next api_token();
+    Next oauth_app();
     Next token_refused();
-    CheckResult not_okta() const;
+    CheckResult not_okta(const char* check) const;
     Next devices_read();
 
     const OktaConfig& config_;
+    OktaAuth& auth_;
     asset_sdk::Clock& clock_;
     asset_host::Host& host_;
     const CheckReportFn& report_;
@@ -293,7 +317,7 @@ ConnectionChecks::Next ConnectionChecks::api_token() {
         return Next::kStop;
     }
     if (!okta_answered(dev_)) {
-        report_(not_okta());
+        report_(not_okta("api_token"));
         return Next::kStop;
     }
     if (dev_.http_status == 401) return token_refused();
@@ -304,6 +328,34 @@ ConnectionChecks::Next ConnectionChecks::api_token() {
         return Next::kContinue;
     }
     report("api_token", AH_CHECK_OK, "Okta accepted the API token");
+    return Next::kContinue;
+}
+
+// 4'. with oauth: the token checks, then the first request of a full sync with the access
+// token (its answer is 5. devices_read's).
+ConnectionChecks::Next ConnectionChecks::oauth_app() {
+    const OAuthChecksEnd end = run_oauth_checks(*auth_.oauth(), config_, report_);
+    if (end == OAuthChecksEnd::kCancelled) return Next::kCancelled;
+    if (end == OAuthChecksEnd::kStop) return Next::kStop;
+    probe_ = Pager(config_, device_search(config_.statuses, std::nullopt)).first_url();
+    if (!get(probe_, true, dev_)) return Next::kCancelled;
+    if (dev_.transport != TransportError::kNone || dev_.token_error) {
+        report("devices_read", AH_CHECK_FAIL,
+               "GET " + std::string(kDevicesPath) + " failed: " + dev_.status.message(),
+               "Check the network path to Okta and run the test again.");
+        return Next::kStop;
+    }
+    if (!okta_answered(dev_)) {
+        report_(not_okta("devices_read"));
+        return Next::kStop;
+    }
+    if (dev_.http_status == 401) {
+        report("devices_read", AH_CHECK_FAIL,
+               "Okta rejected the access token it had just issued, and a fresh one (" +
+                   describe(dev_.okta) + ")",
+               "Check that the app is active (Applications → the app) and run the test again.");
+        return Next::kStop;
+    }
     return Next::kContinue;
 }
 
@@ -327,7 +379,9 @@ ConnectionChecks::Next ConnectionChecks::token_refused() {
 
 // A proxy's or gateway's answer (a 502 page, a captive portal) is named as such: it proves
 // nothing about the token.
-CheckResult ConnectionChecks::not_okta() const {
+CheckResult ConnectionChecks::not_okta(const char* check) const {
+    const std::string unchecked =
+        config_.oauth ? " The access token was not checked." : " The API token was not checked.";
     const bool ok_status = dev_.http_status >= 200 && dev_.http_status < 300;
     std::string detail =
         "the answer to GET " + std::string(kDevicesPath) +
@@ -340,11 +394,13 @@ CheckResult ConnectionChecks::not_okta() const {
             ? "The proxy answered instead of Okta: check that it lets this machine reach " +
                   base_.host +
                   " (its allow-list, authentication and upstream), or bypass it "
-                  "with no_proxy. The API token was not checked."
+                  "with no_proxy." +
+                  unchecked
             : "Something between this machine and Okta answered (a gateway, a TLS-inspecting "
               "proxy, or a base_url that is not your Okta org): check base_url and the network "
-              "path. The API token was not checked.";
-    return make("api_token", AH_CHECK_FAIL, std::move(detail), std::move(remedy));
+              "path." +
+                  unchecked;
+    return make(check, AH_CHECK_FAIL, std::move(detail), std::move(remedy));
 }
 
 // 5. devices_read: 403 → missing permission; ok → rate-limit headroom
@@ -352,14 +408,7 @@ ConnectionChecks::Next ConnectionChecks::devices_read() {
     const OktaError& e = dev_.okta;
     const std::string headroom = client_.rate_limiter().headroom();
     if (dev_.http_status == 403) {
-        std::string remedy =
-            e.insufficient_scope
-                ? "Grant the OAuth service app the scope okta.devices.read (and an admin role "
-                  "that can read devices)."
-                : "An API token acts with the role of the admin who created it: give that "
-                  "admin a role that can read devices (Read-only Administrator is enough, or a "
-                  "custom role with the okta.devices.read permission), or create the token as "
-                  "such an admin. For an OAuth service app: the scope okta.devices.read.";
+        std::string remedy = permission_remedy(e, config_.oauth.has_value());
         if (config_.expand == ExpandMode::kUser) {
             remedy +=
                 " With expand: user the request also embeds full user objects: if the role "
@@ -397,10 +446,10 @@ ConnectionChecks::Next ConnectionChecks::devices_read() {
     return Next::kContinue;
 }
 
-bool run_connection_checks(const OktaConfig& config, asset_sdk::HttpClient& http,
+bool run_connection_checks(const OktaConfig& config, asset_sdk::HttpClient& http, OktaAuth& auth,
                            asset_sdk::Clock& clock, asset_host::Host& host,
                            const CheckReportFn& report) {
-    return ConnectionChecks(config, http, clock, host, report).run();
+    return ConnectionChecks(config, http, auth, clock, host, report).run();
 }
 
 }  // namespace okta_device

@@ -7,12 +7,16 @@
 //   4. api_token       — the first request of a full sync (configured expand and statuses);
 //                        only an Okta-shaped answer counts (a JSON array, or an error body with
 //                        errorCode): a proxy's or gateway's answer fails, named as such;
-//                        401 E0000011 → invalid or expired token
-//   5. devices_read    — the same answer: 403 → missing permission; ok → rate-limit headroom
+//                        401 E0000011 → invalid or expired token. With oauth instead:
+//                        token_endpoint, client_auth, scopes, dpop (oauth_checks.h: one token
+//                        request), then that first request with the access token
+//   5. devices_read    — the same answer: 403 → missing permission or scope (named); ok →
+//                        rate-limit headroom
 // No check asks for a permission the connector does not use.
 #pragma once
 
 #include "config.h"
+#include "okta_auth.h"
 
 #include <asset_host/plugin_abi.h>
 #include <asset_sdk/clock.h>
@@ -35,7 +39,7 @@ struct CheckResult {
 using CheckReportFn = std::function<void(const CheckResult&)>;
 
 // Runs the checks, reporting each as it completes. Returns false when cancelled.
-bool run_connection_checks(const OktaConfig& config, asset_sdk::HttpClient& http,
+bool run_connection_checks(const OktaConfig& config, asset_sdk::HttpClient& http, OktaAuth& auth,
                            asset_sdk::Clock& clock, asset_host::Host& host,
                            const CheckReportFn& report);
 

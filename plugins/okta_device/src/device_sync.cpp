@@ -32,12 +32,12 @@ std::string count(std::int64_t n, const char* one, const char* many) {
 
 }  // namespace
 
-DeviceSync::DeviceSync(const OktaConfig& config, asset_sdk::HttpClient& http,
+DeviceSync::DeviceSync(const OktaConfig& config, asset_sdk::HttpClient& http, OktaAuth& auth,
                        asset_sdk::Clock& clock, asset_host::Host& host, std::uint64_t seed)
     : config_(config),
       clock_(clock),
       host_(host),
-      client_(config, http, clock, host, seed),
+      client_(config, http, auth, clock, host, seed),
       reader_(config.time_unit) {}
 
 void DeviceSync::warn_skipped(std::int64_t page, int index, std::string_view id,

@@ -35,8 +35,9 @@ struct SyncSummary {
 
 class DeviceSync {
 public:
-    DeviceSync(const OktaConfig& config, asset_sdk::HttpClient& http, asset_sdk::Clock& clock,
-               asset_host::Host& host, std::uint64_t seed);
+    // `auth` outlives the sync (the plugin keeps it, with its cached OAuth token, across cycles).
+    DeviceSync(const OktaConfig& config, asset_sdk::HttpClient& http, OktaAuth& auth,
+               asset_sdk::Clock& clock, asset_host::Host& host, std::uint64_t seed);
 
     // Runs one cycle. `marker`: the last persisted checkpoint, if any; `force_full`: --full.
     asset_sdk::Status run(std::optional<std::string_view> marker, bool force_full);

@@ -1,5 +1,7 @@
 #include "okta_client.h"
 
+#include "oauth_remedy.h"
+
 #include <asset_sdk/time_util.h>
 #include <asset_sdk/url.h>
 
@@ -14,16 +16,36 @@ using asset_sdk::Status;
 using asset_sdk::StatusCode;
 using asset_sdk::TransportError;
 
-constexpr char kUserAgentProduct[] = "asset-host-okta-device/1.0.0";
-
 // The path of a URL, for messages: the query may be long and says nothing useful.
 std::string path_of(const std::string& url) {
     auto parsed = asset_sdk::parse_url(url);
     return parsed ? parsed->path : std::string("(request)");
 }
 
+// What to tell a human about an Okta 4xx with OAuth, beyond Okta's own words.
+std::string oauth_hint_for(const OktaError& e) {
+    if (e.http_status == 401 && e.error_code != "E0000015") {
+        return "; Okta rejected the app's access token, and the fresh one fetched after it";
+    }
+    if (e.http_status == 403 && e.insufficient_scope) {
+        return "; the app's access token lacks the scope " +
+               (e.required_scope.empty() ? std::string("okta.devices.read") : e.required_scope) +
+               ": grant it to the app (Applications → the app → Okta API Scopes) and list it in "
+               "oauth.scopes";
+    }
+    if (e.http_status == 403) {
+        return "; the app's admin role may not read devices: assign the app a role that can "
+               "(Applications → the app → Admin roles, e.g. Read-only Administrator)";
+    }
+    return {};
+}
+
 // What to tell a human about an Okta 4xx, beyond Okta's own words.
-std::string hint_for(const OktaError& e) {
+std::string hint_for(const OktaError& e, bool oauth) {
+    if (oauth) {
+        std::string hint = oauth_hint_for(e);
+        if (!hint.empty()) return hint;
+    }
     if (e.http_status == 401 && e.error_code == "E0000011") {
         return "; the API token is invalid, revoked or expired (Okta API tokens expire after 30 "
                "days without use): create a new one and update the reference in the manifest";
@@ -59,10 +81,11 @@ std::string describe_transport(TransportError error, const std::string& message)
 
 }  // namespace
 
-OktaClient::OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http,
+OktaClient::OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http, OktaAuth& auth,
                        asset_sdk::Clock& clock, asset_host::Host& host, std::uint64_t seed)
     : config_(config),
       http_(http),
+      auth_(auth),
       clock_(clock),
       host_(host),
       limiter_(config.rate_limit_reserve, clock, seed),
@@ -92,8 +115,7 @@ bool OktaClient::wait(Millis d) {
     return clock_.sleep_for(d, [this] { return host_.cancelled(); });
 }
 
-asset_sdk::HttpRequest OktaClient::make_request(const std::string& url, bool with_token,
-                                                int retry_count,
+asset_sdk::HttpRequest OktaClient::make_request(const std::string& url, int retry_count,
                                                 const std::string& retry_for) const {
     asset_sdk::HttpRequest req;
     req.method = "GET";
@@ -104,8 +126,7 @@ asset_sdk::HttpRequest OktaClient::make_request(const std::string& url, bool wit
     // ends. (libcurl would also offer br, which some servers compress at high quality: a
     // loopback simulator took 0.8 s per 300 KB page for it.)
     req.headers.emplace_back("Accept-Encoding", "gzip");
-    req.headers.emplace_back("User-Agent", kUserAgentProduct);
-    if (with_token) req.headers.emplace_back("Authorization", "SSWS " + config_.api_token);
+    req.headers.emplace_back("User-Agent", kUserAgent);
     // Okta's SDKs tag retries so Okta support can tie them to the failed call.
     if (retry_count > 0) {
         if (!retry_for.empty()) req.headers.emplace_back("X-Okta-Retry-For", retry_for);
@@ -129,14 +150,36 @@ ApiResult OktaClient::to_result(asset_sdk::HttpResult&& result) const {
     out.http_status = out.response.status;
     if (out.http_status < 200 || out.http_status >= 300) {
         out.okta = parse_okta_error(out.response);
-        out.status = Status(StatusCode::kHttp, describe(out.okta) + hint_for(out.okta));
+        out.status = Status(StatusCode::kHttp,
+                            describe(out.okta) + hint_for(out.okta, config_.oauth.has_value()));
     }
+    return out;
+}
+
+ApiResult OktaClient::send(asset_sdk::HttpRequest request, bool with_token) {
+    if (!with_token) return to_result(http_.perform(request));
+    asset_sdk::oauth::AuthorizedResult sent = auth_.send(http_, std::move(request));
+    stats_.requests += sent.auth_retries;
+    if (sent.token_error) return token_failure(std::move(*sent.token_error));
+    return to_result(std::move(sent.http));
+}
+
+ApiResult OktaClient::token_failure(asset_sdk::oauth::TokenError&& error) const {
+    ApiResult out;
+    if (error.kind == asset_sdk::oauth::TokenFailure::kCancelled) {
+        out.status = asset_sdk::cancelled();
+        return out;
+    }
+    const bool network = error.kind == asset_sdk::oauth::TokenFailure::kTransport;
+    out.status = Status(network ? StatusCode::kTransport : StatusCode::kHttp,
+                        describe_token_error(error) + "; " + token_error_remedy(error, config_));
+    out.token_error = std::move(error);
     return out;
 }
 
 ApiResult OktaClient::get_once(const std::string& url, bool with_token) {
     ++stats_.requests;
-    ApiResult r = to_result(http_.perform(make_request(url, with_token, 0, {})));
+    ApiResult r = send(make_request(url, 0, {}), with_token);
     if (r.transport == TransportError::kNone) limiter_.observe(r.response);
     if (r.http_status == 429) ++stats_.rate_limited;
     report(r);
@@ -185,18 +228,21 @@ ApiResult OktaClient::get(const std::string& url, bool with_token) {
 asset_sdk::AttemptResult OktaClient::attempt(Attempt& a, asset_sdk::Retrier& retrier) {
     using asset_sdk::AttemptResult;
     ++stats_.requests;
-    a.result = to_result(
-        http_.perform(make_request(a.url, a.with_token, retrier.attempts() - 1, a.retry_for)));
+    a.result = send(make_request(a.url, retrier.attempts() - 1, a.retry_for), a.with_token);
     ApiResult& r = a.result;
-    if (r.transport == TransportError::kCancelled || host_.cancelled()) {
+    if (r.status.code() == StatusCode::kCancelled || host_.cancelled()) {
         r = cancelled_result();
         return AttemptResult::finished();
+    }
+    a.rate_limited = false;
+    if (r.token_error) {  // no access token: the token endpoint's failure decides
+        if (!r.token_error->transient()) return AttemptResult::finished();
+        return AttemptResult::retry(std::max(retrier.backoff(), limiter_.pacing_delay()));
     }
     if (r.transport == TransportError::kNone) limiter_.observe(r.response);
     report(r);
 
     Millis delay{0};
-    a.rate_limited = false;
     if (r.transport != TransportError::kNone) {
         if (!asset_sdk::is_transient(r.transport)) return AttemptResult::finished();
         delay = retrier.backoff();

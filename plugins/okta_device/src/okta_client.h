@@ -1,6 +1,8 @@
 // Authenticated GETs against one Okta org with the connector's retry policy:
-//  - Authorization: SSWS <token> on API calls (never on anything but the configured origin:
-//    callers pass URLs that the pager already checked);
+//  - credentials from OktaAuth on API calls (SSWS, or an OAuth access token with its DPoP proof),
+//    never on anything but the configured origin: callers pass URLs the pager already checked;
+//  - no OAuth token: a 5xx, 429 or network failure of the token endpoint is retried like the
+//    API's own; invalid_client, a missing scope or a DPoP mismatch fails at once, with the fix;
 //  - pacing before each request so the rate-limit reserve is kept (RateLimiter);
 //  - 429 → wait until the window resets (skew-corrected), concurrency 429 → back-off;
 //  - 5xx and transport errors → capped exponential back-off with full jitter;
@@ -10,16 +12,19 @@
 #pragma once
 
 #include "config.h"
+#include "okta_auth.h"
 #include "okta_error.h"
 #include "rate_limiter.h"
 
 #include <asset_sdk/clock.h>
 #include <asset_sdk/http_client.h>
+#include <asset_sdk/oauth/token_provider.h>
 #include <asset_sdk/retry.h>
 #include <asset_sdk/status.h>
 #include <asset_host/host.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace okta_device {
@@ -32,6 +37,8 @@ struct ApiResult {
     asset_sdk::TransportError transport = asset_sdk::TransportError::kNone;
     std::string
         transport_detail;  // libcurl's own words for `transport`, e.g. "Could not resolve host: x"
+    // Set when no OAuth access token could be obtained (the API was not called).
+    std::optional<asset_sdk::oauth::TokenError> token_error;
 
     bool ok() const { return status.is_ok(); }
 };
@@ -45,8 +52,8 @@ struct ClientStats {
 
 class OktaClient {
 public:
-    OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http, asset_sdk::Clock& clock,
-               asset_host::Host& host, std::uint64_t seed);
+    OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http, OktaAuth& auth,
+               asset_sdk::Clock& clock, asset_host::Host& host, std::uint64_t seed);
 
     // GET with retries as described above. `with_token` false for public endpoints
     // (/.well-known/okta-organization).
@@ -74,12 +81,16 @@ private:
     asset_sdk::AttemptResult attempt(Attempt& a, asset_sdk::Retrier& retrier);
     void report(const ApiResult& r);
     void report_rate_limit_wait(asset_sdk::Millis d);
-    asset_sdk::HttpRequest make_request(const std::string& url, bool with_token, int retry_count,
+    asset_sdk::HttpRequest make_request(const std::string& url, int retry_count,
                                         const std::string& retry_for) const;
+    // Sends with or without credentials; counts the requests an OAuth retry added.
+    ApiResult send(asset_sdk::HttpRequest request, bool with_token);
     ApiResult to_result(asset_sdk::HttpResult&& result) const;
+    ApiResult token_failure(asset_sdk::oauth::TokenError&& error) const;
 
     const OktaConfig& config_;
     asset_sdk::HttpClient& http_;
+    OktaAuth& auth_;
     asset_sdk::Clock& clock_;
     asset_host::Host& host_;
     RateLimiter limiter_;

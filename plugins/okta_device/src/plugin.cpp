@@ -5,6 +5,7 @@
 #include "config_schema.h"
 #include "connection_checks.h"
 #include "device_sync.h"
+#include "okta_auth.h"
 
 #include <asset_sdk/clock.h>
 #include <asset_sdk/http_client.h>
@@ -25,7 +26,15 @@ public:
         if (!config) return config.status();
         auto plugin = std::unique_ptr<OktaDevicePlugin>(
             new OktaDevicePlugin(std::move(config).value(), host));
+        auto auth =
+            OktaAuth::create(plugin->config_, *plugin->http_, asset_sdk::SystemClock::instance());
+        if (!auth) return auth.status();
+        plugin->auth_ = std::move(auth).value();
         for (const std::string& note : plugin->config_.notes) host.info(note);
+        if (const auto& oauth = plugin->config_.oauth) {
+            host.info("signing in as the OAuth service app " + oauth->client_id +
+                      " (dpop: " + dpop_mode_name(oauth->dpop) + ")");
+        }
         if (plugin->config_.time_unit == TimeUnit::kSeconds) {
             // Said once per configuration, so NDJSON read as OCSF is never silently off by 1000.
             host.info(
@@ -38,15 +47,15 @@ public:
 
     asset_sdk::Status test(asset_host::CheckReporter& reporter) override {
         const bool finished =
-            run_connection_checks(config_, *http_, asset_sdk::SystemClock::instance(), host_,
-                                  [&reporter](const CheckResult& c) {
+            run_connection_checks(config_, *http_, *auth_, asset_sdk::SystemClock::instance(),
+                                  host_, [&reporter](const CheckResult& c) {
                                       reporter.report(c.name, c.status, c.detail, c.remedy);
                                   });
         return finished ? asset_sdk::Status::ok() : asset_sdk::cancelled();
     }
 
     asset_sdk::Status fetch(const asset_host::FetchRequest& request) override {
-        DeviceSync sync(config_, *http_, asset_sdk::SystemClock::instance(), host_,
+        DeviceSync sync(config_, *http_, *auth_, asset_sdk::SystemClock::instance(), host_,
                         std::random_device{}());
         return sync.run(request.checkpoint, request.full);
     }
@@ -65,6 +74,7 @@ private:
     OktaConfig config_;
     asset_host::Host& host_;
     std::unique_ptr<asset_sdk::HttpClient> http_;
+    std::unique_ptr<OktaAuth> auth_;  // after http_: it sends token requests through it
 };
 
 }  // namespace

@@ -4,6 +4,8 @@
 // in any output of any run.
 #include "okta_host_fixture.h"
 
+#include <full_sync_checkpoint.h>
+
 #include <asset_sdk/time_util.h>
 
 #include <doctest/doctest.h>
@@ -193,10 +195,6 @@ std::optional<json> enrichment(const json& record, const std::string& name) {
     return std::nullopt;
 }
 
-std::string iso_now() {
-    return asset_sdk::format_iso8601_ms(std::chrono::system_clock::now());
-}
-
 }  // namespace
 
 TEST_CASE("full sync of 5,000 devices: one record per device, every field as the rules say") {
@@ -372,24 +370,7 @@ TEST_CASE("an incremental cycle returns only the devices changed since the check
     Sim sim(2000);
     Host host;
     const auto manifest = host.write_manifest(sim.url());
-    // The checkpoint a completed full sync leaves (format: plugins/okta_device/README.md),
-    // written where the host reads it (host/src/state/checkpoint_store.h).
-    std::string watermark;
-    for (const auto& d : sim.devices())
-        watermark = std::max(watermark, d["lastUpdated"].get<std::string>());
-    const std::string now = iso_now();
-    const json marker = {{"v", 1},
-                         {"org", sim.url()},
-                         {"mode", "full"},
-                         {"state", "complete"},
-                         {"sync_started", now},
-                         {"watermark", watermark},
-                         {"last_full_sync_completed", now}};
-    host.write("state/okta-devices.json", json{{"connector", "okta-devices"},
-                                               {"plugin", "okta_device"},
-                                               {"updated_at", now},
-                                               {"marker", marker}}
-                                              .dump());
+    okta_device::testing::write_full_sync_checkpoint(host, sim);
 
     const json mutated =
         sim.mutate({{"update", {{"count", 17}}}, {"set", {{"osVersion", "99.1"}}}, {"add", 3}});

@@ -62,7 +62,9 @@ struct Run {
 inline void run_sync(Run& run, const OktaConfig& cfg, asset_sdk::Clock& clock,
                      std::optional<std::string> marker = std::nullopt, bool full = false) {
     auto http = asset_sdk::make_curl_client({});
-    DeviceSync sync(cfg, *http, clock, run.io, 42);
+    auto auth = OktaAuth::create(cfg, *http, clock);
+    REQUIRE_MESSAGE(auth.is_ok(), auth.status().message());
+    DeviceSync sync(cfg, *http, **auth, clock, run.io, 42);
     run.status = sync.run(marker ? std::optional<std::string_view>(*marker) : std::nullopt, full);
     run.summary = sync.summary();
     run.check_no_token();

@@ -157,3 +157,41 @@ TEST_CASE("closest_key suggests only plausible typos") {
     CHECK(closest_key("timout", {"timeout"}) == "timeout");
     CHECK(closest_key("zzz", {"page_size", "expand"}).empty());
 }
+
+TEST_CASE("x-composite-message: one readable line for 'exactly one of' instead of branch noise") {
+    auto s = JsonSchema::compile(R"({
+      "type": "object",
+      "required": ["base_url"],
+      "properties": {"base_url": {"type": "string"}, "api_token": {"type": "string"},
+                     "oauth": {"type": "object", "required": ["client_id"],
+                               "properties": {"client_id": {"type": "string"}}}},
+      "oneOf": [{"required": ["api_token"]}, {"required": ["oauth"]}],
+      "x-composite-message": "set exactly one of api_token or oauth"
+    })");
+    REQUIRE(s.is_ok());
+    auto issues = [&](const json& doc) {
+        std::vector<std::string> out;
+        for (const auto& issue : (*s)->validate(doc, "config")) out.push_back(issue.str());
+        return out;
+    };
+    CHECK(issues({{"base_url", "x"}, {"api_token", "t"}}).empty());
+    CHECK(issues({{"base_url", "x"}, {"oauth", {{"client_id", "c"}}}}).empty());
+    CHECK(issues({{"base_url", "x"}}) ==
+          std::vector<std::string>{"config: set exactly one of api_token or oauth"});
+    CHECK(issues({{"base_url", "x"}, {"api_token", "t"}, {"oauth", {{"client_id", "c"}}}}) ==
+          std::vector<std::string>{"config: set exactly one of api_token or oauth"});
+    // Other problems are still listed, each once.
+    CHECK(issues(json::object()) ==
+          std::vector<std::string>{"config: set exactly one of api_token or oauth",
+                                   "config.base_url: required key missing"});
+    CHECK(issues({{"base_url", "x"}, {"oauth", json::object()}}) ==
+          std::vector<std::string>{"config.oauth.client_id: required key missing"});
+}
+
+TEST_CASE("a failed 'not' without a custom message gets plain words") {
+    auto s = JsonSchema::compile(R"({"type": "object", "not": {"required": ["a"]}})");
+    REQUIRE(s.is_ok());
+    const auto issues = (*s)->validate(json{{"a", 1}}, "config");
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].str() == "config: matches a form that is not allowed");
+}

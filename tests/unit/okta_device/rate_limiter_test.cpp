@@ -204,7 +204,9 @@ TEST_CASE("a wait stops at once when the host cancels") {
     ManualClock clock(kStart);
     asset_host::RecordingHost io;
     auto http = asset_sdk::make_curl_client({});
-    okta_device::OktaClient client(*cfg, *http, clock, io, 1);
+    auto auth = okta_device::OktaAuth::create(*cfg, *http, clock);
+    REQUIRE(auth.is_ok());
+    okta_device::OktaClient client(*cfg, *http, **auth, clock, io, 1);
     CHECK(client.wait(Millis(5'000)));
     CHECK(clock.total_slept() == Millis(5'000));
     io.cancel = true;

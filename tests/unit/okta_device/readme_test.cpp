@@ -25,7 +25,11 @@ TEST_CASE("the config schema is valid JSON, closed, and marks the token secret")
     const auto schema = nlohmann::json::parse(okta_device::kConfigSchema);
     CHECK(schema["additionalProperties"] == false);
     CHECK(schema["properties"]["api_token"]["x-secret"] == true);
-    CHECK(schema["required"] == nlohmann::json::array({"base_url", "api_token"}));
+    CHECK(schema["properties"]["oauth"]["properties"]["private_key"]["x-secret"] == true);
+    CHECK(schema["properties"]["oauth"]["additionalProperties"] == false);
+    CHECK(schema["required"] == nlohmann::json::array({"base_url"}));
+    CHECK(schema["oneOf"] ==
+          nlohmann::json::parse(R"([{"required": ["api_token"]}, {"required": ["oauth"]}])"));
     for (const auto& [key, prop] : schema["properties"].items()) {
         CAPTURE(key);
         CHECK(prop.contains("description"));
@@ -38,6 +42,10 @@ TEST_CASE("every config key is documented in the README's config table") {
     for (const auto& [key, prop] : schema["properties"].items()) {
         CAPTURE(key);
         CHECK(text.find("| `" + key + "` |") != std::string::npos);
+    }
+    for (const auto& [key, prop] : schema["properties"]["oauth"]["properties"].items()) {
+        CAPTURE(key);
+        CHECK(text.find("| `oauth." + key + "` |") != std::string::npos);
     }
 }
 
