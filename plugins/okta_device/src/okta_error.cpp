@@ -1,6 +1,7 @@
 #include "okta_error.h"
 
 #include <asset_sdk/text.h>
+#include <asset_sdk/www_authenticate.h>
 #include <simdjson.h>
 
 namespace okta_device {
@@ -9,45 +10,10 @@ namespace {
 
 constexpr std::size_t kMaxText = 300;  // error texts end up in logs and exit messages
 
-// Keeps messages one line and bounded, whatever the server sent.
+// Keeps messages one line and bounded, whatever the server sent, and without anything that looks
+// like a credential it may echo (an access token, a signed assertion or proof).
 std::string clean(std::string_view text) {
-    return asset_sdk::one_line(text, kMaxText);
-}
-
-// The value of auth-param `name` in a challenge such as
-// Bearer realm="x", scope="okta.devices.read", error="insufficient_scope".
-std::string challenge_param(std::string_view header, std::string_view name) {
-    std::size_t pos = 0;
-    while (pos < header.size()) {
-        // Find name followed by optional spaces and '='.
-        const std::size_t at = header.find('=', pos);
-        if (at == std::string_view::npos) break;
-        std::size_t start = at;
-        while (start > 0 && header[start - 1] == ' ') --start;
-        std::size_t name_start = start;
-        while (name_start > 0 && header[name_start - 1] != ' ' && header[name_start - 1] != ',') {
-            --name_start;
-        }
-        const std::string_view found = header.substr(name_start, start - name_start);
-        std::size_t v = at + 1;
-        while (v < header.size() && header[v] == ' ') ++v;
-        std::string value;
-        if (v < header.size() && header[v] == '"') {
-            ++v;
-            while (v < header.size() && header[v] != '"') {
-                if (header[v] == '\\' && v + 1 < header.size()) ++v;
-                value.push_back(header[v++]);
-            }
-            if (v < header.size()) ++v;
-        } else {
-            while (v < header.size() && header[v] != ',' && header[v] != ' ') {
-                value.push_back(header[v++]);
-            }
-        }
-        if (asset_sdk::iequals(found, name)) return value;
-        pos = v;
-    }
-    return {};
+    return asset_sdk::scrub_credentials(text, kMaxText);
 }
 
 }  // namespace
@@ -57,16 +23,18 @@ OktaError parse_okta_error(const asset_sdk::HttpResponse& response) {
     e.http_status = response.status;
     if (auto id = response.header("x-okta-request-id")) e.request_id = clean(*id);
 
-    for (std::string_view challenge : response.header_values("www-authenticate")) {
-        const std::string err = challenge_param(challenge, "error");
-        if (!err.empty()) e.oauth_challenge = true;
-        if (err == "insufficient_scope") {
+    for (const asset_sdk::AuthChallenge& challenge :
+         asset_sdk::parse_www_authenticate(response.header_values("www-authenticate"))) {
+        const std::string* error = challenge.param("error");
+        if (error && !error->empty()) e.oauth_challenge = true;
+        if (error && *error == "insufficient_scope") {
             e.insufficient_scope = true;
-            e.required_scope = clean(challenge_param(challenge, "scope"));
+            if (const std::string* scope = challenge.param("scope"))
+                e.required_scope = clean(*scope);
         }
-        if (e.error_summary.empty()) {
-            const std::string desc = challenge_param(challenge, "error_description");
-            if (!desc.empty()) e.error_summary = clean(desc);
+        const std::string* description = challenge.param("error_description");
+        if (e.error_summary.empty() && description && !description->empty()) {
+            e.error_summary = clean(*description);
         }
     }
 

@@ -10,13 +10,6 @@ namespace asset_sdk::oauth {
 namespace {
 
 constexpr std::size_t kMaxBody = 64 * 1024;
-constexpr std::size_t kCredentialRun = 32;
-
-bool credential_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_' || c == '.' || c == '~';
-}
-
 // expires_in is a number of seconds; some servers send it as a string.
 std::optional<Millis> read_expires_in(simdjson::dom::element value) {
     double seconds = -1;
@@ -85,30 +78,11 @@ OAuthErrorBody parse_oauth_error(std::string_view body) {
     simdjson::dom::element root;
     if (parser.parse(padded).get(root) || !root.is_object()) return out;
     std::string_view text;
-    if (!root["error"].get_string().get(text)) out.error = scrub_server_text(text, 64);
+    if (!root["error"].get_string().get(text)) out.error = scrub_credentials(text, 64);
     if (!root["error_description"].get_string().get(text)) {
-        out.description = scrub_server_text(text);
+        out.description = scrub_credentials(text, 300);
     }
     return out;
-}
-
-std::string scrub_server_text(std::string_view text, std::size_t max_bytes) {
-    // Redact first, on the full text, so truncation cannot leave a short tail of a credential.
-    std::string redacted;
-    redacted.reserve(std::min(text.size(), max_bytes * 2));
-    std::size_t i = 0;
-    while (i < text.size() && redacted.size() <= max_bytes * 2) {
-        std::size_t j = i;
-        while (j < text.size() && credential_char(text[j])) ++j;
-        if (j - i >= kCredentialRun) {
-            redacted += "[redacted]";
-        } else {
-            redacted.append(text.substr(i, j - i));
-        }
-        if (j < text.size()) redacted.push_back(text[j++]);
-        i = j;
-    }
-    return one_line(redacted, max_bytes);
 }
 
 }  // namespace asset_sdk::oauth

@@ -46,4 +46,34 @@ std::string one_line(std::string_view text, std::size_t max_bytes) {
     return out;
 }
 
+namespace {
+
+constexpr std::size_t kCredentialRun = 32;
+
+bool credential_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
+}
+
+}  // namespace
+
+std::string scrub_credentials(std::string_view text, std::size_t max_bytes) {
+    // Redact first, on the full text, so truncation cannot leave a short tail of a credential.
+    std::string redacted;
+    redacted.reserve(std::min(text.size(), max_bytes * 2));
+    std::size_t i = 0;
+    while (i < text.size() && redacted.size() <= max_bytes * 2) {
+        std::size_t j = i;
+        while (j < text.size() && credential_char(text[j])) ++j;
+        if (j - i >= kCredentialRun) {
+            redacted += "[redacted]";
+        } else {
+            redacted.append(text.substr(i, j - i));
+        }
+        if (j < text.size()) redacted.push_back(text[j++]);
+        i = j;
+    }
+    return one_line(redacted, max_bytes);
+}
+
 }  // namespace asset_sdk

@@ -69,3 +69,15 @@ TEST_CASE("bodies that are not Okta errors leave the fields empty, texts stay on
         400, R"({"error":"invalid_client","error_description":"Client authentication failed."})"));
     CHECK(oauth.error_summary == "Client authentication failed.");
 }
+
+TEST_CASE("a token echoed in an error never reaches the message") {
+    const std::string token = "eyJraWQiOiJhYmMiLCJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIwb2EifQ.c2ln";
+    const auto e = parse_okta_error(response(
+        401,
+        R"({"errorCode":"E0000011","errorSummary":"Invalid token provided: )" + token + R"("})",
+        {{"www-authenticate",
+          "Bearer error=\"invalid_token\", error_description=\"bad token " + token + "\""}}));
+    CHECK(e.error_code == "E0000011");
+    CHECK(describe(e).find(token.substr(0, 20)) == std::string::npos);
+    CHECK(describe(e).find("[redacted]") != std::string::npos);
+}

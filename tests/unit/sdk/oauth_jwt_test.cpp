@@ -175,10 +175,6 @@ TEST_CASE("OAuth error bodies and scrubbing of server text") {
     CHECK(e.description.find("[redacted]") != std::string::npos);
     CHECK(e.description.find("dev-12345678.oktapreview.com/oauth2/v1/token") != std::string::npos);
 
-    CHECK(scrub_server_text("a\nb\tc", 10) == "a b c");
-    CHECK(scrub_server_text(std::string(40, 'x') + " tail") == "[redacted] tail");
-    CHECK(scrub_server_text(std::string(31, 'x')) == std::string(31, 'x'));
-    CHECK(scrub_server_text(std::string(500, 'y') + "z", 20).find('y') == std::string::npos);
     CHECK(split_scopes("  okta.devices.read okta.deviceAssurance.read ") ==
           std::vector<std::string>{"okta.devices.read", "okta.deviceAssurance.read"});
 }

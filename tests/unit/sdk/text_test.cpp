@@ -22,3 +22,15 @@ TEST_CASE("iequals, icontains and one_line") {
     CHECK(asset_sdk::one_line("a\n\n b\tc ", 100) == "a b c");
     CHECK(asset_sdk::one_line("abcdef", 3) == "abc...");
 }
+
+TEST_CASE("scrub_credentials: token-like runs of 32+ characters go, the rest stays one line") {
+    using asset_sdk::scrub_credentials;
+    CHECK(scrub_credentials("a\nb\tc", 10) == "a b c");
+    CHECK(scrub_credentials(std::string(40, 'x') + " tail", 300) == "[redacted] tail");
+    CHECK(scrub_credentials(std::string(31, 'x'), 300) == std::string(31, 'x'));
+    CHECK(scrub_credentials(std::string(500, 'y') + "z", 20).find('y') == std::string::npos);
+    CHECK(scrub_credentials("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIwb2EifQ.sig was refused", 300) ==
+          "[redacted] was refused");
+    CHECK(scrub_credentials("see https://dev-12345678.oktapreview.com/oauth2/v1/token", 300) ==
+          "see https://dev-12345678.oktapreview.com/oauth2/v1/token");
+}

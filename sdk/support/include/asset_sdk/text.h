@@ -28,4 +28,10 @@ bool icontains(std::string_view haystack, std::string_view needle);
 // multi-line dumps) going into logs and error messages.
 std::string one_line(std::string_view text, std::size_t max_bytes);
 
+// one_line(), after every run of 32 or more characters that could be a credential (letters,
+// digits, '-', '_', '.', '~': the JWT and base64url alphabet) has been replaced by
+// "[redacted]", so a server echoing a token or a signed assertion cannot leak it through an
+// error message. Ordinary words, ids of Okta's size and URLs (split by ':' and '/') survive.
+std::string scrub_credentials(std::string_view text, std::size_t max_bytes);
+
 }  // namespace asset_sdk

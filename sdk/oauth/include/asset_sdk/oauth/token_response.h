@@ -25,18 +25,13 @@ struct AccessToken {
 Result<AccessToken> parse_token_response(std::string_view body);
 
 struct OAuthErrorBody {
-    std::string error;        // "invalid_client", "use_dpop_nonce", ... ("" when not JSON)
-    std::string description;  // error_description, on one line, bounded, credentials scrubbed
+    std::string error;  // "invalid_client", "use_dpop_nonce", ... ("" when not JSON)
+    // error_description, on one line, bounded, credentials scrubbed (asset_sdk::scrub_credentials)
+    std::string description;
 };
 
 // An error body (RFC 6749 §5.2). Anything else yields empty fields.
 OAuthErrorBody parse_oauth_error(std::string_view body);
-
-// Server-provided text made safe for a message: one line, at most `max_bytes`, and every run of
-// 32 or more characters that could be a credential (letters, digits, '-', '_', '.', '~': the
-// JWT and base64url alphabet) replaced by "[redacted]", so a server echoing a token or an
-// assertion cannot leak it through an error message.
-std::string scrub_server_text(std::string_view text, std::size_t max_bytes = 300);
 
 // Splits a space-separated scope list.
 std::vector<std::string> split_scopes(std::string_view scope);
