@@ -1,8 +1,9 @@
 // The Okta Device plugin signing in as an OAuth 2.0 service app, through the REAL asset-host
 // binary against okta-sim: full and incremental syncs for RS256 and ES256 keys, with and without
-// DPoP (a matrix), token refresh on expiry and on 401, the DPoP nonce dances at the token
-// endpoint and at the API, and the Test connector's OAuth outcomes. The private key, client
-// assertions, DPoP proofs and access tokens are checked to appear in no output of any run.
+// DPoP (a matrix), token refresh on expiry, on 401 and on revocation, the DPoP nonce dances at
+// the token endpoint and at the API, and the Test connector's OAuth outcomes. The private key,
+// client assertions, DPoP proofs and access tokens are checked to appear in no output of any run
+// (at trace level too).
 #include "okta_host_fixture.h"
 
 #include <asset_sdk/oauth/signing_key.h>
@@ -202,6 +203,56 @@ TEST_CASE("a 401 from the API: one new token and one retry; twice in a row fails
     r = host.fetch(manifest);
     CHECK(r.exited_with(1));
     CHECK(r.err.find("Okta rejected the app's access token") != std::string::npos);
+}
+
+TEST_CASE("tokens revoked in Okta mid-sync: one new token, the sync completes") {
+    for (const bool dpop : {false, true}) {
+        CAPTURE(dpop);
+        const AppSpec app{TestKeyKind::kEcP256, false, dpop};
+        Sim sim(500, app, {"--latency-ms", "100"});
+        Host host(app);
+        const std::string out = (host.root() / "records.ndjson").string();
+        auto process = host.start(
+            {"fetch", host.write_manifest(sim.url(), "", "  page_size: 50\n"), "--output", out});
+        const char* requests = dpop ? "resource_dpop_requests" : "resource_bearer_requests";
+        REQUIRE(
+            testsupport::eventually([&] { return sim.oauth_stats().at(requests).get<int>() >= 3; },
+                                    std::chrono::seconds(20), std::chrono::milliseconds(50)));
+        sim.revoke_oauth_tokens();
+        ProcessResult r = process->wait(std::chrono::seconds(60));
+        host.check_no_secrets(r);
+        host.check_no_credentials(r);
+        REQUIRE_MESSAGE(r.exited_with(0), r.err);
+        std::ifstream in(out);
+        r.out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        CHECK(uids_of(r) == valid_ids(sim));
+        CHECK(sim.oauth_count("resource_errors", "invalid_token") == 1);  // the revoked one
+        CHECK(sim.oauth_stats().at("tokens_issued") == 2);
+    }
+}
+
+TEST_CASE("a private key given by ${env:}: no credential in a trace-level log or the state") {
+    const AppSpec app{TestKeyKind::kRsa2048, false, true};
+    Sim sim(120, app);
+    Host host(app);
+    const TestKey& key = test_key(app.kind);
+    host.set_secret_env("OKTA_APP_KEY", key.private_pem);
+    const std::string manifest =
+        host.manifest("okta-devices.yaml",
+                      "name: okta-devices\nplugin: okta_device\nconfig:\n  base_url: " + sim.url() +
+                          "\n  oauth:\n    client_id: " + kClientId +
+                          "\n    private_key: ${env:OKTA_APP_KEY}\n  allow_insecure_http: true\n"
+                          "destination:\n  type: stdout\n")
+            .string();
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"--log-level", "trace", "fetch", manifest, "--output", "-"},
+          std::vector<std::string>{"--log-level", "trace", "test", manifest}}) {
+        const ProcessResult r = host.run(args);
+        host.check_no_secrets(r);  // the whole PEM, on stdout, stderr and in state files
+        host.check_no_credentials(r);
+        CHECK_MESSAGE(r.exited_with(0), r.err);
+    }
+    CHECK(sim.oauth_stats().at("dpop_tokens_issued") == 2);  // one per process
 }
 
 TEST_CASE("DPoP nonces: a nonce demanded by the API, and a new one mid-sync") {
