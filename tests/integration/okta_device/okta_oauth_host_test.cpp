@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <set>
 #include <string>
@@ -70,6 +71,23 @@ struct Host : testsupport::HostSandbox {
     ProcessResult test(const std::string& manifest) {
         ProcessResult r = run({"test", manifest, "--json"});
         check_no_credentials(r);
+        return r;
+    }
+
+    // A fetch whose records go to a file (a process nobody reads stdout from would block on a
+    // full pipe): `meanwhile` runs once `ready` holds; the records come back as the run's out.
+    ProcessResult fetch_meanwhile(const std::string& manifest, const std::function<bool()>& ready,
+                                  const std::function<void()>& meanwhile) {
+        const std::string out = (root() / "records.ndjson").string();
+        auto process = start({"fetch", manifest, "--output", out});
+        REQUIRE(testsupport::eventually(ready, std::chrono::seconds(20),
+                                        std::chrono::milliseconds(50)));
+        meanwhile();
+        ProcessResult r = process->wait(std::chrono::seconds(60));
+        check_no_secrets(r);
+        check_no_credentials(r);
+        std::ifstream in(out);
+        r.out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
         return r;
     }
 
@@ -211,20 +229,12 @@ TEST_CASE("tokens revoked in Okta mid-sync: one new token, the sync completes") 
         const AppSpec app{TestKeyKind::kEcP256, false, dpop};
         Sim sim(500, app, {"--latency-ms", "100"});
         Host host(app);
-        const std::string out = (host.root() / "records.ndjson").string();
-        auto process = host.start(
-            {"fetch", host.write_manifest(sim.url(), "", "  page_size: 50\n"), "--output", out});
         const char* requests = dpop ? "resource_dpop_requests" : "resource_bearer_requests";
-        REQUIRE(
-            testsupport::eventually([&] { return sim.oauth_stats().at(requests).get<int>() >= 3; },
-                                    std::chrono::seconds(20), std::chrono::milliseconds(50)));
-        sim.revoke_oauth_tokens();
-        ProcessResult r = process->wait(std::chrono::seconds(60));
-        host.check_no_secrets(r);
-        host.check_no_credentials(r);
+        const ProcessResult r = host.fetch_meanwhile(
+            host.write_manifest(sim.url(), "", "  page_size: 50\n"),
+            [&] { return sim.oauth_stats().at(requests).get<int>() >= 3; },
+            [&] { sim.revoke_oauth_tokens(); });
         REQUIRE_MESSAGE(r.exited_with(0), r.err);
-        std::ifstream in(out);
-        r.out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
         CHECK(uids_of(r) == valid_ids(sim));
         CHECK(sim.oauth_count("resource_errors", "invalid_token") == 1);  // the revoked one
         CHECK(sim.oauth_stats().at("tokens_issued") == 2);
@@ -260,21 +270,11 @@ TEST_CASE("DPoP nonces: a nonce demanded by the API, and a new one mid-sync") {
     Sim sim(600, app, {"--latency-ms", "100"});
     sim.config({{"oauth_resource_nonce", true}});
     Host host(app);
-    // Records to a file: a process nobody reads stdout from would block on a full pipe.
-    const std::string out = (host.root() / "records.ndjson").string();
-    auto process = host.start(
-        {"fetch", host.write_manifest(sim.url(), "    dpop: always\n", "  page_size: 50\n"),
-         "--output", out});
-    REQUIRE(testsupport::eventually(
+    const ProcessResult r = host.fetch_meanwhile(
+        host.write_manifest(sim.url(), "    dpop: always\n", "  page_size: 50\n"),
         [&] { return sim.oauth_stats().at("resource_dpop_requests").get<int>() >= 4; },
-        std::chrono::seconds(20), std::chrono::milliseconds(50)));
-    sim.rotate_oauth_nonces();
-    ProcessResult r = process->wait(std::chrono::seconds(60));
-    host.check_no_secrets(r);
-    host.check_no_credentials(r);
+        [&] { sim.rotate_oauth_nonces(); });
     REQUIRE_MESSAGE(r.exited_with(0), r.err);
-    std::ifstream in(out);
-    r.out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     CHECK(uids_of(r) == valid_ids(sim));
     CHECK(sim.oauth_count("resource_errors", "use_dpop_nonce") == 2);  // first request, rotation
     CHECK(sim.oauth_stats().at("tokens_issued") == 1);
@@ -380,7 +380,7 @@ TEST_CASE("Test connector with an OAuth app: every outcome") {
     }
 }
 
-TEST_CASE("a sync that cannot get a token fails at once with the fix; no token leaves the org") {
+TEST_CASE("a sync without a usable token fails at once with the fix; no token leaves the org") {
     AppSpec app;
     app.registered_key = 1;
     Sim sim(50, app);
@@ -390,6 +390,25 @@ TEST_CASE("a sync that cannot get a token fails at once with the fix; no token l
     CHECK(r.err.find("invalid_client") != std::string::npos);
     CHECK(r.err.find("oauth.client_id") != std::string::npos);
     CHECK(sim.oauth_stats().at("token_requests") == 1);  // not retried: a human must act
+
+    // Missing scope: never granted (the token endpoint refuses), or left out of the token (the
+    // API's 403 challenge names it): either way the sync fails with the scope and where to grant
+    // it.
+    AppSpec no_scope;
+    no_scope.granted = {"okta.deviceAssurance.read"};
+    for (const std::string& scopes :
+         {std::string(),
+          std::string("    scopes: [okta.devices.read, okta.deviceAssurance.read]\n")}) {
+        CAPTURE(scopes);
+        Sim scopeless(20, no_scope);
+        Host scope_host(no_scope);
+        const ProcessResult denied =
+            scope_host.fetch(scope_host.write_manifest(scopeless.url(), scopes));
+        CHECK(denied.exited_with(1));
+        CHECK(denied.err.find("okta.devices.read") != std::string::npos);
+        CHECK(denied.err.find("Okta API Scopes") != std::string::npos);
+        CHECK(denied.out.empty());
+    }
 
     const AppSpec good;
     Sim other(300, good);
@@ -430,6 +449,23 @@ TEST_CASE("config errors: validate names the sign-in rule; configure checks the 
     r = host.run({"test", "public"});
     CHECK(r.exited_with(2));
     CHECK(r.err.find("config.oauth.private_key is a public key") != std::string::npos);
+}
+
+TEST_CASE("the shipped manifests/okta-devices-oauth.yaml validates, its key path swapped") {
+    std::ifstream in(std::string(ASSET_HOST_SOURCE_DIR) + "/manifests/okta-devices-oauth.yaml");
+    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string shipped_path = "/etc/asset-host/okta-app.pem";
+    const std::size_t at = yaml.find(shipped_path);
+    REQUIRE(at != std::string::npos);
+    const AppSpec app{TestKeyKind::kEcP256};
+    Host host(app);
+    host.set_secret_env("SEKOIA_API_KEY", "sekoia-SECRET-key");
+    yaml.replace(at, shipped_path.size(), (host.root() / "secrets/okta-app.key").string());
+    host.manifest("okta-devices-oauth.yaml", yaml);
+    const ProcessResult r = host.run({"validate"});
+    host.check_no_secrets(r);
+    CHECK_MESSAGE(r.exited_with(0), r.err);
+    CHECK(r.out.find("ok (connector okta-devices-oauth, plugin okta_device") != std::string::npos);
 }
 
 TEST_CASE("the README's own-key recipe prints the public JWK of the key it generates") {
