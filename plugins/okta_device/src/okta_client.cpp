@@ -180,6 +180,7 @@ ApiResult OktaClient::token_failure(asset_sdk::oauth::TokenError&& error) const 
 ApiResult OktaClient::get_once(const std::string& url, bool with_token) {
     ++stats_.requests;
     ApiResult r = send(make_request(url, 0, {}), with_token);
+    if (r.token_error) return r;  // Okta's API was not asked: nothing to count or observe
     if (r.transport == TransportError::kNone) limiter_.observe(r.response);
     if (r.http_status == 429) ++stats_.rate_limited;
     report(r);
