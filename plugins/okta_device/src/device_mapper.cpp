@@ -43,6 +43,20 @@ error_code read_bool(value v, std::optional<bool>& out, MapOutcome& outcome) {
     return SUCCESS;
 }
 
+// A required string: a wrong JSON type is remembered as `problem` (the reason to skip).
+error_code read_required(value v, std::optional<std::string_view>& out, std::string_view& problem,
+                         std::string_view wrong_type, MapOutcome& outcome) {
+    const int tolerated = outcome.tolerated;
+    if (auto err = read_string(v, out, outcome)) return err;
+    problem = outcome.tolerated != tolerated ? wrong_type : std::string_view();
+    return SUCCESS;
+}
+
+bool is_present_non_object(value v) {
+    json_type type;
+    return !v.type().get(type) && type != json_type::object && type != json_type::null;
+}
+
 // Runs `on_field(key, value)` for each field of an object value. Not an object: counted as
 // tolerated (null silently) and nothing runs.
 template <typename OnField>
@@ -151,7 +165,10 @@ error_code DeviceMapper::read_embedded(value embedded, MapOutcome& outcome) {
 
 error_code DeviceMapper::read_profile(value profile, MapOutcome& outcome) {
     return for_each_field(profile, outcome, [&](std::string_view key, value v) -> error_code {
-        if (key == "displayName") return read_string(v, v_.display_name, outcome);
+        if (key == "displayName") {
+            return read_required(v, v_.display_name, v_.name_problem,
+                                 "profile.displayName is not a string", outcome);
+        }
         if (key == "platform") return read_string(v, v_.platform, outcome);
         if (key == "manufacturer") return read_string(v, v_.manufacturer, outcome);
         if (key == "model") return read_string(v, v_.model, outcome);
@@ -173,11 +190,15 @@ error_code DeviceMapper::read_profile(value profile, MapOutcome& outcome) {
 
 error_code DeviceMapper::read_device(value device, MapOutcome& outcome) {
     return for_each_field(device, outcome, [&](std::string_view key, value v) -> error_code {
-        if (key == "id") return read_string(v, v_.id, outcome);
+        if (key == "id")
+            return read_required(v, v_.id, v_.id_problem, "id is not a string", outcome);
         if (key == "status") return read_string(v, v_.status, outcome);
         if (key == "created") return read_string(v, v_.created, outcome);
         if (key == "lastUpdated") return read_string(v, v_.last_updated, outcome);
-        if (key == "profile") return read_profile(v, outcome);
+        if (key == "profile") {
+            if (is_present_non_object(v)) v_.name_problem = "profile is not an object";
+            return read_profile(v, outcome);
+        }
         if (key == "_embedded") return read_embedded(v, outcome);
         return SUCCESS;
     });
@@ -205,12 +226,13 @@ MapOutcome DeviceMapper::map(value device, asset_sdk::SystemTime collected_at, s
     if (v_.id) outcome.id = v_.id->substr(0, 64);
     if (!v_.id) {
         outcome.skipped = true;
-        outcome.skip_reason = "missing id";
+        outcome.skip_reason = v_.id_problem.empty() ? "missing id" : v_.id_problem;
         return outcome;
     }
     if (!v_.display_name) {
         outcome.skipped = true;
-        outcome.skip_reason = "missing profile.displayName";
+        outcome.skip_reason =
+            v_.name_problem.empty() ? "missing profile.displayName" : v_.name_problem;
         return outcome;
     }
     outcome.last_updated_ms = epoch_ms(v_.last_updated, outcome);

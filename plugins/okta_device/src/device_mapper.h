@@ -6,7 +6,9 @@
 // required, and enums grow): any optional field that is absent, null, of an unexpected JSON type
 // or carries an unknown enum value still yields a record — the field is omitted (never written
 // as null) or, for enums, passed through as Okta's raw value where that is honest. A device
-// without a usable `id` or `profile.displayName` is skipped (the caller warns and counts).
+// without a usable `id` or `profile.displayName` (absent, null, empty or not a string; or a
+// `profile` that is not an object) is skipped with a reason naming the field (the caller warns
+// and counts).
 // Only a JSON document that is structurally broken is fatal: the error is returned and the
 // whole page is retried by the caller.
 //
@@ -39,7 +41,7 @@ struct MapOutcome {
     // SUCCESS, or a structural JSON error (the page is unusable).
     simdjson::error_code fatal = simdjson::SUCCESS;
     bool skipped = false;          // no record: see skip_reason
-    std::string_view skip_reason;  // static text, e.g. "missing id"
+    std::string_view skip_reason;  // static text naming the field, e.g. "missing id"
     // The device id when known (for logs and duplicate detection), else "". A view into the
     // page being parsed: valid until the next device is read (no copy per device).
     std::string_view id;
@@ -66,6 +68,8 @@ private:
         std::optional<bool> registered, secure_hardware, jailbreak, managed;
         std::optional<std::int64_t> created_ms;  // `created` parsed, when valid
         std::size_t user_count = 0;              // valid entries of users_
+        // Why a required field is unusable beyond being absent (static text, "" when absent).
+        std::string_view id_problem, name_problem;
     };
 
     simdjson::error_code read_device(simdjson::ondemand::value device, MapOutcome& outcome);

@@ -115,8 +115,28 @@ Status DeviceSync::read_once(ApiResult& r, std::int64_t page, bool again, int& w
     if (st.is_ok()) {
         summary_.skipped += stats.skipped;
         summary_.tolerated += stats.tolerated;
+        if (stats.repairs.total() > 0) warn_repaired(page, stats.repairs, r.response);
     }
     return st;
+}
+
+void DeviceSync::warn_repaired(std::int64_t page, const asset_sdk::JsonRepairCounts& repairs,
+                               const asset_sdk::HttpResponse& response) {
+    ++summary_.repaired_pages;
+    std::string what;
+    auto add = [&what](std::size_t n, const char* one, const char* many) {
+        if (n == 0) return;
+        what += (what.empty() ? "" : ", ") + count(static_cast<std::int64_t>(n), one, many);
+    };
+    add(repairs.lone_surrogates, "lone UTF-16 surrogate escape", "lone UTF-16 surrogate escapes");
+    add(repairs.invalid_utf8, "invalid UTF-8 sequence", "invalid UTF-8 sequences");
+    add(repairs.invalid_escapes, "invalid escape", "invalid escapes");
+    add(repairs.control_chars, "unescaped control character", "unescaped control characters");
+    host_.warn(page_label(page) + " had text that is not valid Unicode (" + what +
+               ", the first at byte " + std::to_string(repairs.first_offset) + ")" +
+               request_id_suffix(response) +
+               "; repaired (U+FFFD for undecodable characters, control characters escaped) and "
+               "read: the affected values carry U+FFFD");
 }
 
 DeviceSync::Cycle::Cycle(SyncPlan p, const OktaConfig& config)
@@ -284,8 +304,11 @@ void DeviceSync::log_complete(SyncMode mode, asset_sdk::SteadyTime cycle_began) 
                count(summary_.pages, "page", "pages") + ", " + std::to_string(summary_.skipped) +
                " skipped, " + count(c.retries, "retry", "retries") + ", " +
                count(c.rate_limited, "rate-limited response", "rate-limited responses") + ", " +
-               count(summary_.page_rereads, "page re-read", "pages re-read") + ", waited " +
-               asset_sdk::format_duration(c.waited) + ", took " +
+               count(summary_.page_rereads, "page re-read", "pages re-read") +
+               (summary_.repaired_pages
+                    ? ", " + count(summary_.repaired_pages, "page repaired", "pages repaired")
+                    : std::string()) +
+               ", waited " + asset_sdk::format_duration(c.waited) + ", took " +
                asset_sdk::format_duration(since(cycle_began)));
 }
 

@@ -28,8 +28,9 @@ struct SyncSummary {
     std::int64_t devices = 0;
     std::int64_t pages = 0;
     std::int64_t skipped = 0;
-    std::int64_t tolerated = 0;     // fields dropped for a wrong type / bad timestamp
-    std::int64_t page_rereads = 0;  // pages re-fetched because their body was broken
+    std::int64_t tolerated = 0;       // fields dropped for a wrong type / bad timestamp
+    std::int64_t page_rereads = 0;    // pages re-fetched because their body was broken
+    std::int64_t repaired_pages = 0;  // pages read after repairing undecodable text
     ClientStats client;
 };
 
@@ -77,6 +78,8 @@ private:
     asset_sdk::Status read_once(ApiResult& r, std::int64_t page, bool again, int& warned_upto,
                                 Marker& marker, PageStats& stats);
     void warn_skipped(std::int64_t page, int index, std::string_view id, std::string_view reason);
+    void warn_repaired(std::int64_t page, const asset_sdk::JsonRepairCounts& repairs,
+                       const asset_sdk::HttpResponse& response);
 
     const OktaConfig& config_;
     asset_sdk::Clock& clock_;

@@ -3,20 +3,27 @@
 // before the next one is read, and the record buffer is reused. Memory is bounded by one page.
 //
 // Failure model:
-//  - a bad DEVICE (not an object, no id, no displayName) is skipped and reported to `on_skip`;
-//    the page goes on;
-//  - a broken PAGE (not JSON, not an array, structurally broken mid-way, trailing garbage)
-//    returns a protocol error. With On-Demand, devices before the break may already have been
-//    emitted; the caller retries the page and passes `retry = true`, and the reader then skips
-//    the devices it already emitted from this page (it keeps 64-bit hashes of their ids), so a
-//    retried page adds no duplicates within the cycle. No checkpoint covers a page until it has
-//    been read completely, so a page that stays broken is re-read by the next cycle
-//    (at-least-once), never skipped.
+//  - a bad DEVICE (not an object, no usable id or displayName) is skipped and reported to
+//    `on_skip` with the reason naming the field; the page goes on;
+//  - an UNDECODABLE page — complete (brackets and strings balance, nothing after the array) but
+//    refused by simdjson for a string it cannot decode: an escaped lone UTF-16 surrogate, raw
+//    invalid UTF-8, a raw control character, an invalid escape — is repaired
+//    (asset_sdk::repair_json_strings: U+FFFD, control characters escaped) and read again in the
+//    same call; `stats.repairs` says what was repaired. Devices emitted before the bad string
+//    was met are not emitted twice;
+//  - a broken PAGE (not JSON, not an array, cut short, structurally broken mid-way, trailing
+//    garbage, or still unreadable after the repair) returns a protocol error. With On-Demand,
+//    devices before the break may already have been emitted; the caller retries the page and
+//    passes `retry = true`, and the reader then skips the devices it already emitted from this
+//    page (it keeps 64-bit hashes of their ids), so a retried page adds no duplicates within the
+//    cycle. No checkpoint covers a page until it has been read completely, so a page that stays
+//    broken is re-read by the next cycle (at-least-once), never skipped.
 #pragma once
 
 #include "device_mapper.h"
 
 #include <asset_sdk/clock.h>
+#include <asset_sdk/json_repair.h>
 #include <asset_sdk/status.h>
 
 #include <simdjson.h>
@@ -37,6 +44,7 @@ struct PageStats {
     int tolerated = 0;        // fields dropped for a wrong type / bad timestamp
     int elements = 0;         // array elements seen
     std::optional<std::int64_t> max_last_updated_ms;  // over emitted devices
+    asset_sdk::JsonRepairCounts repairs;              // undecodable text repaired (all 0: none)
 };
 
 class PageReader {
@@ -53,10 +61,22 @@ public:
                            const EmitFn& emit, const SkipFn& on_skip, PageStats& stats);
 
 private:
+    // One walk over the page text. `dedup`: skip devices already emitted from this page.
+    // Sets undecodable_ when simdjson refused a string or the text's encoding.
+    asset_sdk::Status read_devices(std::string& text, asset_sdk::SystemTime collected_at,
+                                   bool dedup, const EmitFn& emit, const SkipFn& on_skip,
+                                   PageStats& stats);
+    // One mapped device: emitted unless already sent. false when the host said stop.
+    bool deliver(const MapOutcome& outcome, bool dedup, const EmitFn& emit, PageStats& stats);
+
     simdjson::ondemand::parser parser_;
     DeviceMapper mapper_;
     std::string record_;
+    std::string repaired_;                // the repaired copy of an undecodable page
     std::vector<std::uint64_t> emitted_;  // id hashes emitted from the current page
+    std::size_t attempt_start_ = 0;       // emitted_ entries of earlier attempts
+    int next_skip_to_report_ = 0;         // a repaired page reports its skipped devices once
+    bool undecodable_ = false;
 };
 
 }  // namespace okta_device

@@ -1,5 +1,7 @@
 #include <asset_sdk/json_writer.h>
 
+#include "utf8.h"
+
 #include <cassert>
 #include <charconv>
 #include <cmath>
@@ -8,47 +10,12 @@ namespace asset_sdk {
 
 namespace {
 
-constexpr int kMaxDepth = 64;                              // one bit of has_element_ per level
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+constexpr int kMaxDepth = 64;  // one bit of has_element_ per level
 
 // The has_element_ bit of nesting level `depth` (1-based). Levels past 64 are a programming error
 // (asserted); in release builds they get no bit rather than an undefined shift.
 std::uint64_t level_bit(int depth) {
     return depth >= 1 && depth <= kMaxDepth ? std::uint64_t{1} << (depth - 1) : 0;
-}
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when invalid. On invalid input,
-// `consumed` is the maximal subpart to replace by one U+FFFD (Unicode §3.9 "best practice"),
-// always at least 1.
-std::size_t utf8_sequence(std::string_view s, std::size_t i, std::size_t& consumed) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    std::size_t need;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte (Table 3-7)
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-        need = 2;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        need = 3;
-        if (b0 == 0xE0) lo = 0xA0;  // overlong
-        if (b0 == 0xED) hi = 0x9F;  // UTF-16 surrogates
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        need = 4;
-        if (b0 == 0xF0) lo = 0x90;  // overlong
-        if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
-    } else {
-        consumed = 1;  // stray continuation byte, C0/C1 overlong lead, F5..FF
-        return 0;
-    }
-    std::size_t n = 1;
-    for (; n < need; ++n) {
-        if (i + n >= s.size()) break;
-        const auto b = static_cast<unsigned char>(s[i + n]);
-        const unsigned char min = n == 1 ? lo : 0x80;
-        const unsigned char max = n == 1 ? hi : 0xBF;
-        if (b < min || b > max) break;
-    }
-    if (n == need) return need;
-    consumed = n;
-    return 0;
 }
 
 }  // namespace
@@ -72,12 +39,12 @@ void JsonWriter::escape_into(std::string& out, std::string_view s) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
             std::size_t consumed = 0;
-            const std::size_t len = utf8_sequence(s, i, consumed);
+            const std::size_t len = detail::utf8_sequence(s, i, consumed);
             if (len > 0) {
                 out.append(s.data() + i, len);
                 i += len;
             } else {
-                out.append(kReplacement);
+                out.append(detail::kReplacementUtf8);
                 i += consumed;
             }
             continue;

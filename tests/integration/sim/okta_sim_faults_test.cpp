@@ -241,3 +241,51 @@ TEST_CASE("drop_connection on a reused keep-alive connection: count 2 defeats cu
     curl_easy_cleanup(curl);
     CHECK(sim.stats().at("faults_fired").at("drop_connection") == 3);
 }
+
+TEST_CASE("poison_device: one device carries the poison, the rest of the page is untouched") {
+    OktaSim sim({"--devices", "30"});
+    const std::string clean = get(sim.port(), "/api/v1/devices?limit=10").body;
+    const json clean_page = json::parse(clean);
+    const std::string name2 = clean_page[2]["profile"]["displayName"].get<std::string>();
+    // Each variant on its own request; device 2 of the page (the last one for 99).
+    const std::vector<std::pair<std::string, std::string>> bytes = {
+        {"lone_surrogate", " \\ud83d\""},
+        {"invalid_utf8", " \xc3\x28 \xff\""},
+        {"control_char", "\x01\x1b[31m\tred\""}};
+    json plan = json::array();
+    for (std::size_t k = 0; k < bytes.size(); ++k) {
+        plan.push_back({{"kind", "poison_device"},
+                        {"on_request", k + 1},
+                        {"variant", bytes[k].first},
+                        {"device", 2}});
+    }
+    for (const char* v : {"wrong_types", "name_not_string", "id_not_string"}) {
+        plan.push_back({{"kind", "poison_device"},
+                        {"on_request", plan.size() + 1},
+                        {"variant", v},
+                        {"device", 99}});
+    }
+    sim.faults(plan);
+    for (const auto& [variant, tail] : bytes) {
+        CAPTURE(variant);
+        const Reply r = get(sim.port(), "/api/v1/devices?limit=10");
+        CHECK(r.status == 200);
+        CHECK(r.body.find(json(name2).dump().substr(0, json(name2).dump().size() - 1) + tail) !=
+              std::string::npos);
+        CHECK_FALSE(json::accept(r.body));  // strict parsers refuse it (lone surrogate included)
+    }
+    const json wrong = get(sim.port(), "/api/v1/devices?limit=10").json_body();
+    CHECK(wrong[9]["status"] == 7);
+    CHECK(wrong[9]["profile"]["platform"].is_array());
+    CHECK(wrong[9]["profile"]["displayName"].is_string());
+    CHECK(wrong[8] == clean_page[8]);
+    const json no_name = get(sim.port(), "/api/v1/devices?limit=10").json_body();
+    CHECK(no_name[9]["profile"]["displayName"].is_object());
+    const json no_id = get(sim.port(), "/api/v1/devices?limit=10").json_body();
+    CHECK(no_id[9]["id"] == 12345);
+    CHECK(get(sim.port(), "/api/v1/devices?limit=10").body == clean);  // the plan is used up
+
+    CHECK(sim.process()
+              .post("/_sim/faults", R"({"faults":[{"kind":"poison_device","variant":"nope"}]})")
+              .status == 400);
+}

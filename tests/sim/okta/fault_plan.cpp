@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "poison.h"
+
 namespace oktasim {
 
 namespace {
@@ -21,6 +23,7 @@ const std::pair<const char*, FaultKind> kKinds[] = {
     {"drop_connection", FaultKind::kDropConnection},
     {"unauthorized", FaultKind::kUnauthorized},
     {"bad_request", FaultKind::kBadRequest},
+    {"poison_device", FaultKind::kPoisonDevice},
 };
 
 }  // namespace
@@ -32,6 +35,7 @@ bool Fault::terminal() const {
         case FaultKind::kOffOriginNext:
         case FaultKind::kRepeatedNext:
         case FaultKind::kSlow:
+        case FaultKind::kPoisonDevice:
             return false;
         default:
             return true;
@@ -68,6 +72,9 @@ std::string FaultPlan::arm(const Json& body, uint64_t seen) {
                 if (key == "delay_ms") fault.delay_ms = v.get<int64_t>();
                 if (key == "retry_after") fault.retry_after_s = v.get<int64_t>();
                 if (key == "reset_after_ms") fault.reset_after_ms = v.get<int64_t>();
+            } else if (key == "device") {
+                if (!v.is_number_unsigned()) return fault.name + ".device must be an integer >= 0";
+                fault.device = v.get<uint64_t>();
             } else if (key == "variant") {
                 if (!v.is_string()) return fault.name + ".variant must be a string";
                 fault.variant = v.get<std::string>();
@@ -85,6 +92,11 @@ std::string FaultPlan::arm(const Json& body, uint64_t seen) {
             if (fault.variant.empty()) fault.variant = "self";
             if (fault.variant != "self" && fault.variant != "first") {
                 return "repeated_next.variant must be self or first";
+            }
+        } else if (fault.kind == FaultKind::kPoisonDevice) {
+            if (!is_poison_variant(fault.variant)) {
+                return "poison_device.variant must be lone_surrogate, invalid_utf8, "
+                       "control_char, wrong_types, name_not_string or id_not_string";
             }
         } else if (!fault.variant.empty()) {
             return fault.name + " takes no variant";
@@ -117,6 +129,7 @@ Json FaultPlan::to_json() const {
             {"kind", f.name}, {"first_request", f.first}, {"count", f.count}, {"fired", f.fired}};
         if (!f.variant.empty()) j["variant"] = f.variant;
         if (f.kind == FaultKind::kSlow) j["delay_ms"] = f.delay_ms;
+        if (f.kind == FaultKind::kPoisonDevice) j["device"] = f.device;
         arr.push_back(j);
     }
     return arr;

@@ -26,6 +26,7 @@ enum class FaultKind {
     kDropConnection,
     kUnauthorized,
     kBadRequest,
+    kPoisonDevice,
 };
 
 struct Fault {
@@ -34,7 +35,8 @@ struct Fault {
     uint64_t first = 1;  // absolute device-request number
     uint64_t count = 1;
     int64_t delay_ms = 1000;                // slow
-    std::string variant;                    // off_origin_next / repeated_next
+    std::string variant;                    // off_origin_next / repeated_next / poison_device
+    uint64_t device = 0;                    // poison_device: position on the page
     std::optional<int64_t> retry_after_s;   // adds Retry-After to error answers
     std::optional<int64_t> reset_after_ms;  // 429s: X-Rate-Limit-Reset = now + this
     uint64_t fired = 0;

@@ -6,6 +6,7 @@
 #include "connection_drop.h"
 #include "exchange.h"
 #include "okta_errors.h"
+#include "poison.h"
 #include "time_format.h"
 #include "url_codec.h"
 
@@ -298,6 +299,10 @@ void Simulator::serve_device_list(Exchange& ex) {
             case FaultKind::kTruncatedBody:
                 ex.fault_name = f.name;
                 truncate = true;
+                break;
+            case FaultKind::kPoisonDevice:
+                ex.fault_name = f.name;
+                body = poison_page(body, f.variant, f.device);
                 break;
             default:
                 break;
