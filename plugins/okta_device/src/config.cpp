@@ -284,6 +284,14 @@ Result<std::string> normalise_base_url(std::string_view raw, bool allow_insecure
             "base_url",
             "must not contain a query ('?...'); use the org URL, e.g. https://acme.okta.com");
     }
+    const std::size_t authority = text.find("://");
+    if (authority != std::string_view::npos &&
+        text.substr(authority + 3, text.find('/', authority + 3) - authority - 3).find('@') !=
+            std::string_view::npos) {
+        return key_error("base_url",
+                         "must not contain credentials (user:pass@); write the org URL alone, "
+                         "e.g. https://acme.okta.com (the connector signs in with api_token)");
+    }
     auto parsed = asset_sdk::parse_url(text);
     if (!parsed) {
         return key_error("base_url", parsed.status().message() +

@@ -447,3 +447,35 @@ TEST_CASE("config errors are exit 2 and never echo the token") {
     CHECK(r.exited_with(2));
     CHECK(r.err.find("base_url") != std::string::npos);
 }
+
+TEST_CASE("validate refuses, exit 2, what the plugin would refuse on every run") {
+    struct Case {
+        std::string base_url, extra, key, words;
+    };
+    const std::vector<Case> cases = {
+        {"http://user:s3cret@127.0.0.1:1", "", "config.base_url", "must not contain credentials"},
+        {"http://okta-admin@127.0.0.1:1", "", "config.base_url", "must not contain credentials"},
+        {"http://127.0.0.1:1/api/v1", "", "config.base_url", "must be the org URL without a path"},
+        {"http://127.0.0.1:1", "  timeout: 0s\n", "config.timeout", "must be between"},
+        {"http://127.0.0.1:1", "  timeout: 2h\n", "config.timeout", "must be between"},
+        {"http://127.0.0.1:1", "  max_retry_time: 2d\n", "config.max_retry_time",
+         "must be between"},
+        {"http://127.0.0.1:1", "  full_sync_every: 400d\n", "config.full_sync_every",
+         "must be between"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.base_url);
+        CAPTURE(c.extra);
+        Host host;
+        host.write_manifest(c.base_url, c.extra);
+        const ProcessResult r = host.run({"validate", "okta-devices"});
+        CHECK(r.exited_with(2));
+        CHECK(r.out.empty());
+        CHECK_MESSAGE(r.err.find(c.key + ": " + c.words) != std::string::npos, r.err);
+        CHECK(r.err.find("s3cret") == std::string::npos);  // the credentials are not echoed
+    }
+    Host host;
+    host.write_manifest("http://127.0.0.1:1", "  timeout: 1h\n");
+    const ProcessResult ok = host.run({"validate", "okta-devices"});
+    CHECK_MESSAGE(ok.exited_with(0), ok.err);
+}

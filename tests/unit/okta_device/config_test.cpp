@@ -150,6 +150,13 @@ TEST_CASE("base_url rejections name the problem") {
     CHECK(error_of(cfg("", "https://acme.okta.com/#frag")).find("fragment") != std::string::npos);
     CHECK(error_of(cfg("", "https://user:pw@acme.okta.com")).find("credentials") !=
           std::string::npos);
+    // The message names the key and the fix, never the credentials.
+    const std::string creds = error_of(cfg("", "https://bob:s3cret@acme.okta.com/x@y"));
+    CHECK(creds.find("config.base_url: must not contain credentials (user:pass@); write the org "
+                     "URL alone") == 0);
+    CHECK(creds.find("s3cret") == std::string::npos);
+    CHECK(error_of(cfg("", "https://acme.okta.com/a@b")).find("without a path") !=
+          std::string::npos);  // an '@' in the path is not a credential
     CHECK(error_of(cfg("", "ftp://acme.okta.com")).find("config.base_url") != std::string::npos);
     CHECK(error_of(cfg("", "acme.okta.com")).find("config.base_url") != std::string::npos);
     CHECK(error_of(cfg("", "")).find("config.base_url") != std::string::npos);
