@@ -84,8 +84,10 @@ std::vector<SchemaIssue> select_issues(CollectedIssues c) {
         if (kind == IssueKind::kLeaf && c.covered(issue))
             continue;  // the composite's message says it
         if (kind == IssueKind::kComposite && !c.overridden.count(issue.path)) {
+            // A named copy of the path: clang 14 cannot capture a structured binding.
+            const std::string& composite = issue.path;
             const bool explained = std::any_of(leaves.begin(), leaves.end(), [&](const auto& l) {
-                return is_under(l.path, issue.path);
+                return is_under(l.path, composite);
             });
             if (explained) continue;
         }

@@ -19,6 +19,19 @@ using std::chrono::sys_days;
 using std::chrono::year;
 using std::chrono::year_month_day;
 
+// SystemTime counts nanoseconds in 64 bits: it holds the years 1678 to 2261, and converting a
+// time outside them overflows (undefined behaviour, found by the dates fuzz target). Such
+// times are refused as unparsable rather than wrapped.
+constexpr int kMinYear = 1678;
+constexpr int kMaxYear = 2261;
+
+bool representable(std::time_t t) {
+    const auto limit =
+        std::chrono::duration_cast<std::chrono::seconds>(SystemTime::duration::max()).count() -
+        1;
+    return t > -limit && t < limit;
+}
+
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
@@ -200,6 +213,7 @@ std::optional<SystemTime> parse_iso8601(std::string_view s) {
                               day(static_cast<unsigned>(d))};
     // 60 admits a leap second (RFC 3339); it is folded into the next minute like timegm does.
     if (pos != s.size() || !date.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    if (y < kMinYear || y > kMaxYear) return std::nullopt;
     // Local time = UTC + offset, so UTC = local − offset.
     const auto local = sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(mi) +
                        std::chrono::seconds(sec) + std::chrono::nanoseconds(frac_ns);
@@ -231,7 +245,7 @@ std::string format_iso8601_ms(SystemTime t) {
 std::optional<SystemTime> parse_http_date(std::string_view text) {
     const std::string s(trim(text));
     const time_t t = curl_getdate(s.c_str(), nullptr);
-    if (t == -1) return std::nullopt;
+    if (t == -1 || !representable(t)) return std::nullopt;
     const SystemTime when = std::chrono::system_clock::from_time_t(t);
     if (!spells_http_date(s, when)) return std::nullopt;
     return when;

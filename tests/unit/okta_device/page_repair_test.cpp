@@ -205,3 +205,14 @@ TEST_CASE("wrong JSON types in every optional field: the other fields survive") 
         }
     }
 }
+
+TEST_CASE("timestamps a clock cannot hold are dropped, not overflowed (fuzz finding)") {
+    PageRun run = read_page(R"([{"id":"g","created":"1009-10-02T18:03:07.000Z",
+      "lastUpdated":"9999-12-31T23:59:59.999Z","profile":{"displayName":"n"}}])");
+    REQUIRE_MESSAGE(run.status.is_ok(), run.status.message());
+    REQUIRE(run.records.size() == 1);
+    CHECK_FALSE(run.records[0]["device"].contains("created_time"));
+    CHECK_FALSE(run.records[0]["device"].contains("last_seen_time"));
+    CHECK(run.stats.tolerated == 2);
+    CHECK_FALSE(run.stats.max_last_updated_ms);
+}

@@ -59,6 +59,18 @@ TEST_CASE("parse_iso8601: fractional seconds of any length") {
     CHECK_FALSE(parse_iso8601("2024-06-01T10:00:00.Z"));
 }
 
+TEST_CASE("dates outside what SystemTime holds (1678-2261) are refused, not wrapped") {
+    // Fuzz findings: converting such a time to nanoseconds overflowed (undefined behaviour).
+    CHECK_FALSE(parse_iso8601("9999-12-31T23:59:59.999Z"));
+    CHECK_FALSE(parse_iso8601("2262-04-12T00:00:00Z"));
+    CHECK_FALSE(parse_iso8601("0001-01-01T00:00:00Z"));
+    CHECK(parse_iso8601("2261-12-31T23:59:59Z"));
+    CHECK(parse_iso8601("1678-01-01T00:00:00Z"));
+    CHECK_FALSE(parse_http_date("Sun, b05 Nov 19904 8:49:37MT"));
+    CHECK_FALSE(parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT"));
+    CHECK(parse_http_date("Fri, 31 Dec 2100 23:59:59 GMT"));
+}
+
 TEST_CASE("parse_iso8601: leap years and invalid dates") {
     CHECK(parse_iso8601("2024-02-29T00:00:00Z"));
     CHECK(parse_iso8601("2000-02-29T00:00:00Z"));        // divisible by 400

@@ -110,15 +110,14 @@ TEST_CASE("libcurl's parser: dot segments, IPv6 zone ids, international host nam
     CHECK(zoned.origin() == "http://[fe80::1%25eth0]:8080");
     CHECK_FALSE(zoned.same_origin(must_parse("http://[fe80::1]:8080/x")));
 
-    // An international name is turned into its ASCII form when libcurl can (it converts with
-    // the process locale); otherwise the error says how to write it. It is never kept as UTF-8.
-    auto idn = parse_url(
-        "https://b\xC3\xBC"
-        "cher.example/x");
-    if (idn.is_ok()) {
-        CHECK(idn->host == "xn--bcher-kva.example");
-    } else {
-        CHECK(idn.status().message().find("punycode") != std::string::npos);
+    // An international name is refused with how to write it (punycode); never kept as UTF-8.
+    // (Fuzz finding: libcurl 7.88 leaked the host when asked to convert it and failed.)
+    for (const char* idn : {"https://b\xC3\xBC"
+                            "cher.example/x",
+                            "https://a\xff/"}) {
+        auto parsed = parse_url(idn);
+        REQUIRE_FALSE(parsed.is_ok());
+        CHECK(parsed.status().message().find("punycode") != std::string::npos);
     }
     CHECK(must_parse("https://xn--bcher-kva.example/x").host == "xn--bcher-kva.example");
 }
@@ -160,4 +159,10 @@ TEST_CASE("percent_encode keeps RFC 3986 unreserved only; decode inverts it") {
     std::string all;
     for (int c = 0; c < 256; ++c) all.push_back(static_cast<char>(c));
     CHECK(percent_decode(percent_encode(all)) == all);
+    // Fuzz finding: an empty view into a longer text encodes to "" (libcurl would strlen() a
+    // length of 0 and read past the view).
+    const std::string_view text = "abc def";
+    CHECK(percent_encode(text.substr(3, 0)) == "");
+    CHECK(percent_decode(text.substr(3, 0)) == "");
+    CHECK(percent_encode("") == "");
 }
