@@ -32,6 +32,17 @@ function(asset_host_share_pch owner)
   endforeach()
 endfunction()
 
+if(ASSET_HOST_FUZZ)
+  # libFuzzer is clang's. Every library is instrumented for coverage (fuzzer-no-link) and the
+  # sanitizers; the fuzz targets alone link libFuzzer's main (tests/fuzz).
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "ASSET_HOST_FUZZ=ON needs clang: configure with CC=clang-14 CXX=clang++-14")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # Plugins: the helper the installed SDK package ships (sdk/cmake/AssetHostPlugin.cmake), with
 # this tree's warnings.
 set(ASSET_HOST_PLUGIN_COMPILE_OPTIONS ${ASSET_HOST_WARNING_FLAGS})

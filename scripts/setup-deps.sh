@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install the Debian 12 packages asset-host builds and tests with. Idempotent: silent and quick
-# when everything is present; otherwise one apt-get install of what is missing.
+# Install the Debian 12 packages asset-host builds and tests with (--fuzz: and fuzzes with).
+# Idempotent: silent and quick when everything is present; otherwise one apt-get install of
+# what is missing.
 set -euo pipefail
 
 PACKAGES=(
@@ -18,6 +19,12 @@ PACKAGES=(
   # demo: print what the simulated Sekoia received
   curl
 )
+
+# --fuzz: also the fuzz build's toolchain (scripts/fuzz-smoke.sh, tests/fuzz/README.md):
+# clang 14 with libFuzzer and the sanitizer runtimes.
+if [ "${1:-}" = "--fuzz" ]; then
+  PACKAGES+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
