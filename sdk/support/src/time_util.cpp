@@ -27,8 +27,7 @@ constexpr int kMaxYear = 2261;
 
 bool representable(std::time_t t) {
     const auto limit =
-        std::chrono::duration_cast<std::chrono::seconds>(SystemTime::duration::max()).count() -
-        1;
+        std::chrono::duration_cast<std::chrono::seconds>(SystemTime::duration::max()).count() - 1;
     return t > -limit && t < limit;
 }
 

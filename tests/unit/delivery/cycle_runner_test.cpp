@@ -69,8 +69,7 @@ TEST_CASE("summary line and marker hints") {
 
     CycleSummary t;
     asset_host::cycle::read_summary_hints("[1,2]", t);
-    asset_host::cycle::read_summary_hints(R"({"mode":"has spaces; injected=1","skipped":-1})",
-                                             t);
+    asset_host::cycle::read_summary_hints(R"({"mode":"has spaces; injected=1","skipped":-1})", t);
     CHECK(t.mode == "-");
     CHECK_FALSE(t.skipped.has_value());
 }
