@@ -315,6 +315,16 @@ SchedulerReport Scheduler::run(const CancelToken& shutdown) {
     observer_.loop_tick();
     observer_.connectors_scheduled(manifests.size());
 
+    control_loop(shutdown);
+    observer_.stopping();
+    wait_for_workers(shutdown);
+
+    std::lock_guard lock(mu_);
+    for (auto& [name, r] : reports_) report.connectors.push_back(r);
+    return report;
+}
+
+void Scheduler::control_loop(const CancelToken& shutdown) {
     const bool bounded = options_.max_cycles > 0;
     for (;;) {
         {
@@ -324,7 +334,7 @@ SchedulerReport Scheduler::run(const CancelToken& shutdown) {
         }
         observer_.loop_tick();
         reap_finished(shutdown);
-        if (shutdown.cancelled()) break;
+        if (shutdown.cancelled()) return;
         if (!bounded && options_.take_reload_request && options_.take_reload_request()) {
             observer_.reload_started();
             reload(shutdown);
@@ -332,12 +342,13 @@ SchedulerReport Scheduler::run(const CancelToken& shutdown) {
         }
         if (bounded) {
             std::lock_guard lock(mu_);
-            if (workers_.empty() && restart_.empty()) break;
+            if (workers_.empty() && restart_.empty()) return;
         }
     }
+}
 
-    // Shutdown (or all done): wait for every connector to finish its cycle.
-    observer_.stopping();
+// Shutdown (or all done): wait for every connector to finish its cycle, naming the slow ones.
+void Scheduler::wait_for_workers(const CancelToken& shutdown) {
     auto last_report = std::chrono::steady_clock::now();
     for (;;) {
         observer_.loop_tick();
@@ -347,7 +358,7 @@ SchedulerReport Scheduler::run(const CancelToken& shutdown) {
             std::lock_guard lock(mu_);
             for (const auto& [name, w] : workers_) running.push_back(name);
         }
-        if (running.empty()) break;
+        if (running.empty()) return;
         const auto now = std::chrono::steady_clock::now();
         if (now - last_report >= options_.stop_report_every) {
             std::string names;
@@ -359,10 +370,6 @@ SchedulerReport Scheduler::run(const CancelToken& shutdown) {
         cv_.wait_for(lock, kControlSlice, [this] { return woken_; });
         woken_ = false;
     }
-
-    std::lock_guard lock(mu_);
-    for (auto& [name, r] : reports_) report.connectors.push_back(r);
-    return report;
 }
 
 }  // namespace asset_host::scheduler

@@ -112,6 +112,10 @@ private:
     void record(const std::string& name, const cycle::CycleSummary& summary);
     void reload(const CancelToken& shutdown);
     void reap_finished(const CancelToken& shutdown);
+    // run()'s two phases: cycles until shutdown (or, bounded, until every connector is done),
+    // then waiting for the running cycles to finish.
+    void control_loop(const CancelToken& shutdown);
+    void wait_for_workers(const CancelToken& shutdown);
     std::vector<Manifest> enabled_unique(std::vector<Manifest> manifests) const;
 
     ManifestSource source_;
