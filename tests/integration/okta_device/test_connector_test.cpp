@@ -67,7 +67,8 @@ TEST_CASE("Test connector: every outcome") {
                            "first page") != std::string::npos);
         // Nothing checks a permission the connector does not use.
         CHECK_FALSE(check_named(report, "device_assurance"));
-        for (const auto& req : sim.stats()["requests_log"]) {
+        const nlohmann::json stats = sim.stats();  // a named copy: the loop outlives a temporary
+        for (const auto& req : stats["requests_log"]) {
             CHECK(req["path_and_query"].get<std::string>().find("device-assurances") ==
                   std::string::npos);
         }
