@@ -1,13 +1,13 @@
 #include "cli/app.h"
 
 #include "cli/commands.h"
+#include "cli/version.h"
 #include "common/exit_codes.h"
 #include "common/logging.h"
 #include "common/paths.h"
 #include "common/structured_log.h"
 #include "observe/listen_address.h"
 
-#include <asset_host/plugin_abi.h>
 #include <asset_sdk/time_util.h>
 
 #include <CLI/CLI.hpp>
@@ -302,9 +302,8 @@ int run_cli(int argc, char** argv) {
     app.footer(std::string(kExitCodes) + "\n" + kEnvironment);
     app.require_subcommand(1);
     app.fallthrough();  // global options are accepted after the command too
-    app.set_version_flag("--version", "asset-host 0.1.0 (plugin ABI " +
-                                          std::to_string(AH_ABI_MAJOR) + "." +
-                                          std::to_string(AH_ABI_MINOR) + ")");
+    app.set_version_flag("--version", std::string("asset-host ") + kHostVersion + " (plugin ABI " +
+                                          abi_version_string() + ")");
     add_global_options(app, p);
     Commands commands;
     add_inspection_commands(app, p, commands);

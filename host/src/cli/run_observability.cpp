@@ -1,5 +1,6 @@
 #include "cli/run_observability.h"
 
+#include "cli/version.h"
 #include "common/logging.h"
 
 #include <asset_host/plugin_abi.h>
@@ -7,14 +8,6 @@
 #include <asset_sdk/time_util.h>
 
 namespace asset_host {
-
-namespace {
-constexpr const char* kVersion = "0.1.0";
-
-std::string abi_string() {
-    return std::to_string(AH_ABI_MAJOR) + "." + std::to_string(AH_ABI_MINOR);
-}
-}  // namespace
 
 observe::CycleObservation observation_of(const cycle::CycleSummary& s) {
     observe::CycleObservation o;
@@ -62,7 +55,7 @@ RunObservability::RunObservability(asset_sdk::Clock& clock, const std::filesyste
     : clock_(clock),
       records_(state_dir),
       state_(clock),
-      metrics_(kVersion, abi_string(), clock),
+      metrics_(kHostVersion, abi_version_string(), clock),
       notifier_(clock) {}
 
 std::shared_ptr<observe::ConnectorMetrics> RunObservability::connector_started(
