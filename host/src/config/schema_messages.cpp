@@ -9,10 +9,6 @@ namespace asset_host::schema_detail {
 
 namespace {
 
-bool starts_with(const std::string& s, std::string_view prefix) {
-    return s.compare(0, prefix.size(), prefix) == 0;
-}
-
 std::string json_type_name(const json& v) {
     switch (v.type()) {
         case json::value_t::null:
@@ -159,7 +155,7 @@ std::string composite_message(const std::string& desc) {
     if (desc.find("'contains'") != std::string::npos) {
         return "must contain at least one matching item";
     }
-    if (desc.find("'not'") != std::string::npos || starts_with(desc, "Target should not")) {
+    if (desc.find("'not'") != std::string::npos || desc.starts_with("Target should not")) {
         return "matches a form that is not allowed";
     }
     std::string lowered = desc;
@@ -197,7 +193,7 @@ constexpr BoundRule kBoundRules[] = {
 // The message of a failed bound (numbers, lengths, item and key counts, multiples).
 std::optional<std::string> bound_message(const json* s, const std::string& desc) {
     for (const BoundRule& rule : kBoundRules) {
-        if (!starts_with(desc, rule.prefix)) continue;
+        if (!desc.starts_with(rule.prefix)) continue;
         const bool has_key = s && s->contains(rule.key) && (*s)[rule.key].is_number();
         const std::string n = bound(s, rule.alt_key && !has_key ? rule.alt_key : rule.key, desc);
         if (std::string_view(rule.key) == "minLength" && n == "1") return "must not be empty";
@@ -214,31 +210,31 @@ Translated translate_error(const SchemaNav& nav, const Located& at, const std::s
     auto leaf = [&](std::string path, std::string message) {
         t.issues.push_back({std::move(path), std::move(message)});
     };
-    if (starts_with(desc, "Missing required property")) {
+    if (desc.starts_with("Missing required property")) {
         leaf(join_key_path(at.path, quoted_name(desc)), "required key missing");
-    } else if (starts_with(desc, "Missing dependency")) {
+    } else if (desc.starts_with("Missing dependency")) {
         leaf(join_key_path(at.path, quoted_name(desc)), "required key missing");
-    } else if (starts_with(desc, "Object contains a property that could not be validated")) {
+    } else if (desc.starts_with("Object contains a property that could not be validated")) {
         unknown_keys(nav, at, desc, t);
-    } else if (starts_with(desc, "Value type not permitted")) {
+    } else if (desc.starts_with("Value type not permitted")) {
         t.kind = Kind::kType;
         leaf(at.path, type_message(at));
-    } else if (starts_with(desc, "Failed to match against any enum values")) {
+    } else if (desc.starts_with("Failed to match against any enum values")) {
         leaf(at.path, enum_message(s));
     } else if (auto bounded = bound_message(s, desc)) {
         leaf(at.path, std::move(*bounded));
-    } else if (starts_with(desc, "Failed to match regex specified by 'pattern'")) {
+    } else if (desc.starts_with("Failed to match regex specified by 'pattern'")) {
         leaf(at.path, pattern_message(s));
-    } else if (starts_with(desc, "String should be a valid ")) {
+    } else if (desc.starts_with("String should be a valid ")) {
         leaf(at.path,
              "must be a valid " + desc.substr(std::string("String should be a valid ").size()));
-    } else if (starts_with(desc, "Failed to match expected value set by 'const'")) {
+    } else if (desc.starts_with("Failed to match expected value set by 'const'")) {
         leaf(at.path, s && s->contains("const") ? "must be " + dump((*s)["const"])
                                                 : "must be the one allowed value");
-    } else if (starts_with(desc, "Elements at indexes")) {
+    } else if (desc.starts_with("Elements at indexes")) {
         leaf(at.path, "must not contain duplicate items");
-    } else if (starts_with(desc, "Failed to") || starts_with(desc, "Cannot validate") ||
-               starts_with(desc, "Target should not validate")) {
+    } else if (desc.starts_with("Failed to") || desc.starts_with("Cannot validate") ||
+               desc.starts_with("Target should not validate")) {
         t.kind = Kind::kComposite;
         leaf(at.path, composite_message(desc));
     } else {
