@@ -1,5 +1,7 @@
 #include "simulator.h"
 
+#include "connection_drop.h"
+
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
@@ -230,6 +232,9 @@ void Simulator::handle_main(const httplib::Request& req, httplib::Response& res)
         if (ex.page_served) ++stats_.device_pages_served;
         stats_.record(
             {req.method, req.target, status, ex.valid_auth, ex.had_authorization, ex.fault_name});
+    }
+    if (ex.dropped && !shutdown_connection(req.local_port, req.remote_addr, req.remote_port)) {
+        std::fprintf(stderr, "okta-sim: drop_connection: socket not found\n");
     }
     if (ex.cfg.verbose) {
         // Never the Authorization value: only the request line and the outcome.
