@@ -1,5 +1,6 @@
 #include "fake_server.h"
 
+#include <chrono>
 #include <stdexcept>
 
 namespace testsupport {
@@ -13,6 +14,11 @@ FakeServer::FakeServer(Answer answer) : answer_(std::move(answer)) {
     port_ = server_.bind_to_any_port("127.0.0.1");
     if (port_ <= 0) throw std::runtime_error("FakeServer: cannot bind a loopback port");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // A stop() before the listen loop runs would be lost and the join in the destructor would
+    // wait forever: return only once it serves.
+    for (int waited_ms = 0; !server_.is_running() && waited_ms < 10'000; ++waited_ms) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
 }
 
 FakeServer::~FakeServer() {

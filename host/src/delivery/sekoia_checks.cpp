@@ -88,6 +88,14 @@ private:
     std::string said(const asset_sdk::HttpResponse& r) const {
         return mask_secret(describe_sekoia_error(r.status, r.body), spec_.api_key);
     }
+    // A transport failure through a proxy is most often the proxy's: it is named first.
+    std::string proxy_remedy(std::string remedy) const {
+        if (!route_.via_proxy()) return remedy;
+        return "requests go through the proxy " + asset_sdk::proxy_for_display(route_.proxy) +
+               ": check that it runs and is reachable from here, or bypass it with no_proxy; "
+               "otherwise " +
+               remedy;
+    }
     void report(const char* name, ah_check_status status, std::string detail, std::string remedy) {
         on_check_(destination_check(name, status, std::move(detail), std::move(remedy)));
     }
@@ -149,7 +157,7 @@ bool SekoiaChecks::reachability() {
                "cannot reach " + spec_.base_url + route + ": " +
                    asset_sdk::transport_error_text(validate_.error) + " (" +
                    mask_secret(validate_.error_message, spec_.api_key) + ")",
-               transport_remedy(validate_.error));
+               proxy_remedy(transport_remedy(validate_.error)));
         return false;
     }
     const std::string reached = "reached " + spec_.base_url + route;

@@ -282,3 +282,23 @@ TEST_CASE("destination checks: the proxy in use is named, and its answer is not 
     CHECK(proxy.requests() >= 1);
     CHECK(sim.stats()["auth_validate_requests"] == 0);  // Sekoia never saw the request
 }
+
+TEST_CASE("destination checks: a proxy that cannot be reached is named in the remedy") {
+    NoProxyUnset no_bypass;
+    Sim sim;
+    std::string dead_proxy;  // a port nothing listens on any more
+    {
+        Sim gone;
+        dead_proxy = gone.url();
+    }
+    DestinationSpec spec = sekoia_spec(sim);
+    spec.sekoia.proxy = dead_proxy;
+    bool ok = true;
+    const auto checks = run_checks(spec, &ok);
+    CHECK_FALSE(ok);
+    const CheckResult& reach = named(checks, "destination.reachability");
+    CHECK(reach.status == AH_CHECK_FAIL);
+    CHECK(has(reach.detail, "through the proxy " + dead_proxy));
+    CHECK(has(reach.remedy, "requests go through the proxy " + dead_proxy));
+    CHECK_FALSE(find_check(checks, "destination.connector"));
+}
