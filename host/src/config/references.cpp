@@ -87,39 +87,78 @@ private:
         const std::size_t colon = body.find(':');
         const std::string kind = colon == std::string::npos ? body : body.substr(0, colon);
         const std::string arg = colon == std::string::npos ? "" : body.substr(colon + 1);
-        if (colon == std::string::npos || (kind != "env" && kind != "file")) {
-            error(path, "unknown reference kind \"" + kind.substr(0, 16) +
-                            "\" (use ${env:NAME} or ${file:PATH}; write $${ for a literal ${)");
+        if (colon != std::string::npos && kind == "env") return resolve_env(path, ref, arg, value);
+        if (colon != std::string::npos && kind == "file")
+            return resolve_file(path, ref, arg, value);
+        if (colon != std::string::npos && kind == "cred")
+            return resolve_cred(path, ref, arg, value);
+        error(path, "unknown reference kind \"" + kind.substr(0, 16) +
+                        "\" (use ${env:NAME}, ${file:PATH} or ${cred:NAME}; write $${ for a "
+                        "literal ${)");
+        return false;
+    }
+
+    bool resolve_env(const std::string& path, const std::string& ref, const std::string& name,
+                     std::string& value) {
+        if (!valid_env_name(name)) {
+            error(path, "invalid environment variable name in " + ref);
             return false;
         }
-        if (kind == "env") {
-            if (!valid_env_name(arg)) {
-                error(path, "invalid environment variable name in " + ref);
-                return false;
-            }
-            const std::optional<std::string> v = env_(arg);
-            if (!v) {
-                error(path,
-                      "environment variable " + arg + " is not set (referenced as " + ref + ")");
-                return false;
-            }
-            value = *v;
-            return true;
+        const std::optional<std::string> v = env_(name);
+        if (!v) {
+            error(path, "environment variable " + name + " is not set (referenced as " + ref + ")");
+            return false;
         }
+        value = *v;
+        return true;
+    }
+
+    bool resolve_file(const std::string& path, const std::string& ref, const std::string& arg,
+                      std::string& value) {
         if (arg.empty()) {
             error(path, "empty file path in " + ref);
             return false;
         }
         std::filesystem::path file(arg);
         if (file.is_relative()) file = base_dir_ / file;
+        return read_secret(path, "file " + display_path(file), file, "(referenced as " + ref + ")",
+                           value);
+    }
+
+    // systemd credentials: the service manager copies each LoadCredential= secret into a private
+    // directory it names in $CREDENTIALS_DIRECTORY.
+    bool resolve_cred(const std::string& path, const std::string& ref, const std::string& name,
+                      std::string& value) {
+        if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
+            error(path, "invalid credential name in " + ref + " (a file name, without '/')");
+            return false;
+        }
+        const std::optional<std::string> dir = env_("CREDENTIALS_DIRECTORY");
+        if (!dir || dir->empty()) {
+            error(path, ref +
+                            " needs CREDENTIALS_DIRECTORY, which is not set: systemd sets it "
+                            "for a service with LoadCredential=" +
+                            name);
+            return false;
+        }
+        const std::filesystem::path file = std::filesystem::path(*dir) / name;
+        return read_secret(
+            path, "credential " + name + " (" + display_path(file) + ")", file,
+            "(referenced as " + ref + "; does the service have LoadCredential=" + name + "?)",
+            value);
+    }
+
+    // The content of a secret file; the trailing newline editors and `echo` add is not part of
+    // the secret.
+    bool read_secret(const std::string& path, const std::string& what,
+                     const std::filesystem::path& file, const std::string& hint,
+                     std::string& value) {
         auto content = read_small_file(file, kMaxReferencedFileBytes);
         if (!content) {
-            error(path, "cannot read file " + display_path(file) + ": " +
-                            content.status().message() + " (referenced as " + ref + ")");
+            error(path, "cannot read " + what + ": " + content.status().message() + " " + hint);
             return false;
         }
         value = std::move(content).value();
-        // Files written by editors and `echo` end with a newline that is not part of the secret.
         if (!value.empty() && value.back() == '\n') value.pop_back();
         if (!value.empty() && value.back() == '\r') value.pop_back();
         return true;

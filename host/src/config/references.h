@@ -1,8 +1,11 @@
-// ${env:NAME} and ${file:PATH} references inside the string values of a manifest, resolved when
-// the manifest is loaded so that secrets never have to be written in the file itself.
+// ${env:NAME}, ${file:PATH} and ${cred:NAME} references inside the string values of a manifest,
+// resolved when the manifest is loaded so that secrets never have to be written in the file
+// itself.
 //   ${env:NAME}   the environment variable NAME (must be set; may be empty)
 //   ${file:PATH}  the content of PATH (relative to the manifest's directory), one trailing
 //                 newline removed; at most 1 MiB
+//   ${cred:NAME}  the systemd credential NAME: the file $CREDENTIALS_DIRECTORY/NAME (systemd
+//                 sets the variable for a service with LoadCredential=NAME), read like ${file:}
 //   $${           a literal "${"
 // A reference may be part of a longer string ("Bearer ${env:TOKEN}"). Resolved values are always
 // strings. Error messages name the key path and the reference, never a value:
@@ -22,6 +25,7 @@
 namespace asset_host {
 
 // Looks up an environment variable; nullopt when unset. The default reads the real environment.
+// ${cred:} asks it for CREDENTIALS_DIRECTORY.
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
 EnvLookup process_env();
 

@@ -1,4 +1,5 @@
-// ${env:NAME} / ${file:PATH} resolution, with the exact errors a manifest author sees.
+// ${env:NAME} / ${file:PATH} / ${cred:NAME} resolution, with the exact errors a manifest author
+// sees.
 #include "config/references.h"
 
 #include "temp_dir.h"
@@ -68,8 +69,8 @@ TEST_CASE("each bad reference is one error naming the key and the reference, nev
     CHECK(r.errors == std::vector<std::string>{
                           "config.api_token: environment variable OKTA_API_TOKEN is not set "
                           "(referenced as ${env:OKTA_API_TOKEN})",
-                          "config.bad: unknown reference kind \"vault\" (use ${env:NAME} or "
-                          "${file:PATH}; write $${ for a literal ${)",
+                          "config.bad: unknown reference kind \"vault\" (use ${env:NAME}, "
+                          "${file:PATH} or ${cred:NAME}; write $${ for a literal ${)",
                           "config.d: cannot read file " + adir +
                               ": Is a directory (referenced as ${file:adir})",
                           "config.key: cannot read file " + missing +
@@ -91,6 +92,42 @@ TEST_CASE("a file that cannot be read for permissions says so") {
     REQUIRE(r.errors.size() == 1);
     CHECK(r.errors[0] == "k: cannot read file " + file.string() +
                              ": Permission denied (referenced as ${file:locked})");
+}
+
+TEST_CASE("cred references read $CREDENTIALS_DIRECTORY/NAME, as systemd's LoadCredential= gives") {
+    testsupport::TempDir dir;
+    dir.write("creds/okta-api-token", "tok3n\n");
+    json doc = {{"config",
+                 {{"api_token", "${cred:okta-api-token}"}, {"h", "SSWS ${cred:okta-api-token}"}}}};
+    const auto r = resolve_references(
+        doc, "/nonexistent", fake_env({{"CREDENTIALS_DIRECTORY", (dir / "creds").string()}}));
+    CHECK(r.errors.empty());
+    CHECK(doc["config"]["api_token"] == "tok3n");  // the trailing newline removed, as ${file:}
+    CHECK(doc["config"]["h"] == "SSWS tok3n");
+    CHECK(r.referenced_paths == std::set<std::string>{"config.api_token", "config.h"});
+}
+
+TEST_CASE("cred reference errors: no CREDENTIALS_DIRECTORY, a missing credential, a bad name") {
+    testsupport::TempDir dir;
+    json doc = {{"a", "${cred:okta-api-token}"}, {"b", "${cred:../etc/passwd}"}, {"c", "${cred:}"}};
+    auto r = resolve_references(doc, dir.path(), fake_env({}));
+    CHECK(r.errors == std::vector<std::string>{
+                          "a: ${cred:okta-api-token} needs CREDENTIALS_DIRECTORY, which is not "
+                          "set: systemd sets it for a service with LoadCredential=okta-api-token",
+                          "b: invalid credential name in ${cred:../etc/passwd} (a file name, "
+                          "without '/')",
+                          "c: invalid credential name in ${cred:} (a file name, without '/')"});
+    CHECK(r.failed_paths.size() == 3);
+    CHECK(doc["a"] == "${cred:okta-api-token}");  // left as written
+
+    json missing = {{"a", "${cred:sekoia-api-key}"}};
+    r = resolve_references(missing, dir.path(),
+                           fake_env({{"CREDENTIALS_DIRECTORY", dir.path().string()}}));
+    CHECK(r.errors ==
+          std::vector<std::string>{
+              "a: cannot read credential sekoia-api-key (" + (dir / "sekoia-api-key").string() +
+              "): No such file or directory (referenced as ${cred:sekoia-api-key}; "
+              "does the service have LoadCredential=sekoia-api-key?)"});
 }
 
 TEST_CASE("key paths use dots and [index]") {
