@@ -1,5 +1,6 @@
 #include "common/logging.h"
 
+#include "common/journal.h"
 #include "common/redactor.h"
 #include "common/structured_log.h"
 
@@ -12,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 
@@ -41,14 +43,16 @@ thread_local const LogEvent* t_event = nullptr;
 
 // Formats a line in the chosen format, redacting the message first. Redaction happens here so
 // that no code path (host or plugin log) can bypass it.
+// `journal`: stderr is the journal, each line starts with its priority (common/journal.h).
 class HostFormatter final : public spdlog::formatter {
 public:
-    explicit HostFormatter(LogFormat format) : format_(format) {}
+    HostFormatter(LogFormat format, bool journal) : format_(format), journal_(journal) {}
 
     void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
         const std::string text = redact(std::string_view(msg.payload.data(), msg.payload.size()));
         const std::string_view connector(msg.logger_name.data(), msg.logger_name.size());
         const std::string_view level = log_level_name(msg.level);
+        if (journal_) append(dest, journal_prefix(msg.level));
         if (format_ == LogFormat::kJson) {
             append(dest, "{\"ts\":\"");
             append_utc_timestamp(msg.time, dest);
@@ -83,11 +87,12 @@ public:
     }
 
     std::unique_ptr<spdlog::formatter> clone() const override {
-        return std::make_unique<HostFormatter>(format_);
+        return std::make_unique<HostFormatter>(format_, journal_);
     }
 
 private:
     LogFormat format_;
+    bool journal_;
 };
 
 struct LogState {
@@ -104,7 +109,7 @@ LogState& state() {
     static LogState* s = [] {
         auto* st = new LogState();  // leaked: threads may log while static destructors run
         st->sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-        st->sink->set_formatter(std::make_unique<HostFormatter>(LogFormat::kText));
+        st->sink->set_formatter(std::make_unique<HostFormatter>(LogFormat::kText, false));
         st->host = std::make_shared<spdlog::logger>("", st->sink);
         st->host->set_level(spdlog::level::info);
         st->diagnostics = std::make_shared<spdlog::logger>("", st->sink);
@@ -156,7 +161,10 @@ std::string_view log_level_name(spdlog::level::level_enum level) {
 void setup_logging(spdlog::level::level_enum level, LogFormat format) {
     LogState& s = state();
     std::lock_guard lock(s.mu);
-    s.sink->set_formatter(std::make_unique<HostFormatter>(format));
+    const char* journal_stream = std::getenv("JOURNAL_STREAM");
+    const bool journal = stderr_is_journal(
+        journal_stream ? std::optional<std::string_view>(journal_stream) : std::nullopt);
+    s.sink->set_formatter(std::make_unique<HostFormatter>(format, journal));
     s.level.store(level);
     s.format.store(format);
     s.host->set_level(level);

@@ -132,3 +132,36 @@ TEST_CASE("logs go to stderr, as text or as one JSON object per line") {
     CHECK(text.back()[10] == 'T');
     CHECK(text.back().substr(23, 16) == "Z info [example]");
 }
+
+TEST_CASE("stderr connected to the journal (JOURNAL_STREAM matches it): priority prefixes") {
+    Host host;
+    host.manifest("example.yaml", example_manifest("example", "  records: 2\n"));
+    // A shell sets JOURNAL_STREAM to what its stderr (the test's pipe) is, as systemd does for
+    // the stream it connects, then becomes asset-host.
+    const auto run_with_journal_stream = [&](const std::string& value_expression) {
+        std::vector<std::string> argv = {
+            "/bin/sh", "-c", "JOURNAL_STREAM=" + value_expression + " exec \"$@\"", "sh"};
+        for (auto& a : host.argv({"--log-level", "debug", "fetch", "example", "--output", "-"}))
+            argv.push_back(a);
+        return testsupport::run_process(argv, host.options());
+    };
+    auto r = run_with_journal_stream("$(stat -L -c %d:%i /proc/self/fd/2)");
+    REQUIRE(r.exited_with(0));
+    auto lines = testsupport::split_lines(r.err);
+    REQUIRE(lines.size() >= 2);
+    bool saw_info = false;
+    for (const auto& line : lines) {
+        INFO(line);
+        CHECK((line.rfind("<6>", 0) == 0 || line.rfind("<7>", 0) == 0));
+        saw_info = saw_info || line.rfind("<6>", 0) == 0;
+        CHECK(line.substr(3 + 23, 2) == "Z ");  // then the usual line
+    }
+    CHECK(saw_info);
+
+    // Another stream (stderr redirected away from the journal): plain lines.
+    r = run_with_journal_stream("1:1");
+    REQUIRE(r.exited_with(0));
+    lines = testsupport::split_lines(r.err);
+    REQUIRE_FALSE(lines.empty());
+    for (const auto& line : lines) CHECK(line.front() != '<');
+}
