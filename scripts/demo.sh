@@ -3,13 +3,18 @@
 #   simulated Okta org (okta-sim) -> asset-host test, then run --once -> simulated Sekoia (sekoia-sim)
 # then prints what arrived (counts and a sample record). Everything stays on 127.0.0.1.
 #   scripts/demo.sh [DEVICES]     (default 2000)
+# ASSET_HOST_BIN runs another asset-host (e.g. an installed one, which finds its own plugins)
+# instead of building this tree's; the simulators still come from $BUILD_DIR/bin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEVICES="${1:-2000}"
 BUILD_DIR="${BUILD_DIR:-build}"
 
-scripts/setup-deps.sh
-scripts/build.sh >/dev/null
+if [ -z "${ASSET_HOST_BIN:-}" ]; then
+  scripts/setup-deps.sh
+  scripts/build.sh >/dev/null
+  ASSET_HOST_BIN="$BUILD_DIR/bin/asset-host"
+fi
 
 work=$(mktemp -d)
 pids=()
@@ -47,7 +52,7 @@ DEMO_OKTA_URL="http://127.0.0.1:$okta_port"
 DEMO_SEKOIA_URL="http://127.0.0.1:$sekoia_port"
 
 host() {
-  "$BUILD_DIR/bin/asset-host" --manifests-dir manifests/demo --state-dir "$work/state" "$@"
+  "$ASSET_HOST_BIN" --manifests-dir manifests/demo --state-dir "$work/state" "$@"
 }
 
 echo "== asset-host plugins"

@@ -18,6 +18,9 @@ PACKAGES=(
   libbenchmark-dev
   # demo: print what the simulated Sekoia received
   curl
+  # packaging (scripts/package.sh, the package test): CPack's Depends (file, dpkg-shlibdeps),
+  # systemd-analyze to check the unit (installs without running systemd)
+  file dpkg-dev systemd
 )
 
 # --fuzz: also the fuzz build's toolchain (scripts/fuzz-smoke.sh, tests/fuzz/README.md):

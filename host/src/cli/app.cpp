@@ -1,10 +1,10 @@
 #include "cli/app.h"
 
 #include "cli/commands.h"
+#include "cli/default_dirs.h"
 #include "cli/version.h"
 #include "common/exit_codes.h"
 #include "common/logging.h"
-#include "common/paths.h"
 #include "common/structured_log.h"
 #include "observe/listen_address.h"
 
@@ -32,12 +32,6 @@ constexpr const char* kEnvironment =
     "(ASSET_HOST_LISTEN: run's --listen).\n"
     "Manifests: see manifests/README.md. Plugins and exit codes: see host/README.md.\n";
 
-std::string default_plugins_dir() {
-    const std::filesystem::path exe_dir = executable_dir();
-    if (exe_dir.empty()) return "plugins";
-    return (exe_dir / ".." / "plugins").lexically_normal().string();
-}
-
 // --grace-period is checked while parsing so a bad value is a usage error (exit 2).
 CLI::Validator duration_validator() {
     return CLI::Validator(
@@ -50,8 +44,8 @@ CLI::Validator duration_validator() {
 
 struct Parsed {
     std::string plugins_dir;
-    std::string manifests_dir = "./manifests";
-    std::string state_dir = "./state";
+    std::string manifests_dir;
+    std::string state_dir;
     std::string log_level = "info";
     std::string log_format = "text";
     PluginsArgs plugins;
@@ -295,7 +289,10 @@ int run_command(const CLI::App& app, const Commands& c, Parsed& p, const GlobalO
 
 int run_cli(int argc, char** argv) {
     Parsed p;
-    p.plugins_dir = default_plugins_dir();
+    const DefaultDirs defaults = default_dirs();
+    p.plugins_dir = defaults.plugins.string();
+    p.manifests_dir = defaults.manifests.string();
+    p.state_dir = defaults.state.string();
 
     CLI::App app("asset-host: runs security asset connectors (plugins) and forwards their records",
                  "asset-host");
