@@ -105,7 +105,11 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view q)
 
 std::string Url::origin() const {
     std::string out = scheme + "://" + host;
-    if (port != default_port(scheme)) out += ":" + std::to_string(port);
+    // Appended piecewise: GCC 12 at -O3 reports a false -Wrestrict inside ":" + std::string.
+    if (port != default_port(scheme)) {
+        out += ':';
+        out += std::to_string(port);
+    }
     return out;
 }
 
