@@ -32,6 +32,9 @@ expect_in "$tree" "installed tree" ./bin/asset-host \
   ./lib/systemd/system/asset-host.service \
   ./include/asset_host/plugin_abi.h "./$libdir/cmake/AssetHostSDK/AssetHostSDKConfig.cmake"
 grep -q "example.so" <<<"$tree" && fail "the example plugin is not part of the product"
+grep -qF "set(AssetHostSDK_HOST_VERSION \"$version\")" \
+  "$prefix/$libdir/cmake/AssetHostSDK/AssetHostSDKConfig.cmake" ||
+  fail "the SDK package does not name the asset-host version $version"
 
 echo "== 2. the installed binary"
 host="$prefix/bin/asset-host"
