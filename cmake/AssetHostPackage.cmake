@@ -22,6 +22,7 @@ set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 # Install into a staging DESTDIR with CMAKE_INSTALL_PREFIX=/usr, so the install-time step that
 # writes the systemd unit sees the real prefix (cmake/AssetHostInstall.cmake).
 set(CPACK_SET_DESTDIR ON)
+set(CPACK_INSTALL_PREFIX "/usr")  # with CPACK_SET_DESTDIR, the prefix CPack installs to
 set(CPACK_GENERATOR "DEB")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # asset-host_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION "admin")
