@@ -73,5 +73,6 @@ packaged_unit=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/lib/systemd/syste
 expect_in "$packaged_unit" "the packaged unit" "ExecStart=/usr/bin/asset-host run"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-expect_in "$depends" "Depends" "libc6" "libstdc++6" "libcurl4" "libyaml-cpp0.7" "libspdlog"
+expect_in "$depends" "Depends" "libc6" "libstdc++6" "libcurl4" "libyaml-cpp0.7" "libspdlog" \
+  "libcpp-httplib0.11" "libprometheus-cpp-core1.0" "libsystemd0"
 echo "package_test: ok"
