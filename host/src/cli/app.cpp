@@ -29,7 +29,7 @@ constexpr const char* kExitCodes =
 constexpr const char* kEnvironment =
     "Environment: ASSET_HOST_PLUGINS_DIR, ASSET_HOST_MANIFESTS_DIR, ASSET_HOST_STATE_DIR,\n"
     "ASSET_HOST_LOG_LEVEL and ASSET_HOST_LOG_FORMAT set the global options' defaults\n"
-    "(ASSET_HOST_LISTEN: run's --listen).\n"
+    "(ASSET_HOST_LISTEN, ASSET_HOST_SHARD: run's --listen, --shard).\n"
     "Manifests: see manifests/README.md. Plugins and exit codes: see host/README.md.\n";
 
 // --grace-period is checked while parsing so a bad value is a usage error (exit 2).
@@ -56,6 +56,7 @@ struct Parsed {
     RunArgs run;
     std::string grace_period = "30s";
     std::string listen;
+    std::string shard;
     StateArgs state;
     StatusArgs status;
     std::string status_target;
@@ -182,11 +183,24 @@ void add_run_and_state_commands(CLI::App& app, Parsed& p, Commands& c) {
                 return parsed ? std::string() : parsed.status().message();
             },
             ""));
+    c.run
+        ->add_option("--shard", p.shard,
+                     "Run only the connectors of shard I of N (fnv1a_64(name) mod N == I); I may "
+                     "be a pod name ending in -I (asset-host-2/3)")
+        ->envname("ASSET_HOST_SHARD")
+        ->type_name("I/N")
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+                auto parsed = scheduler::parse_shard(value);
+                return parsed ? std::string() : parsed.status().message();
+            },
+            ""));
     c.run->footer(
         command_footer("0 stopped by SIGTERM/SIGINT, or --once and every cycle ok; 1 --once "
                        "and a cycle failed, or the --listen address cannot be bound; 2 a "
-                       "manifest is invalid at start, a malformed --listen, or the state "
-                       "directory is in use by another asset-host (one per state directory)."));
+                       "manifest is invalid at start, a malformed --listen or --shard, or the "
+                       "state directory is in use by another asset-host (one per state "
+                       "directory)."));
 
     c.status = app.add_subcommand(
         "status", "Show each connector's last cycle, last success, checkpoint age and next due");
@@ -273,6 +287,7 @@ int run_command(const CLI::App& app, const Commands& c, Parsed& p, const GlobalO
     if (c.run->parsed()) {
         p.run.grace_period = *asset_sdk::parse_duration(p.grace_period);
         if (!p.listen.empty()) p.run.listen = *observe::parse_listen_address(p.listen);
+        if (!p.shard.empty()) p.run.shard = *scheduler::parse_shard(p.shard);
         return cmd_run(g, p.run);
     }
     if (c.status->parsed()) {

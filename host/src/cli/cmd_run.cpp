@@ -1,6 +1,6 @@
-// asset-host run [--once] [--grace-period D]: every enabled connector on its schedule until
-// SIGTERM/SIGINT; SIGHUP reloads the manifests. The scheduler (scheduler/scheduler.h) owns the
-// timing; this file gives it the manifests and, per connector, a runner made of the plugin
+// asset-host run [--once] [--grace-period D] [--shard I/N]: every enabled connector on its schedule
+// until SIGTERM/SIGINT; SIGHUP reloads the manifests. The scheduler (scheduler/scheduler.h) owns
+// the timing; this file gives it the manifests and, per connector, a runner made of the plugin
 // instance and the destination, which runs cycles with cycle::run_cycle.
 #include "cli/commands.h"
 #include "cli/connector_setup.h"
@@ -13,6 +13,7 @@
 #include "cycle/cycle_runner.h"
 #include "delivery/destination_factory.h"
 #include "scheduler/scheduler.h"
+#include "scheduler/shard.h"
 #include "state/checkpoint_store.h"
 
 #include <asset_sdk/time_util.h>
@@ -185,7 +186,9 @@ int cmd_run(const GlobalOptions& g, const RunArgs& args) {
     options.once = args.once;
     options.observer = &observability;
     options.take_reload_request = [] { return reload_requested().exchange(false); };
-    scheduler::Scheduler scheduler(ManifestLister(g), factory, asset_sdk::SystemClock::instance(),
+    scheduler::ManifestSource source = ManifestLister(g);
+    if (args.shard) source = scheduler::shard_source(std::move(source), *args.shard);
+    scheduler::Scheduler scheduler(std::move(source), factory, asset_sdk::SystemClock::instance(),
                                    options);
     set_shutdown_callback([&scheduler](int) { scheduler.wake(); });
     set_reload_callback([&scheduler] { scheduler.wake(); });

@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 #include "observe/listen_address.h"
+#include "scheduler/shard.h"
 
 #include <asset_sdk/clock.h>
 
@@ -48,6 +49,9 @@ struct RunArgs {
     asset_sdk::Millis grace_period{std::chrono::seconds(30)};
     // --listen / ASSET_HOST_LISTEN: serve /metrics, /healthz, /readyz there; nullopt = off.
     std::optional<observe::ListenAddress> listen;
+    // --shard I/N / ASSET_HOST_SHARD: run only the connectors of shard I (scheduler/shard.h);
+    // nullopt = all.
+    std::optional<scheduler::Shard> shard;
 };
 
 struct StateArgs {
