@@ -42,6 +42,23 @@ CLI::Validator duration_validator() {
         "DURATION");
 }
 
+// An option with its environment variable, checked while parsing by `parse` (text -> Result)
+// so that a bad value is a usage error (exit 2) carrying the parser's message.
+template <typename Parse>
+CLI::Option* add_parsed_option(CLI::App& command, const std::string& name, std::string& value,
+                               const std::string& help, const std::string& env,
+                               const std::string& type, Parse parse) {
+    return command.add_option(name, value, help)
+        ->envname(env)
+        ->type_name(type)
+        ->check(CLI::Validator(
+            [parse](std::string& text) -> std::string {
+                auto parsed = parse(text);
+                return parsed ? std::string() : parsed.status().message();
+            },
+            ""));
+}
+
 struct Parsed {
     std::string plugins_dir;
     std::string manifests_dir;
@@ -171,30 +188,14 @@ void add_run_and_state_commands(CLI::App& app, Parsed& p, Commands& c) {
                      "On SIGTERM/SIGINT, how long in-flight deliveries may take to finish")
         ->check(duration_validator())
         ->capture_default_str();
-    c.run
-        ->add_option("--listen", p.listen,
-                     "Serve /metrics (Prometheus), /healthz and /readyz on HOST:PORT or "
-                     "[IPv6]:PORT (port 0: a free port, logged)")
-        ->envname("ASSET_HOST_LISTEN")
-        ->type_name("ADDR:PORT")
-        ->check(CLI::Validator(
-            [](std::string& value) -> std::string {
-                auto parsed = observe::parse_listen_address(value);
-                return parsed ? std::string() : parsed.status().message();
-            },
-            ""));
-    c.run
-        ->add_option("--shard", p.shard,
-                     "Run only the connectors of shard I of N (fnv1a_64(name) mod N == I); I may "
-                     "be a pod name ending in -I (asset-host-2/3)")
-        ->envname("ASSET_HOST_SHARD")
-        ->type_name("I/N")
-        ->check(CLI::Validator(
-            [](std::string& value) -> std::string {
-                auto parsed = scheduler::parse_shard(value);
-                return parsed ? std::string() : parsed.status().message();
-            },
-            ""));
+    add_parsed_option(*c.run, "--listen", p.listen,
+                      "Serve /metrics (Prometheus), /healthz and /readyz on HOST:PORT or "
+                      "[IPv6]:PORT (port 0: a free port, logged)",
+                      "ASSET_HOST_LISTEN", "ADDR:PORT", observe::parse_listen_address);
+    add_parsed_option(*c.run, "--shard", p.shard,
+                      "Run only the connectors of shard I of N (fnv1a_64(name) mod N == I); I "
+                      "may be a pod name ending in -I (asset-host-2/3)",
+                      "ASSET_HOST_SHARD", "I/N", scheduler::parse_shard);
     c.run->footer(
         command_footer("0 stopped by SIGTERM/SIGINT, or --once and every cycle ok; 1 --once "
                        "and a cycle failed, or the --listen address cannot be bound; 2 a "
