@@ -29,7 +29,7 @@ constexpr const char* kExitCodes =
 constexpr const char* kEnvironment =
     "Environment: ASSET_HOST_PLUGINS_DIR, ASSET_HOST_MANIFESTS_DIR, ASSET_HOST_STATE_DIR,\n"
     "ASSET_HOST_LOG_LEVEL and ASSET_HOST_LOG_FORMAT set the global options' defaults\n"
-    "(ASSET_HOST_LISTEN, ASSET_HOST_SHARD: run's --listen, --shard).\n"
+    "(ASSET_HOST_LISTEN, ASSET_HOST_SHARD, ASSET_HOST_MAX_CONCURRENT_CYCLES: run's options).\n"
     "Manifests: see manifests/README.md. Plugins and exit codes: see host/README.md.\n";
 
 // --grace-period is checked while parsing so a bad value is a usage error (exit 2).
@@ -196,10 +196,19 @@ void add_run_and_state_commands(CLI::App& app, Parsed& p, Commands& c) {
                       "Run only the connectors of shard I of N (fnv1a_64(name) mod N == I); I "
                       "may be a pod name ending in -I (asset-host-2/3)",
                       "ASSET_HOST_SHARD", "I/N", scheduler::parse_shard);
+    c.run
+        ->add_option("--max-concurrent-cycles", p.run.max_concurrent_cycles,
+                     "At most N cycles (and plugin worker processes) at once; due connectors "
+                     "wait in a queue, earliest due first (default: max(4, 2 x cores) = " +
+                         std::to_string(scheduler::default_max_concurrent_cycles()) + ")")
+        ->envname("ASSET_HOST_MAX_CONCURRENT_CYCLES")
+        ->type_name("N")
+        ->check(CLI::Range(1, 10000));
     c.run->footer(
         command_footer("0 stopped by SIGTERM/SIGINT, or --once and every cycle ok; 1 --once "
                        "and a cycle failed, or the --listen address cannot be bound; 2 a "
-                       "manifest is invalid at start, a malformed --listen or --shard, or the "
+                       "manifest is invalid at start, a malformed --listen, --shard or "
+                       "--max-concurrent-cycles, or the "
                        "state directory is in use by another asset-host (one per state "
                        "directory)."));
 

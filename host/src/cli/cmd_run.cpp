@@ -27,19 +27,19 @@ namespace asset_host {
 
 namespace {
 
-// A configured connector for the scheduler: plugin instance + destination, kept across cycles.
-// Every cycle is reported to the connector's metrics: its summary, its checkpoint time and the
-// plugin's statistics (published at the end of the cycle, from this thread, so a scrape never
-// waits for the plugin).
+// A configured connector for the scheduler: its plugin, kept across cycles, and its
+// destination, opened for each cycle and closed after it (an idle connector holds no
+// connection, client or buffer of its destination; a failure to open it fails the cycle, which
+// is retried with back-off). Every cycle is reported to the connector's metrics: its summary,
+// its checkpoint time and the plugin's statistics (published at the end of the cycle, from
+// this thread, so a scrape never waits for the plugin).
 class PluginRunner final : public scheduler::ConnectorRunner {
 public:
-    PluginRunner(Manifest manifest, std::unique_ptr<PluginInstance> plugin,
-                 std::unique_ptr<delivery::Destination> destination, CheckpointStore& store,
+    PluginRunner(Manifest manifest, std::unique_ptr<PluginInstance> plugin, CheckpointStore& store,
                  cycle::CycleOptions options, RunObservability& observability,
                  std::shared_ptr<observe::ConnectorMetrics> metrics)
         : manifest_(std::move(manifest)),
           plugin_(std::move(plugin)),
-          destination_(std::move(destination)),
           store_(store),
           options_(std::move(options)),
           observability_(observability),
@@ -49,17 +49,34 @@ public:
         asset_sdk::Clock& clock = asset_sdk::SystemClock::instance();
         const asset_sdk::SystemTime started = clock.now();
         metrics_->cycle_started();
-        cycle::CycleSummary summary =
-            cycle::run_cycle(manifest_, *plugin_, *destination_, store_, cancel, clock, options_);
+        cycle::CycleSummary summary;
+        if (auto destination = open_destination()) {
+            summary = cycle::run_cycle(manifest_, *plugin_, **destination, store_, cancel, clock,
+                                       options_);
+        } else {
+            summary.connector = manifest_.name;
+            summary.outcome = cycle::CycleSummary::Outcome::kFailed;
+            summary.error = "cannot open the destination: " + destination.status().message();
+            connector_logger(manifest_.name)->error("{}", cycle::format_summary(summary));
+        }
         observability_.cycle_finished(manifest_, *metrics_, summary, started,
                                       plugin_->statistics());
         return summary;
     }
 
 private:
+    // The manifest's destination, timed for the metrics.
+    asset_sdk::Result<std::unique_ptr<delivery::Destination>> open_destination() const {
+        auto destination =
+            delivery::make_destination(manifest_.destination, asset_sdk::SystemClock::instance(),
+                                       connector_logger(manifest_.name));
+        if (!destination) return destination.status();
+        return std::unique_ptr<delivery::Destination>(
+            new TimedDestination(std::move(destination).value(), metrics_));
+    }
+
     Manifest manifest_;
     std::unique_ptr<PluginInstance> plugin_;
-    std::unique_ptr<delivery::Destination> destination_;
     CheckpointStore& store_;
     cycle::CycleOptions options_;
     RunObservability& observability_;
@@ -147,9 +164,6 @@ asset_sdk::Result<std::unique_ptr<scheduler::ConnectorRunner>> make_runner(
     }
     auto instance = PluginInstance::create(*plugin, manifest, cancel);
     if (!instance) return instance.status();
-    auto destination = delivery::make_destination(
-        manifest.destination, asset_sdk::SystemClock::instance(), connector_logger(manifest.name));
-    if (!destination) return destination.status();
     cycle::CycleOptions options;
     options.grace_period = args.grace_period;
     options.progress_every = progress_interval();
@@ -158,10 +172,8 @@ asset_sdk::Result<std::unique_ptr<scheduler::ConnectorRunner>> make_runner(
         return statistics_text(plugin_instance->statistics().snapshot());
     };
     auto metrics = connector_metrics(observability, store, manifest);
-    auto timed = std::make_unique<TimedDestination>(std::move(destination).value(), metrics);
-    return std::unique_ptr<scheduler::ConnectorRunner>(
-        new PluginRunner(manifest, std::move(instance).value(), std::move(timed), store, options,
-                         observability, std::move(metrics)));
+    return std::unique_ptr<scheduler::ConnectorRunner>(new PluginRunner(
+        manifest, std::move(instance).value(), store, options, observability, std::move(metrics)));
 }
 
 }  // namespace
@@ -184,6 +196,7 @@ int cmd_run(const GlobalOptions& g, const RunArgs& args) {
     };
     scheduler::SchedulerOptions options;
     options.once = args.once;
+    options.max_concurrent_cycles = args.max_concurrent_cycles;
     options.observer = &observability;
     options.take_reload_request = [] { return reload_requested().exchange(false); };
     scheduler::ManifestSource source = ManifestLister(g);

@@ -52,6 +52,9 @@ struct RunArgs {
     // --shard I/N / ASSET_HOST_SHARD: run only the connectors of shard I (scheduler/shard.h);
     // nullopt = all.
     std::optional<scheduler::Shard> shard;
+    // --max-concurrent-cycles / ASSET_HOST_MAX_CONCURRENT_CYCLES: at most this many cycles
+    // (and worker processes) at once; 0 = scheduler::default_max_concurrent_cycles().
+    int max_concurrent_cycles = 0;
 };
 
 struct StateArgs {

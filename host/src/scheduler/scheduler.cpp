@@ -6,7 +6,7 @@
 
 #include <asset_sdk/time_util.h>
 
-#include <atomic>
+#include <algorithm>
 #include <random>
 #include <set>
 #include <thread>
@@ -15,7 +15,8 @@ namespace asset_host::scheduler {
 
 namespace {
 
-// The control loop's polling period: cancel tokens and the reload flag cannot notify.
+// The control loop's polling period while it waits for a free slot: cancel tokens and the
+// reload flag cannot notify.
 constexpr std::chrono::milliseconds kControlSlice{50};
 
 SchedulePolicy policy_for(const Manifest& manifest, const SchedulerOptions& options) {
@@ -84,15 +85,32 @@ void log_next_due(spdlog::logger& log, asset_sdk::Clock& clock, asset_sdk::Stead
 
 }  // namespace
 
-struct Scheduler::Worker {
+struct Scheduler::Connector {
     Manifest manifest;
-    CancelSource cancel;              // linked to the shutdown token
-    std::atomic<bool> retire{false};  // removed or changed: stop after the current cycle
-    std::atomic<bool> finished{false};
-    std::thread thread;
+    CancelSource cancel;  // linked to the shutdown token
+    SchedulePolicy policy;
+    std::unique_ptr<ConnectorRunner> runner;  // made before the first cycle, kept
+    std::thread cycle;                        // while running: the thread of its cycle
+    bool running = false;
+    bool retire = false;  // removed or changed: no cycle after the current one
+    int failures = 0;     // in a row
+    int cycles = 0;
 
-    Worker(Manifest m, const CancelToken& shutdown) : manifest(std::move(m)), cancel(shutdown) {}
+    Connector(Manifest m, const CancelToken& shutdown, SchedulePolicy p)
+        : manifest(std::move(m)), cancel(shutdown), policy(p) {}
 };
+
+// What a cycle's thread hands back to run()'s thread.
+struct Scheduler::Finished {
+    std::string name;
+    cycle::CycleSummary summary;
+    asset_sdk::SteadyTime started;
+    asset_sdk::SteadyTime ended;
+};
+
+int default_max_concurrent_cycles() {
+    return std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+}
 
 bool SchedulerReport::any_failed() const {
     for (const auto& c : connectors) {
@@ -108,15 +126,19 @@ Scheduler::Scheduler(ManifestSource source, RunnerFactory factory, asset_sdk::Cl
       clock_(clock),
       options_(std::move(options)),
       seed_(options_.seed != 0 ? options_.seed : std::random_device{}()),
-      observer_(options_.observer != nullptr ? *options_.observer : default_observer_) {
+      observer_(options_.observer != nullptr ? *options_.observer : default_observer_),
+      rng_(seed_) {
     if (options_.once) options_.max_cycles = 1;
+    if (options_.max_concurrent_cycles <= 0) {
+        options_.max_concurrent_cycles = default_max_concurrent_cycles();
+    }
 }
 
 Scheduler::~Scheduler() {
-    // run() joins its workers before returning; this only matters if it never ran.
-    for (auto& [name, w] : workers_) {
-        w->cancel.cancel();
-        if (w->thread.joinable()) w->thread.join();
+    // run() joins every cycle before returning; this only matters if it never ran.
+    for (auto& [name, c] : connectors_) {
+        c->cancel.cancel();
+        if (c->cycle.joinable()) c->cycle.join();
     }
 }
 
@@ -163,94 +185,97 @@ void Scheduler::record(const std::string& name, const cycle::CycleSummary& summa
     r.last = summary;
 }
 
-void Scheduler::start_worker(const Manifest& manifest, const CancelToken& shutdown) {
-    auto worker = std::make_unique<Worker>(manifest, shutdown);
-    Worker* raw = worker.get();
+// A new connector: queued for its first cycle after its initial jitter.
+void Scheduler::add_connector(const Manifest& manifest, const CancelToken& shutdown) {
+    auto c = std::make_unique<Connector>(manifest, shutdown, policy_for(manifest, options_));
+    const asset_sdk::SteadyTime next = clock_.steady_now() + initial_delay(c->policy, rng_);
     {
         std::lock_guard lock(mu_);
         reports_[manifest.name].name = manifest.name;
-        workers_[manifest.name] = std::move(worker);
     }
-    raw->thread = std::thread([this, raw] { worker_main(*raw); });
+    observer_.next_cycle(manifest.name, next);
+    queue_.push(manifest.name, next);
+    connectors_[manifest.name] = std::move(c);
 }
 
-void Scheduler::worker_main(Worker& w) {
-    const std::shared_ptr<spdlog::logger> log = connector_logger(w.manifest.name);
-    const CancelToken token = w.cancel.token();
-    const auto stop_requested = [&] { return token.cancelled() || w.retire.load(); };
-    const SchedulePolicy policy = policy_for(w.manifest, options_);
-    std::mt19937_64 rng(seed_ ^ std::hash<std::string>{}(w.manifest.name));
-
-    std::unique_ptr<ConnectorRunner> runner;
-    int failures = 0;
-    int cycles = 0;
-    asset_sdk::SteadyTime next = clock_.steady_now() + initial_delay(policy, rng);
-    observer_.next_cycle(w.manifest.name, next);
-
-    for (;;) {
-        const asset_sdk::SteadyTime now = clock_.steady_now();
-        if (next > now) {
-            const auto wait = std::chrono::duration_cast<asset_sdk::Millis>(next - now);
-            log->debug("next cycle in {}", asset_sdk::format_duration(wait));
-            if (!clock_.sleep_for(wait, stop_requested)) break;
-        }
-        if (stop_requested()) break;
-
-        const asset_sdk::SteadyTime started = clock_.steady_now();
-        const cycle::CycleSummary summary =
-            run_one_cycle(factory_, w.manifest, token, runner, *log);
-        const asset_sdk::SteadyTime ended = clock_.steady_now();
-        record(w.manifest.name, summary);
-        ++cycles;
-
-        if (summary.outcome == cycle::CycleSummary::Outcome::kCancelled || token.cancelled()) {
-            break;
-        }
-        failures = summary.ok() ? 0 : failures + 1;
-        if (options_.max_cycles > 0 && cycles >= options_.max_cycles) break;
-
-        bool overran = false;
-        next = next_start(policy, started, ended, failures, rng, &overran);
-        observer_.next_cycle(w.manifest.name, next);
-        log_next_due(*log, clock_, next);
-        warn_about_timing(*log, policy, started, ended, next, overran, failures);
+// Fills the free slots with the connectors that are due, earliest due first.
+void Scheduler::start_due_cycles() {
+    while (running_ < static_cast<std::size_t>(options_.max_concurrent_cycles)) {
+        const std::optional<std::string> name = queue_.pop_due(clock_.steady_now());
+        if (!name) return;
+        Connector& c = *connectors_.at(*name);
+        c.running = true;
+        ++running_;
+        c.cycle = std::thread([this, &c] { run_cycle_in_slot(c); });
     }
-    runner.reset();  // the plugin instance is destroyed on the connector's own thread
-    w.finished = true;
-    wake();
 }
 
-void Scheduler::reap_finished(const CancelToken& shutdown) {
-    std::vector<std::unique_ptr<Worker>> done;
+// On the cycle's own thread: one cycle, handed back to run()'s thread.
+void Scheduler::run_cycle_in_slot(Connector& c) {
+    const std::shared_ptr<spdlog::logger> log = connector_logger(c.manifest.name);
+    Finished finished;
+    finished.name = c.manifest.name;
+    finished.started = clock_.steady_now();
+    finished.summary = run_one_cycle(factory_, c.manifest, c.cancel.token(), c.runner, *log);
+    finished.ended = clock_.steady_now();
+    record(finished.name, finished.summary);
     {
         std::lock_guard lock(mu_);
-        for (auto it = workers_.begin(); it != workers_.end();) {
-            if (it->second->finished) {
-                done.push_back(std::move(it->second));
-                it = workers_.erase(it);
-            } else {
-                ++it;
-            }
-        }
+        finished_.push_back(std::move(finished));
+        woken_ = true;
     }
-    for (auto& w : done) {
-        w->thread.join();
-        const std::string name = w->manifest.name;
-        std::optional<Manifest> replacement;
-        {
-            std::lock_guard lock(mu_);
-            auto it = restart_.find(name);
-            if (it != restart_.end()) {
-                replacement = std::move(it->second);
-                restart_.erase(it);
-            }
-        }
-        if (replacement && !shutdown.cancelled()) {
-            connector_logger(name)->info("restarting with the changed manifest");
-            start_worker(*replacement, shutdown);
-        } else {
-            observer_.connector_stopped(name);
-        }
+    cv_.notify_all();
+}
+
+void Scheduler::finish_cycles(const CancelToken& shutdown) {
+    std::vector<Finished> done;
+    {
+        std::lock_guard lock(mu_);
+        done.swap(finished_);
+    }
+    for (const Finished& f : done) {
+        Connector& c = *connectors_.at(f.name);
+        c.cycle.join();
+        c.running = false;
+        --running_;
+        after_cycle(c, f, shutdown);
+    }
+}
+
+// After a cycle: the connector's next due time (queued again), or its end.
+void Scheduler::after_cycle(Connector& c, const Finished& f, const CancelToken& shutdown) {
+    ++c.cycles;
+    if (f.summary.outcome == cycle::CycleSummary::Outcome::kCancelled || c.cancel.cancelled()) {
+        drop_connector(f.name, shutdown);
+        return;
+    }
+    c.failures = f.summary.ok() ? 0 : c.failures + 1;
+    if ((options_.max_cycles > 0 && c.cycles >= options_.max_cycles) || c.retire) {
+        drop_connector(f.name, shutdown);
+        return;
+    }
+    const std::shared_ptr<spdlog::logger> log = connector_logger(f.name);
+    bool overran = false;
+    const asset_sdk::SteadyTime next =
+        next_start(c.policy, f.started, f.ended, c.failures, rng_, &overran);
+    observer_.next_cycle(f.name, next);
+    log_next_due(*log, clock_, next);
+    warn_about_timing(*log, c.policy, f.started, f.ended, next, overran, c.failures);
+    queue_.push(f.name, next);
+}
+
+// A connector that is not running leaves (its runner, hence its plugin instance, ends here);
+// a changed one comes back with its new manifest unless the daemon is stopping.
+void Scheduler::drop_connector(const std::string& name, const CancelToken& shutdown) {
+    queue_.remove(name);
+    auto node = connectors_.extract(name);
+    node.mapped()->runner.reset();
+    auto replacement = restart_.extract(name);
+    if (!replacement.empty() && !shutdown.cancelled()) {
+        connector_logger(name)->info("restarting with the changed manifest");
+        add_connector(replacement.mapped(), shutdown);
+    } else {
+        observer_.connector_stopped(name);
     }
 }
 
@@ -262,40 +287,39 @@ void Scheduler::reload(const CancelToken& shutdown) {
     }
     std::vector<Manifest> next = enabled_unique(std::move(listed).value());
     std::vector<Manifest> current;
-    {
-        std::lock_guard lock(mu_);
-        for (const auto& [name, w] : workers_) {
-            if (w->retire) continue;  // already leaving
-            auto pending = restart_.find(name);
-            current.push_back(pending != restart_.end() ? pending->second : w->manifest);
+    for (const auto& [name, c] : connectors_) {
+        auto pending = restart_.find(name);
+        if (pending != restart_.end()) {
+            current.push_back(pending->second);
+        } else if (!c->retire) {
+            current.push_back(c->manifest);
         }
     }
     const ManifestDiff diff = diff_manifests(current, next);
     host_log().info("reload: {} added, {} removed, {} changed", diff.added.size(),
                     diff.removed.size(), diff.changed.size());
+    // Removed or changed: leaves now when idle, after its current cycle otherwise.
+    const auto retire = [&](const std::string& name) {
+        Connector& c = *connectors_.at(name);
+        c.retire = true;
+        if (!c.running) drop_connector(name, shutdown);
+    };
     for (const auto& name : diff.removed) {
-        std::lock_guard lock(mu_);
         restart_.erase(name);
-        if (auto it = workers_.find(name); it != workers_.end()) it->second->retire = true;
         connector_logger(name)->info("removed; stopping after the current cycle");
+        retire(name);
     }
     for (const auto& m : diff.changed) {
-        std::lock_guard lock(mu_);
         restart_[m.name] = m;
-        if (auto it = workers_.find(m.name); it != workers_.end()) it->second->retire = true;
         connector_logger(m.name)->info("manifest changed; restarting after the current cycle");
+        if (!connectors_.at(m.name)->retire) retire(m.name);
     }
     for (const auto& m : diff.added) {
-        bool still_running = false;
-        {
-            std::lock_guard lock(mu_);
-            auto it = workers_.find(m.name);
-            still_running = it != workers_.end();
-            if (still_running) restart_[m.name] = m;  // a removed one, not yet finished
-        }
-        if (!still_running) {
+        if (connectors_.count(m.name) > 0) {
+            restart_[m.name] = m;  // a removed one, still finishing its cycle
+        } else {
             connector_logger(m.name)->info("added");
-            start_worker(m, shutdown);
+            add_connector(m, shutdown);
         }
     }
 }
@@ -309,55 +333,82 @@ SchedulerReport Scheduler::run(const CancelToken& shutdown) {
     }
     const std::vector<Manifest> manifests = enabled_unique(std::move(listed).value());
     if (manifests.empty()) host_log().warn("no enabled connector to run");
-    for (const auto& m : manifests) start_worker(m, shutdown);
-    host_log().info("{} connector(s) scheduled{}", manifests.size(),
-                    options_.max_cycles > 0 ? " (fixed number of cycles)" : "");
+    for (const auto& m : manifests) add_connector(m, shutdown);
+    host_log().info("{} connector(s) scheduled{}, at most {} cycle(s) at once", manifests.size(),
+                    options_.max_cycles > 0 ? " (fixed number of cycles)" : "",
+                    options_.max_concurrent_cycles);
     observer_.loop_tick();
     observer_.connectors_scheduled(manifests.size());
 
     control_loop(shutdown);
     observer_.stopping();
-    wait_for_workers(shutdown);
+    wait_for_running_cycles(shutdown);
 
     std::lock_guard lock(mu_);
     for (auto& [name, r] : reports_) report.connectors.push_back(r);
     return report;
 }
 
+// A reload asked for (and not yet done). The request is taken once and remembered.
+bool Scheduler::reload_requested() {
+    if (!reload_pending_ && options_.max_cycles == 0 && options_.take_reload_request &&
+        options_.take_reload_request()) {
+        reload_pending_ = true;
+    }
+    return reload_pending_;
+}
+
 void Scheduler::control_loop(const CancelToken& shutdown) {
-    const bool bounded = options_.max_cycles > 0;
     for (;;) {
-        {
-            std::unique_lock lock(mu_);
-            cv_.wait_for(lock, kControlSlice, [this] { return woken_; });
-            woken_ = false;
-        }
+        woken_ = false;  // what happens from here on ends the next wait
         observer_.loop_tick();
-        reap_finished(shutdown);
+        finish_cycles(shutdown);
         if (shutdown.cancelled()) return;
-        if (!bounded && options_.take_reload_request && options_.take_reload_request()) {
+        if (reload_requested()) {
+            reload_pending_ = false;
             observer_.reload_started();
             reload(shutdown);
             observer_.reload_finished();
         }
-        if (bounded) {
-            std::lock_guard lock(mu_);
-            if (workers_.empty() && restart_.empty()) return;
-        }
+        if (options_.max_cycles > 0 && connectors_.empty()) return;
+        start_due_cycles();
+        wait_for_event(shutdown);
     }
 }
 
-// Shutdown (or all done): wait for every connector to finish its cycle, naming the slow ones.
-void Scheduler::wait_for_workers(const CancelToken& shutdown) {
+// Until something may change what to do: a finished cycle, a wake(), a shutdown or reload
+// request, or — when a slot is free — the next due time (on the injected clock).
+void Scheduler::wait_for_event(const CancelToken& shutdown) {
+    const std::optional<asset_sdk::SteadyTime> due = queue_.earliest();
+    if (due && running_ < static_cast<std::size_t>(options_.max_concurrent_cycles)) {
+        const auto wait = std::chrono::ceil<asset_sdk::Millis>(*due - clock_.steady_now());
+        if (wait <= asset_sdk::Millis(0)) return;
+        clock_.sleep_for(wait, [&] {
+            observer_.loop_tick();  // polled every few ms by the real clock: the loop is alive
+            return woken_.load() || shutdown.cancelled() || reload_requested();
+        });
+        return;
+    }
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, kControlSlice, [this] { return woken_.load(); });
+}
+
+// Shutdown (or all done): queued connectors never start; wait for the running cycles to
+// finish, naming the slow ones.
+void Scheduler::wait_for_running_cycles(const CancelToken& shutdown) {
+    restart_.clear();
     auto last_report = std::chrono::steady_clock::now();
     for (;;) {
+        woken_ = false;
         observer_.loop_tick();
-        reap_finished(shutdown);
+        finish_cycles(shutdown);
+        // Idle ones leave (a cycle that ended just before the shutdown was queued again).
         std::vector<std::string> running;
-        {
-            std::lock_guard lock(mu_);
-            for (const auto& [name, w] : workers_) running.push_back(name);
+        std::vector<std::string> idle;
+        for (const auto& [name, c] : connectors_) {
+            (c->running ? running : idle).push_back(name);
         }
+        for (const auto& name : idle) drop_connector(name, shutdown);
         if (running.empty()) return;
         const auto now = std::chrono::steady_clock::now();
         if (now - last_report >= options_.stop_report_every) {
@@ -367,8 +418,7 @@ void Scheduler::wait_for_workers(const CancelToken& shutdown) {
             last_report = now;
         }
         std::unique_lock lock(mu_);
-        cv_.wait_for(lock, kControlSlice, [this] { return woken_; });
-        woken_ = false;
+        cv_.wait_for(lock, kControlSlice, [this] { return woken_.load(); });
     }
 }
 

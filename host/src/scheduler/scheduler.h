@@ -1,35 +1,41 @@
 // `asset-host run`: every enabled connector on its schedule, until shutdown.
 //
-// - One thread per connector: its cycles never overlap; connectors run concurrently and one
-//   failing or slow connector never stalls another.
+// - A bounded pool: connectors wait in a queue ordered by their next due time (due_queue.h);
+//   at most `max_concurrent_cycles` cycles run at once, each on a thread of its own that ends
+//   with the cycle. An idle connector costs no thread: its manifest, its schedule state and
+//   its runner (which holds no plugin process, connection or buffer between cycles). A
+//   connector's cycles never overlap; one failing or slow connector holds only its own slot.
 // - Timing (schedule_policy.h): random initial jitter, start-to-start `schedule.every`, growing
-//   back-off after failures. All waits go through the injected Clock and end at once on
-//   shutdown.
-// - once: each connector runs one cycle (no jitter) and run() returns when all are done.
+//   back-off after failures. One thread (run()'s) waits for the next due time, through the
+//   injected Clock; the wait ends at once on shutdown, reload or a finished cycle.
+// - once: each connector runs one cycle (no jitter), in queue order, and run() returns when
+//   all are done.
 // - Shutdown (the token passed to run(), i.e. SIGTERM/SIGINT): every connector's token is
-//   cancelled; running cycles stop fetching, finish their in-flight batches within their grace
-//   period (CycleOptions) and persist what was acknowledged; run() returns when all stopped.
+//   cancelled; queued connectors never start; running cycles stop fetching, finish their
+//   in-flight batches within their grace period (CycleOptions) and persist what was
+//   acknowledged; run() returns when all stopped.
 // - Reload (take_reload_request() returns true, i.e. SIGHUP): manifests are listed again;
 //   added connectors start, removed ones stop after their current cycle, changed ones are
 //   restarted with the new manifest after their current cycle. A reload that fails (e.g. the
 //   manifests directory is unreadable) keeps the running set.
 //
 // The scheduler knows nothing of plugins or destinations: a RunnerFactory turns a manifest into
-// a ConnectorRunner (plugin instance + destination + checkpoint store, running
-// cycle::run_cycle), created on the connector's thread before its first cycle and kept
-// across cycles. A factory error counts as a failed cycle (retried with back-off: a missing
-// secret file may appear).
+// a ConnectorRunner (running cycle::run_cycle), created before the connector's first cycle (on
+// the thread of that cycle) and kept across cycles. A factory error counts as a failed cycle
+// (retried with back-off: a missing secret file may appear).
 #pragma once
 
 #include "common/cancellation.h"
 #include "config/manifest.h"
 #include "cycle/cycle_summary.h"
+#include "scheduler/due_queue.h"
 #include "scheduler/schedule_policy.h"
 #include "scheduler/scheduler_observer.h"
 
 #include <asset_sdk/clock.h>
 #include <asset_sdk/status.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -37,6 +43,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -58,8 +65,13 @@ using RunnerFactory = std::function<asset_sdk::Result<std::unique_ptr<ConnectorR
 // on every reload. An invalid manifest should be logged and left out by the source.
 using ManifestSource = std::function<asset_sdk::Result<std::vector<Manifest>>()>;
 
+// max(4, 2 × the number of cores): cycles mostly wait on the network, so more than one per core.
+int default_max_concurrent_cycles();
+
 struct SchedulerOptions {
     bool once = false;
+    // At most this many cycles at once (worker processes included); 0: the default above.
+    int max_concurrent_cycles = 0;
     int max_cycles = 0;  // per connector, 0 = unlimited (once = 1); for tests and demos
     asset_sdk::Millis max_initial_jitter{30'000};
     asset_sdk::Millis failure_backoff_initial{30'000};
@@ -105,33 +117,46 @@ public:
     void wake();
 
 private:
-    struct Worker;
+    struct Connector;
+    struct Finished;
 
-    void start_worker(const Manifest& manifest, const CancelToken& shutdown);
-    void worker_main(Worker& worker);
+    void add_connector(const Manifest& manifest, const CancelToken& shutdown);
+    void start_due_cycles();
+    void run_cycle_in_slot(Connector& connector);
+    void finish_cycles(const CancelToken& shutdown);
+    void after_cycle(Connector& connector, const Finished& finished, const CancelToken& shutdown);
+    void drop_connector(const std::string& name, const CancelToken& shutdown);
     void record(const std::string& name, const cycle::CycleSummary& summary);
     void reload(const CancelToken& shutdown);
-    void reap_finished(const CancelToken& shutdown);
     // run()'s two phases: cycles until shutdown (or, bounded, until every connector is done),
     // then waiting for the running cycles to finish.
     void control_loop(const CancelToken& shutdown);
-    void wait_for_workers(const CancelToken& shutdown);
+    void wait_for_event(const CancelToken& shutdown);
+    void wait_for_running_cycles(const CancelToken& shutdown);
+    bool reload_requested();
     std::vector<Manifest> enabled_unique(std::vector<Manifest> manifests) const;
 
     ManifestSource source_;
     RunnerFactory factory_;
     asset_sdk::Clock& clock_;
     SchedulerOptions options_;
-
-    std::mutex mu_;
-    std::condition_variable cv_;
-    bool woken_ = false;
-    std::map<std::string, std::unique_ptr<Worker>> workers_;  // running (or retiring)
-    std::map<std::string, Manifest> restart_;                 // changed: start when the old ends
-    std::map<std::string, ConnectorReport> reports_;
     std::uint64_t seed_;
     SchedulerObserver default_observer_;  // does nothing
     SchedulerObserver& observer_;
+    std::mt19937_64 rng_;  // initial jitter and back-off; used by run()'s thread only
+
+    // Owned by run()'s thread; a running connector's runner is used by its cycle's thread only.
+    std::map<std::string, std::unique_ptr<Connector>> connectors_;
+    std::map<std::string, Manifest> restart_;  // changed while running: start when it ends
+    DueQueue queue_;
+    std::size_t running_ = 0;
+    bool reload_pending_ = false;
+
+    std::mutex mu_;  // guards what cycle threads hand back: finished_, reports_
+    std::condition_variable cv_;
+    std::atomic<bool> woken_{false};
+    std::vector<Finished> finished_;
+    std::map<std::string, ConnectorReport> reports_;
 };
 
 }  // namespace asset_host::scheduler
