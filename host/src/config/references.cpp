@@ -2,6 +2,8 @@
 
 #include "common/paths.h"
 
+#include <asset_sdk/text.h>
+
 #include <cstdlib>
 #include <string_view>
 
@@ -75,6 +77,12 @@ private:
             i = close + 1;
         }
         if (used_reference) out_.referenced_paths.insert(path);
+        if (!failed && asset_sdk::find_invalid_utf8(result) != std::string::npos) {
+            // A binary key file or a mis-encoded variable: configuration values are text, and
+            // the JSON libraries they go through need UTF-8. The value itself is never shown.
+            error(path, "the referenced value is not valid UTF-8 text (save it as UTF-8)");
+            failed = true;
+        }
         if (failed) {
             out_.failed_paths.insert(path);
             return;  // leave the value as written

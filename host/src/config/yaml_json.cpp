@@ -5,11 +5,14 @@
 #include <asset_sdk/text.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
+#include <optional>
 #include <set>
 
 namespace asset_host {
@@ -201,7 +204,29 @@ private:
 
 }  // namespace
 
+namespace {
+
+// YAML is Unicode text; yaml-cpp passes stray bytes through, and the JSON libraries behind it
+// must never see them (valijson's string length check reads past a table on invalid UTF-8).
+std::optional<std::string> invalid_utf8_error(std::string_view text, const std::string& origin) {
+    const std::size_t at = asset_sdk::find_invalid_utf8(text);
+    if (at == std::string_view::npos) return std::nullopt;
+    const std::string_view before = text.substr(0, at);
+    const std::size_t line =
+        1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+    const std::size_t line_start = before.rfind('\n');
+    const std::size_t column = at - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X",
+                  static_cast<unsigned>(static_cast<unsigned char>(text[at])));
+    return origin + ":" + std::to_string(line) + ":" + std::to_string(column) +
+           ": not valid UTF-8 (byte " + byte + "); save the file as UTF-8";
+}
+
+}  // namespace
+
 Result<json> yaml_to_json(std::string_view text, const std::string& origin) {
+    if (auto error = invalid_utf8_error(text, origin)) return asset_sdk::invalid_argument(*error);
     Converter converter(origin);
     try {
         const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));

@@ -1,5 +1,7 @@
 #include "utf8.h"
 
+#include "asset_sdk/text.h"
+
 namespace asset_sdk::detail {
 
 std::size_t utf8_sequence(std::string_view s, std::size_t i, std::size_t& consumed) {
@@ -34,3 +36,22 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i, std::size_t& consum
 }
 
 }  // namespace asset_sdk::detail
+
+namespace asset_sdk {
+
+std::size_t find_invalid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t consumed = 0;
+        const std::size_t len = detail::utf8_sequence(text, i, consumed);
+        if (len == 0) return i;
+        i += len;
+    }
+    return std::string_view::npos;
+}
+
+}  // namespace asset_sdk

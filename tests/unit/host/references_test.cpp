@@ -82,6 +82,20 @@ TEST_CASE("each bad reference is one error naming the key and the reference, nev
     CHECK(doc["config"]["api_token"] == "${env:OKTA_API_TOKEN}");  // left as written
 }
 
+TEST_CASE("a referenced value that is not UTF-8 is refused without showing it") {
+    testsupport::TempDir dir;
+    dir.write("key.bin", std::string("s3cr\xFF\xFEt\n"));
+    json doc = {{"config", {{"a", "${file:key.bin}"}, {"b", "x${env:LATIN1}"}}}};
+    const auto r = resolve_references(doc, dir.path(), fake_env({{"LATIN1", "caf\xE9"}}));
+    CHECK(r.errors == std::vector<std::string>{
+                          "config.a: the referenced value is not valid UTF-8 text (save it as "
+                          "UTF-8)",
+                          "config.b: the referenced value is not valid UTF-8 text (save it as "
+                          "UTF-8)"});
+    CHECK(r.failed_paths == std::set<std::string>{"config.a", "config.b"});
+    CHECK(doc["config"]["a"] == "${file:key.bin}");  // left as written
+}
+
 TEST_CASE("a file that cannot be read for permissions says so") {
     if (::geteuid() == 0) return;  // root reads everything; the other cases cover the path
     testsupport::TempDir dir;

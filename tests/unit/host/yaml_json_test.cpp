@@ -95,6 +95,18 @@ TEST_CASE("what JSON cannot hold is refused") {
           "instead)");
 }
 
+TEST_CASE("a file that is not UTF-8 is refused at the first bad byte, before any parsing") {
+    // Stray continuation bytes in a value (found by the manifest fuzz target: they reached
+    // valijson's length check, which reads out of bounds on them).
+    CHECK(parse_error("name: a\nconfig:\n  base_url: \"https://u\xC6\x8F\x9E\x8C.okta.com\"\n") ==
+          "manifests/m.yaml:3:25: not valid UTF-8 (byte 0x9E); save the file as UTF-8");
+    CHECK(parse_error("# caf\xE9 in Latin-1\nname: a\n") ==
+          "manifests/m.yaml:1:6: not valid UTF-8 (byte 0xE9); save the file as UTF-8");
+    CHECK(parse_error("k: \xED\xA0\x80\n") ==  // an encoded UTF-16 surrogate
+          "manifests/m.yaml:1:4: not valid UTF-8 (byte 0xED); save the file as UTF-8");
+    CHECK(parse_ok("k: \"caf\xC3\xA9 \xF0\x9F\x94\x91\"\n")["k"] == "caf\xC3\xA9 \xF0\x9F\x94\x91");
+}
+
 TEST_CASE("64-bit integers survive") {
     const json j = parse_ok("min: -9223372036854775808\nmax: 18446744073709551615\n");
     CHECK(j["min"] == std::numeric_limits<std::int64_t>::min());

@@ -34,3 +34,18 @@ TEST_CASE("scrub_credentials: token-like runs of 32+ characters go, the rest sta
     CHECK(scrub_credentials("see https://dev-12345678.oktapreview.com/oauth2/v1/token", 300) ==
           "see https://dev-12345678.oktapreview.com/oauth2/v1/token");
 }
+
+TEST_CASE("find_invalid_utf8: the offset of the first byte that starts no valid sequence") {
+    using asset_sdk::find_invalid_utf8;
+    constexpr auto npos = std::string_view::npos;
+    CHECK(find_invalid_utf8("") == npos);
+    CHECK(find_invalid_utf8("plain ascii\n\t") == npos);
+    CHECK(find_invalid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x91") == npos);
+    CHECK(find_invalid_utf8("ab\x80") == 2);                    // stray continuation byte
+    CHECK(find_invalid_utf8("\xC3\xA9\x9E\x8C\x8C\xBF") == 2);  // a run of continuations
+    CHECK(find_invalid_utf8("x\xC0\xAF") == 1);                 // overlong '/'
+    CHECK(find_invalid_utf8("\xED\xA0\x80") == 0);              // UTF-16 surrogate D800
+    CHECK(find_invalid_utf8("\xF4\x90\x80\x80") == 0);          // above U+10FFFF
+    CHECK(find_invalid_utf8("ok\xE2\x82") == 2);                // cut at the end
+    CHECK(find_invalid_utf8("\xFF") == 0);
+}

@@ -34,4 +34,10 @@ std::string one_line(std::string_view text, std::size_t max_bytes);
 // error message. Ordinary words, ids of Okta's size and URLs (split by ':' and '/') survive.
 std::string scrub_credentials(std::string_view text, std::size_t max_bytes);
 
+// Offset of the first byte of `text` that does not start a well-formed UTF-8 sequence (a
+// stray continuation byte, an overlong form, a surrogate, a cut sequence), or npos when all of
+// `text` is UTF-8. Text that reaches a JSON library must be UTF-8: some (valijson's length
+// checks) read out of bounds on anything else.
+std::size_t find_invalid_utf8(std::string_view text);
+
 }  // namespace asset_sdk
