@@ -2,7 +2,7 @@
 # The fuzz smoke (tests/fuzz/README.md): installs clang and libFuzzer if missing, configures a
 # clang build with -DASSET_HOST_FUZZ=ON in ./build-fuzz, builds only the fuzz targets (and what
 # they link), and runs every target for ASSET_HOST_FUZZ_SMOKE_SECONDS (default 20) over its
-# checked-in corpus through ctest (label fuzz-smoke). Not yet run by scripts/test.sh.
+# checked-in corpus through ctest (label fuzz-smoke). scripts/test.sh runs it after the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh --fuzz
