@@ -206,10 +206,24 @@ private:
 
 namespace {
 
-// YAML is Unicode text; yaml-cpp passes stray bytes through, and the JSON libraries behind it
-// must never see them (valijson's string length check reads past a table on invalid UTF-8).
-std::optional<std::string> invalid_utf8_error(std::string_view text, const std::string& origin) {
-    const std::size_t at = asset_sdk::find_invalid_utf8(text);
+// Offset of the first control character YAML does not allow in a file (C0 except tab, LF and
+// CR; DEL), or npos. yaml-cpp does not refuse them: a NUL inside a quoted scalar sends its
+// scanner into a loop that allocates until memory runs out (found by the manifest fuzz target).
+std::size_t find_forbidden_control(std::string_view text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
+    }
+    return std::string_view::npos;
+}
+
+// YAML is Unicode text without most control characters. The file is checked before yaml-cpp
+// sees it: yaml-cpp passes stray bytes through to the JSON libraries behind it, which must never
+// see them (valijson's string length check reads past a table on invalid UTF-8).
+std::optional<std::string> text_error(std::string_view text, const std::string& origin) {
+    const std::size_t bad_utf8 = asset_sdk::find_invalid_utf8(text);
+    const std::size_t control = find_forbidden_control(text.substr(0, bad_utf8));
+    const std::size_t at = std::min(bad_utf8, control);
     if (at == std::string_view::npos) return std::nullopt;
     const std::string_view before = text.substr(0, at);
     const std::size_t line =
@@ -219,14 +233,19 @@ std::optional<std::string> invalid_utf8_error(std::string_view text, const std::
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02X",
                   static_cast<unsigned>(static_cast<unsigned char>(text[at])));
-    return origin + ":" + std::to_string(line) + ":" + std::to_string(column) +
-           ": not valid UTF-8 (byte " + byte + "); save the file as UTF-8";
+    const std::string where = origin + ":" + std::to_string(line) + ":" + std::to_string(column);
+    if (at == control) {
+        return where + ": control character " + byte +
+               " is not allowed in YAML (remove it; write \"\\x..\" escapes in a double-quoted "
+               "string)";
+    }
+    return where + ": not valid UTF-8 (byte " + byte + "); save the file as UTF-8";
 }
 
 }  // namespace
 
 Result<json> yaml_to_json(std::string_view text, const std::string& origin) {
-    if (auto error = invalid_utf8_error(text, origin)) return asset_sdk::invalid_argument(*error);
+    if (auto error = text_error(text, origin)) return asset_sdk::invalid_argument(*error);
     Converter converter(origin);
     try {
         const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));

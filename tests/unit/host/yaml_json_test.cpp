@@ -107,6 +107,23 @@ TEST_CASE("a file that is not UTF-8 is refused at the first bad byte, before any
     CHECK(parse_ok("k: \"caf\xC3\xA9 \xF0\x9F\x94\x91\"\n")["k"] == "caf\xC3\xA9 \xF0\x9F\x94\x91");
 }
 
+TEST_CASE("control characters YAML does not allow are refused before yaml-cpp sees them") {
+    // A NUL inside a quoted scalar made yaml-cpp allocate without end (found by the fuzzer).
+    CHECK(parse_error(std::string("name: a\nconfig:\n  base_url: \"https\0\0://x\"\n", 42)) ==
+          "manifests/m.yaml:3:19: control character 0x00 is not allowed in YAML (remove it; "
+          "write \"\\x..\" escapes in a double-quoted string)");
+    CHECK(parse_error("a: b\x1B[31m\n") ==
+          "manifests/m.yaml:1:5: control character 0x1B is not allowed in YAML (remove it; "
+          "write \"\\x..\" escapes in a double-quoted string)");
+    CHECK(parse_error("a: \x7F\n") ==
+          "manifests/m.yaml:1:4: control character 0x7F is not allowed in YAML (remove it; "
+          "write \"\\x..\" escapes in a double-quoted string)");
+    // A tab in a quoted string, CRLF line ends and escapes stay allowed.
+    const json j = parse_ok("a: \"x\ty\"\r\nc: \"nul\\x00\"\n");
+    CHECK(j["a"] == "x\ty");
+    CHECK(j["c"] == std::string("nul\0", 4));
+}
+
 TEST_CASE("64-bit integers survive") {
     const json j = parse_ok("min: -9223372036854775808\nmax: 18446744073709551615\n");
     CHECK(j["min"] == std::numeric_limits<std::int64_t>::min());
