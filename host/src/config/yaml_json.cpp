@@ -3,6 +3,7 @@
 #include "common/paths.h"
 
 #include <asset_sdk/text.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <sstream>
 
 namespace asset_host {
 namespace {
@@ -242,19 +244,58 @@ std::optional<std::string> text_error(std::string_view text, const std::string& 
     return where + ": not valid UTF-8 (byte " + byte + "); save the file as UTF-8";
 }
 
+// Counts the documents of a stream, stopping at the second. YAML::LoadAll is not used: in
+// yaml-cpp 0.7, on input such as ",x" the parser reports a new empty document forever without
+// consuming anything, and LoadAll collects them until memory runs out (fixed upstream after
+// 0.8; found here by the manifest fuzz target). A second document starting where the first did
+// is that loop: the input is invalid at that mark.
+class DocumentCounter final : public YAML::EventHandler {
+public:
+    void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+    std::vector<YAML::Mark> starts;
+};
+
+std::vector<YAML::Mark> first_two_document_starts(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentCounter counter;
+    while (counter.starts.size() < 2 && parser.HandleNextDocument(counter)) {
+    }
+    return counter.starts;
+}
+
 }  // namespace
 
 Result<json> yaml_to_json(std::string_view text, const std::string& origin) {
     if (auto error = text_error(text, origin)) return asset_sdk::invalid_argument(*error);
     Converter converter(origin);
     try {
-        const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-        if (docs.empty()) return json(nullptr);
-        if (docs.size() > 1) {
+        const std::string input(text);
+        const std::vector<YAML::Mark> starts = first_two_document_starts(input);
+        if (starts.empty()) return json(nullptr);
+        if (starts.size() > 1 && starts[1].pos == starts[0].pos) {
+            const auto at = static_cast<std::size_t>(std::max(starts[0].pos, 0));
+            const std::string token = at < input.size() ? input.substr(at, 1) : "end of file";
+            return asset_sdk::invalid_argument(converter.where(starts[0]) +
+                                               "invalid YAML: unexpected \"" + token + "\"");
+        }
+        if (starts.size() > 1) {
             return asset_sdk::invalid_argument(
                 origin + ": more than one YAML document (\"---\"); one connector per file");
         }
-        return converter.convert(docs.front(), 0);
+        return converter.convert(YAML::Load(input), 0);
     } catch (const ConvertError& e) {
         return asset_sdk::invalid_argument(e.message);
     } catch (const YAML::Exception& e) {

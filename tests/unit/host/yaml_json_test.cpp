@@ -124,6 +124,17 @@ TEST_CASE("control characters YAML does not allow are refused before yaml-cpp se
     CHECK(j["c"] == std::string("nul\0", 4));
 }
 
+TEST_CASE("input on which yaml-cpp 0.7's LoadAll loops forever is an error at once") {
+    // ",anm" (found by the manifest fuzz target) and "," (yaml-cpp issue 1040): the parser
+    // reported empty documents without end.
+    CHECK(parse_error(",anm") == "manifests/m.yaml:1:1: invalid YAML: unexpected \",\"");
+    CHECK(parse_error("\n  ,\n") == "manifests/m.yaml:2:3: invalid YAML: unexpected \",\"");
+    CHECK(parse_error("a: 1\n---\nb: 2\n") ==
+          "manifests/m.yaml: more than one YAML document (\"---\"); one connector per file");
+    CHECK(parse_ok("---\na: 1\n...\n")["a"] == 1);
+    CHECK(parse_ok("# only a comment\n").is_null());
+}
+
 TEST_CASE("64-bit integers survive") {
     const json j = parse_ok("min: -9223372036854775808\nmax: 18446744073709551615\n");
     CHECK(j["min"] == std::numeric_limits<std::int64_t>::min());
