@@ -37,6 +37,14 @@ constexpr const char* kSchema = R"json({
                    "description": "Fail the cycle after emitting this many records (-1: never)"},
     "fail_test": {"type": "boolean", "default": false,
                   "description": "Make the second test check fail"},
+    "fail_message": {"type": "string", "default": "",
+                     "description": "Appended to the fail_after failure message (any bytes)"},
+    "big_record_at": {"type": "integer", "minimum": -1, "default": -1,
+                      "description": "Device N gets a hostname of big_record_bytes bytes (-1: none)"},
+    "big_record_bytes": {"type": "integer", "minimum": 0, "default": 2097152,
+                         "description": "Size of the big_record_at hostname"},
+    "bad_record_at": {"type": "integer", "minimum": -1, "default": -1,
+                      "description": "Device N is emitted as a JSON array, not an object (-1: none)"},
     "secret": {"type": "string", "x-secret": true,
                "description": "A pretend credential (the plugin logs it so tests can prove the host redacts it)"}
   }
@@ -51,6 +59,10 @@ struct Config {
     std::int64_t delay_ms = 0;
     std::int64_t fail_after = -1;
     bool fail_test = false;
+    std::string fail_message;
+    std::int64_t big_record_at = -1;
+    std::int64_t big_record_bytes = 2 << 20;
+    std::int64_t bad_record_at = -1;
     std::string secret;
 };
 
@@ -72,6 +84,12 @@ Result<Config> parse_config(std::string_view text) {
     ASSET_RETURN_IF_ERROR(integer("checkpoint_every", c.checkpoint_every, 1));
     ASSET_RETURN_IF_ERROR(integer("delay_ms", c.delay_ms, 0));
     ASSET_RETURN_IF_ERROR(integer("fail_after", c.fail_after, -1));
+    ASSET_RETURN_IF_ERROR(integer("big_record_at", c.big_record_at, -1));
+    ASSET_RETURN_IF_ERROR(integer("big_record_bytes", c.big_record_bytes, 0));
+    ASSET_RETURN_IF_ERROR(integer("bad_record_at", c.bad_record_at, -1));
+    if (const auto it = j.find("fail_message"); it != j.end() && it->is_string()) {
+        c.fail_message = it->get<std::string>();
+    }
     if (const auto it = j.find("fail_test"); it != j.end()) {
         if (!it->is_boolean()) return asset_sdk::invalid_argument("fail_test must be a boolean");
         c.fail_test = it->get<bool>();
@@ -142,10 +160,12 @@ public:
                     "simulated failure after " + std::to_string(emitted) + " records";
                 // Deliberately careless again: the host must redact errors too.
                 if (!config_.secret.empty()) message += " (secret " + config_.secret + ")";
+                if (!config_.fail_message.empty()) message += ": " + config_.fail_message;
                 return Status(asset_sdk::StatusCode::kInternal, message);
             }
             if (!pause()) return asset_sdk::cancelled();
             build_record(n, now);
+            if (n == config_.bad_record_at) record_ = "[\"example-" + std::to_string(n) + "\"]";
             if (!host_.emit(record_)) return asset_sdk::cancelled();
             ++emitted;
             if ((n + 1) % config_.checkpoint_every == 0 && !mark(n + 1)) {
@@ -214,6 +234,9 @@ private:
         append_int(name_, n);
         w.field("uid", std::string_view(name_));
         name_.append(".example.test");
+        if (n == config_.big_record_at) {
+            name_.resize(static_cast<std::size_t>(config_.big_record_bytes), 'h');
+        }
         w.field("hostname", std::string_view(name_));
         w.key("os").begin_object();
         w.field("name", k.os_name).field("type", k.os_type).field("type_id", k.os_type_id);

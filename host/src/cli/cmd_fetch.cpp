@@ -23,6 +23,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -43,12 +44,19 @@ public:
             fd_ = STDOUT_FILENO;
             return asset_sdk::Status::ok();
         }
-        partial_ = target_ + ".partial";
-        fd_ = ::open(partial_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        const std::string partial = target_ + ".partial";
+        fd_ = open_exclusive(partial);
+        if (fd_ < 0 && errno == EEXIST) {
+            // A FILE.partial left by a killed fetch is ours to replace; anything else there
+            // (a symlink planted by someone, another user's file) is refused.
+            if (auto st = remove_stale_partial(partial); !st.is_ok()) return st;
+            fd_ = open_exclusive(partial);
+        }
         if (fd_ < 0) {
-            return asset_sdk::io_error("cannot write " + display_path(partial_) + ": " +
+            return asset_sdk::io_error("cannot write " + display_path(partial) + ": " +
                                        errno_message(errno));
         }
+        partial_ = partial;
         return asset_sdk::Status::ok();
     }
 
@@ -88,6 +96,31 @@ public:
     }
 
 private:
+    // Created, never reused: O_EXCL refuses an existing file and O_NOFOLLOW a symlink, so a
+    // link planted at FILE.partial cannot make a root-run fetch write somewhere else. The
+    // records hold people's names and e-mails: 0600. rename() then replaces FILE itself, never
+    // what a symlink at FILE points to.
+    static int open_exclusive(const std::string& path) {
+        return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    }
+
+    static asset_sdk::Status remove_stale_partial(const std::string& path) {
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) != 0) return asset_sdk::Status::ok();  // gone meanwhile
+        if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) {
+            return asset_sdk::io_error("refusing to write " + display_path(path) +
+                                       ": it exists and is " +
+                                       (S_ISREG(st.st_mode) ? std::string("owned by another user")
+                                                            : std::string(file_kind(st.st_mode))) +
+                                       "; remove it or choose another --output");
+        }
+        if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+            return asset_sdk::io_error("cannot replace " + display_path(path) + ": " +
+                                       errno_message(errno));
+        }
+        return asset_sdk::Status::ok();
+    }
+
     std::string target_;
     std::string partial_;
     int fd_ = -1;

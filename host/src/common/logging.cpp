@@ -1,5 +1,6 @@
 #include "common/logging.h"
 
+#include "common/console.h"
 #include "common/journal.h"
 #include "common/redactor.h"
 #include "common/structured_log.h"
@@ -78,11 +79,12 @@ public:
             append(dest, connector);
             append(dest, "] ");
         }
-        // One event per line: a message with newlines (e.g. a plugin error) stays on one line.
-        for (char c : text) {
-            const char out = (c == '\n' || c == '\r') ? ' ' : c;
-            dest.push_back(out);
-        }
+        // One event per line: a message with newlines (e.g. a plugin error) stays on one line,
+        // and control characters from plugin data or server text are escaped, never sent raw
+        // to the terminal (the json format escapes them too).
+        std::string safe;
+        append_terminal_safe(safe, text, /*keep_newlines=*/false);
+        append(dest, safe);
         dest.push_back('\n');
     }
 

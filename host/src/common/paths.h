@@ -14,11 +14,16 @@ namespace asset_host {
 // "manifests/a.yaml"), never made absolute behind their back.
 std::string display_path(const std::filesystem::path& p);
 
+// "a directory", "a FIFO (named pipe)", "a symbolic link", ... for st_mode `mode` (lstat/fstat).
+const char* file_kind(unsigned mode);
+
 // Directory holding the running executable (from /proc/self/exe); empty if unknown.
 std::filesystem::path executable_dir();
 
-// The whole content of a file, at most `max_bytes`. On failure the Status message is the reason
-// only ("Permission denied", "Is a directory", "larger than 1048576 bytes"): callers add the path.
+// The whole content of a regular file (symlinks followed), at most `max_bytes`. A FIFO, device
+// or socket is refused without blocking. On failure the Status message is the reason only
+// ("Permission denied", "not a regular file (it is a FIFO (named pipe))", "larger than 1048576
+// bytes"): callers add the path.
 asset_sdk::Result<std::string> read_small_file(const std::filesystem::path& file,
                                                std::size_t max_bytes);
 

@@ -33,13 +33,9 @@ std::string redact(std::string_view text) {
     return Redactor::global().redact(text);
 }
 
-std::string mask_secret(std::string text, std::string_view secret) {
-    if (secret.empty()) return text;
-    for (std::size_t pos = text.find(secret); pos != std::string::npos;
-         pos = text.find(secret, pos + Redactor::kMask.size())) {
-        text.replace(pos, secret.size(), Redactor::kMask);
-    }
-    return text;
+std::string redacted_one_line(std::string_view text, std::size_t max_bytes,
+                              std::string_view secret) {
+    return asset_sdk::one_line_masked(redact(text), max_bytes, secret);
 }
 
 }  // namespace asset_host

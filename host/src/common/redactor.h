@@ -5,6 +5,8 @@
 // written not to contain values in the first place.
 #pragma once
 
+#include <asset_sdk/text.h>
+
 #include <atomic>
 #include <shared_mutex>
 #include <string>
@@ -15,7 +17,7 @@ namespace asset_host {
 
 class Redactor {
 public:
-    static constexpr std::string_view kMask = "***";
+    static constexpr std::string_view kMask = asset_sdk::kSecretMask;
 
     // The instance the host uses everywhere (never destroyed, usable from any thread).
     static Redactor& global();
@@ -36,6 +38,12 @@ std::string redact(std::string_view text);
 
 // `text` with every occurrence of `secret` replaced by Redactor::kMask (no-op for an empty
 // secret): for a secret known where the message is made, before the global net.
-std::string mask_secret(std::string text, std::string_view secret);
+using asset_sdk::mask_secret;
+
+// Text from outside (a server's error body) for a one-line message of at most `max_bytes`:
+// `secret` masked and every registered secret redacted on the WHOLE text, then cut. Cutting
+// first would leave the head of an echoed secret, which no longer matches it.
+std::string redacted_one_line(std::string_view text, std::size_t max_bytes,
+                              std::string_view secret = {});
 
 }  // namespace asset_host

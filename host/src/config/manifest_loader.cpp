@@ -5,6 +5,7 @@
 #include "config/host_schemas.h"
 #include "config/yaml_json.h"
 
+#include <asset_sdk/text.h>
 #include <asset_sdk/time_util.h>
 #include <asset_sdk/url.h>
 
@@ -171,7 +172,9 @@ private:
                       "simulator)");
             }
         }
-        if (const std::string* key = str("api_key")) s.api_key = *key;
+        // Sent trimmed (a ${file:} with a trailing space, a variable with a tab): surrounding
+        // whitespace is never part of a key. Both forms are registered as secrets.
+        if (const std::string* key = str("api_key")) s.api_key = asset_sdk::trim(*key);
         if (const std::string* uuid = str("connector_uuid")) s.connector_uuid = *uuid;
         integer("batch_size", spec.batch_size);
         integer("max_in_flight", spec.max_in_flight);
@@ -228,8 +231,16 @@ private:
         for (const auto& secret : secrets_) {
             // A failed reference left its "${...}" text in place: that is not a secret.
             if (secret.value.empty() || refs_.failed_paths.count(secret.path)) continue;
+            // Both forms: what was written (or read from the file/variable) and what a consumer
+            // sends. Plugins and the Sekoia destination trim surrounding whitespace, so a server
+            // echoing the credential it received shows the trimmed form.
             Redactor::global().add(secret.value);
             m.secret_values.push_back(secret.value);
+            if (const std::string_view sent = asset_sdk::trim(secret.value);
+                !sent.empty() && sent.size() != secret.value.size()) {
+                Redactor::global().add(sent);
+                m.secret_values.emplace_back(sent);
+            }
             const bool inline_value = !refs_.referenced_paths.count(secret.path);
             if (inline_value && secret.path != "destination.proxy") {
                 out_.warnings.push_back(where_ + ": " + secret.path +

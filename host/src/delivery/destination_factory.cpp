@@ -30,7 +30,17 @@ bool file_checks(const FileDestinationSpec& spec,
                                    "create it or change destination.path"));
         return false;
     }
-    const bool exists = std::filesystem::exists(spec.path, ec);
+    const auto status = std::filesystem::symlink_status(spec.path, ec);
+    const bool exists = std::filesystem::exists(status);
+    if (exists && !std::filesystem::is_regular_file(status)) {
+        on_check(destination_check(
+            "destination.file", AH_CHECK_FAIL,
+            spec.path.string() + " is " +
+                (std::filesystem::is_symlink(status) ? "a symbolic link" : "not a regular file") +
+                ": records are only appended to a regular file (links are not followed)",
+            "point destination.path at a regular file, or at a new file name"));
+        return false;
+    }
     const auto& probe = exists ? spec.path : dir;
     if (::access(probe.c_str(), W_OK) != 0) {
         on_check(destination_check("destination.file", AH_CHECK_FAIL,

@@ -18,7 +18,43 @@ std::mutex& stdout_mutex() {
     return mu;
 }
 
+asset_sdk::Status check_owned_regular_file(int fd, const std::filesystem::path& path) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        return asset_sdk::io_error("cannot inspect " + path.string() + ": " + errno_message(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return asset_sdk::io_error("refusing to write " + path.string() + ": it is " +
+                                   file_kind(st.st_mode) + ", not a regular file");
+    }
+    if (st.st_uid != ::geteuid()) {
+        return asset_sdk::io_error("refusing to append to " + path.string() +
+                                   ": it is owned by uid " + std::to_string(st.st_uid) +
+                                   ", not by this process (uid " + std::to_string(::geteuid()) +
+                                   ")");
+    }
+    return asset_sdk::Status::ok();
+}
+
 }  // namespace
+
+asset_sdk::Result<int> open_private_append(const std::filesystem::path& path, std::string_view what,
+                                           bool read_too) {
+    const int fd =
+        ::open(path.c_str(),
+               (read_too ? O_RDWR : O_WRONLY) | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        const int err = errno;
+        return asset_sdk::io_error(
+            "cannot open " + std::string(what) + " " + path.string() + ": " +
+            (err == ELOOP ? std::string("it is a symbolic link (refused)") : errno_message(err)));
+    }
+    if (auto st = check_owned_regular_file(fd, path); !st.is_ok()) {
+        ::close(fd);
+        return st;
+    }
+    return fd;
+}
 
 FileDestination::FileDestination(std::filesystem::path path) : path_(std::move(path)) {}
 
@@ -28,11 +64,9 @@ FileDestination::~FileDestination() {
 
 asset_sdk::Status FileDestination::open_locked() {
     if (fd_ >= 0) return asset_sdk::Status::ok();
-    const int fd = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-    if (fd < 0) {
-        return asset_sdk::io_error("cannot open destination file " + path_.string() + ": " +
-                                   errno_message(errno));
-    }
+    auto opened = open_private_append(path_, "destination file", /*read_too=*/true);
+    if (!opened) return opened.status();
+    const int fd = *opened;
     // (Read access only to look at the last byte.) A crash in the middle of a previous write
     // can leave a torn last line; start on a fresh
     // line so every record we append stays parseable.

@@ -1,5 +1,7 @@
 // NDJSON file destination: each batch is appended as one record per line and fsync'ed before
 // it counts as acknowledged, so a checkpoint never covers records that a crash could lose.
+// The file is opened without following a symlink, must be a regular file owned by us, and is
+// created 0600.
 // Batches are written one at a time (max_concurrency 1) so the file keeps emission order.
 #pragma once
 
@@ -8,8 +10,16 @@
 #include <filesystem>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace asset_host::delivery {
+
+// Opens `path` to append records (people's names and e-mails) to it: created 0600, never
+// through a symbolic link (a link planted there must not make a root-run host write elsewhere),
+// and only a regular file owned by this process's user (not a device, a FIFO or another user's
+// file). `what` names the file in errors ("destination file"). `read_too`: O_RDWR.
+asset_sdk::Result<int> open_private_append(const std::filesystem::path& path, std::string_view what,
+                                           bool read_too = false);
 
 class FileDestination final : public Destination {
 public:

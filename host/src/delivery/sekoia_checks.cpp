@@ -86,7 +86,7 @@ private:
                     const std::string& what);
     asset_sdk::HttpResult perform(asset_sdk::HttpRequest request, const std::string& user_agent);
     std::string said(const asset_sdk::HttpResponse& r) const {
-        return mask_secret(describe_sekoia_error(r.status, r.body), spec_.api_key);
+        return describe_sekoia_error(r.status, r.body, spec_.api_key);  // masked, then cut
     }
     // A transport failure through a proxy is most often the proxy's: it is named first.
     std::string proxy_remedy(std::string remedy) const {

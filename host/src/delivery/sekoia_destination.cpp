@@ -169,7 +169,8 @@ asset_sdk::AttemptResult SekoiaDestination::attempt(Slot& slot, const Batch& bat
             return asset_sdk::AttemptResult::finished();
         case SekoiaVerdict::kRefused: {
             std::string message = "Sekoia refused the batch of " + std::to_string(batch.size()) +
-                                  " records: " + describe_sekoia_error(code, http.response.body);
+                                  " records: " +
+                                  describe_sekoia_error(code, http.response.body, spec_.api_key);
             const std::string hint = sekoia_error_hint(code, batch_size_);
             if (!hint.empty()) message += "; " + hint;
             status = {asset_sdk::StatusCode::kHttp, secret_free(message)};
@@ -178,7 +179,7 @@ asset_sdk::AttemptResult SekoiaDestination::attempt(Slot& slot, const Batch& bat
         case SekoiaVerdict::kRetry:
             break;
     }
-    failure.text = secret_free(describe_sekoia_error(code, http.response.body));
+    failure.text = secret_free(describe_sekoia_error(code, http.response.body, spec_.api_key));
     failure.code = code == 429 ? asset_sdk::StatusCode::kRateLimited : asset_sdk::StatusCode::kHttp;
     if (auto value = http.response.header("retry-after")) {
         failure.retry_after = asset_sdk::parse_retry_after(*value, clock_.now());

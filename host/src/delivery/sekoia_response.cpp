@@ -1,5 +1,7 @@
 #include "delivery/sekoia_response.h"
 
+#include "common/redactor.h"
+
 #include <asset_sdk/text.h>
 #include <nlohmann/json.hpp>
 
@@ -27,17 +29,17 @@ SekoiaVerdict classify_sekoia_status(long status) {
     return SekoiaVerdict::kRefused;
 }
 
-std::string describe_sekoia_error(long status, std::string_view body) {
+std::string describe_sekoia_error(long status, std::string_view body, std::string_view api_key) {
     std::string text = "HTTP " + std::to_string(status);
     const nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (doc.is_object() && (doc.contains("code") || doc.contains("message"))) {
         const std::string code = doc.contains("code") ? json_scalar_text(doc["code"]) : "";
         const std::string message = doc.contains("message") ? json_scalar_text(doc["message"]) : "";
-        if (!code.empty()) text += " (code " + asset_sdk::one_line(code, 80) + ")";
-        if (!message.empty()) text += ": " + asset_sdk::one_line(message, kMaxRawBody);
+        if (!code.empty()) text += " (code " + redacted_one_line(code, 80, api_key) + ")";
+        if (!message.empty()) text += ": " + redacted_one_line(message, kMaxRawBody, api_key);
         return text;
     }
-    const std::string raw = asset_sdk::one_line(body, kMaxRawBody);
+    const std::string raw = redacted_one_line(body, kMaxRawBody, api_key);
     if (!raw.empty()) text += ": " + raw;
     return text;
 }

@@ -19,7 +19,8 @@ SekoiaVerdict classify_sekoia_status(long status);
 
 // "HTTP 401 (code T300): invalid token" from Sekoia's {"code", "message"} error body, falling
 // back to the raw body (whitespace collapsed, truncated to ~300 bytes) when it is not that JSON.
-std::string describe_sekoia_error(long status, std::string_view body);
+// `api_key` and every registered secret are masked on the whole text before it is cut.
+std::string describe_sekoia_error(long status, std::string_view body, std::string_view api_key);
 
 // Whether an error answer has the shape of Sekoia's API: a JSON object carrying "code",
 // "message" or "detail". A proxy's or gateway's error page (HTML, plain text) has not.

@@ -149,7 +149,7 @@ ApiResult OktaClient::to_result(asset_sdk::HttpResult&& result) const {
     out.response = std::move(result.response);
     out.http_status = out.response.status;
     if (out.http_status < 200 || out.http_status >= 300) {
-        out.okta = parse_okta_error(out.response);
+        out.okta = parse_okta_error(out.response, config_.api_token);
         out.status = Status(StatusCode::kHttp,
                             describe(out.okta) + hint_for(out.okta, config_.oauth.has_value()));
     }

@@ -11,17 +11,19 @@ namespace {
 constexpr std::size_t kMaxText = 300;  // error texts end up in logs and exit messages
 
 // Keeps messages one line and bounded, whatever the server sent, and without anything that looks
-// like a credential it may echo (an access token, a signed assertion or proof).
-std::string clean(std::string_view text) {
-    return asset_sdk::scrub_credentials(text, kMaxText);
+// like a credential it may echo (an access token, a signed assertion or proof). `credential` (the
+// token sent, whatever its length) is masked first, on the whole text, before anything is cut.
+std::string clean(std::string_view text, std::string_view credential = {}) {
+    return asset_sdk::scrub_credentials(asset_sdk::mask_secret(std::string(text), credential),
+                                        kMaxText);
 }
 
 }  // namespace
 
-OktaError parse_okta_error(const asset_sdk::HttpResponse& response) {
+OktaError parse_okta_error(const asset_sdk::HttpResponse& response, std::string_view credential) {
     OktaError e;
     e.http_status = response.status;
-    if (auto id = response.header("x-okta-request-id")) e.request_id = clean(*id);
+    if (auto id = response.header("x-okta-request-id")) e.request_id = clean(*id, credential);
 
     for (const asset_sdk::AuthChallenge& challenge :
          asset_sdk::parse_www_authenticate(response.header_values("www-authenticate"))) {
@@ -45,20 +47,20 @@ OktaError parse_okta_error(const asset_sdk::HttpResponse& response) {
     const simdjson::padded_string padded(response.body.substr(0, 64 * 1024));
     if (parser.parse(padded).get(root)) return e;
     std::string_view s;
-    if (!root["errorCode"].get_string().get(s)) e.error_code = clean(s);
-    if (!root["errorSummary"].get_string().get(s)) e.error_summary = clean(s);
+    if (!root["errorCode"].get_string().get(s)) e.error_code = clean(s, credential);
+    if (!root["errorSummary"].get_string().get(s)) e.error_summary = clean(s, credential);
     simdjson::dom::array causes;
     if (!root["errorCauses"].get_array().get(causes)) {
         for (auto cause : causes) {
             if (cause["errorSummary"].get_string().get(s)) continue;
             if (!e.error_causes.empty()) e.error_causes += "; ";
-            e.error_causes += clean(s);
+            e.error_causes += clean(s, credential);
             if (e.error_causes.size() > kMaxText) break;
         }
     }
     // OAuth errors from the authorization server use {error, error_description}.
     if (e.error_summary.empty() && !root["error_description"].get_string().get(s)) {
-        e.error_summary = clean(s);
+        e.error_summary = clean(s, credential);
     }
     return e;
 }

@@ -23,7 +23,10 @@ struct OktaError {
 };
 
 // Reads whatever the response carries; never fails (an unparsable body leaves fields empty).
-OktaError parse_okta_error(const asset_sdk::HttpResponse& response);
+// `credential` (the token sent) is masked in every text taken from the answer before the text
+// is cut to length: a server echoing it must not leak even its first characters.
+OktaError parse_okta_error(const asset_sdk::HttpResponse& response,
+                           std::string_view credential = {});
 
 // Whether an error answer has Okta's shape: a JSON body with errorCode, or an OAuth challenge
 // (Okta answers a missing scope with an empty body and the reason in WWW-Authenticate). The

@@ -76,4 +76,17 @@ std::string scrub_credentials(std::string_view text, std::size_t max_bytes) {
     return one_line(redacted, max_bytes);
 }
 
+std::string mask_secret(std::string text, std::string_view secret) {
+    if (secret.empty()) return text;
+    for (std::size_t pos = text.find(secret); pos != std::string::npos;
+         pos = text.find(secret, pos + kSecretMask.size())) {
+        text.replace(pos, secret.size(), kSecretMask);
+    }
+    return text;
+}
+
+std::string one_line_masked(std::string_view text, std::size_t max_bytes, std::string_view secret) {
+    return one_line(mask_secret(std::string(text), secret), max_bytes);
+}
+
 }  // namespace asset_sdk

@@ -37,6 +37,13 @@ struct ConnectorSpec {
     std::string retry_budget = "30s";
 };
 
+// The default connector with `records` devices.
+inline ConnectorSpec with_records(int records) {
+    ConnectorSpec c;
+    c.records = records;
+    return c;
+}
+
 class Rig : public testsupport::HostSandbox {
 public:
     Rig() : HostSandbox({"example"}), sim(testsupport::SekoiaSim::args(kKey)) {

@@ -25,7 +25,8 @@ bool icontains(std::string_view haystack, std::string_view needle);
 
 // One line of printable text of at most `max_bytes` (then "..."): runs of whitespace and control
 // characters become one space. For server-provided text (error bodies may be HTML pages or
-// multi-line dumps) going into logs and error messages.
+// multi-line dumps) going into logs and error messages. Mask secrets BEFORE cutting (see
+// one_line_masked): a cut through an echoed secret leaves a head that no longer matches it.
 std::string one_line(std::string_view text, std::size_t max_bytes);
 
 // one_line(), after every run of 32 or more characters that could be a credential (letters,
@@ -39,5 +40,15 @@ std::string scrub_credentials(std::string_view text, std::size_t max_bytes);
 // `text` is UTF-8. Text that reaches a JSON library must be UTF-8: some (valijson's length
 // checks) read out of bounds on anything else.
 std::size_t find_invalid_utf8(std::string_view text);
+
+// What a masked secret is replaced with.
+inline constexpr std::string_view kSecretMask = "***";
+
+// `text` with every occurrence of `secret` replaced by kSecretMask (no-op for an empty secret).
+std::string mask_secret(std::string text, std::string_view secret);
+
+// one_line(mask_secret(text, secret), max_bytes): masked on the whole text, then cut, so a
+// server echoing the credential we sent cannot leak its first characters.
+std::string one_line_masked(std::string_view text, std::size_t max_bytes, std::string_view secret);
 
 }  // namespace asset_sdk
