@@ -28,6 +28,10 @@ void SekoiaSim::key_rights(const json& rights) const {
     process_.post_json("/_sim/auth", rights);
 }
 
+void SekoiaSim::refusals(const json& rules) const {
+    process_.post_json("/_sim/refusals", rules);
+}
+
 void SekoiaSim::reset() const {
     process_.post_json("/_sim/reset");
 }

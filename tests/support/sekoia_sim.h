@@ -31,10 +31,13 @@ public:
 
     nlohmann::json stats() const;
     void faults(const nlohmann::json& list) const;  // replaces the plan, restarts the count
-    void reset() const;  // forgets items, counters, faults and key rights
+    void reset() const;  // forgets items, counters, faults, key rights and refusals
     // What the API key may do: {"validate_endpoint": bool, "can_push": bool} (both true by
     // default; tests/sim/sekoia/README.md).
     void key_rights(const nlohmann::json& rights) const;
+    // Refuses specific records / large bodies: {"uids": [...], "status": 400|422,
+    // "max_body_bytes": n} (tests/sim/sekoia/README.md); {} clears.
+    void refusals(const nlohmann::json& rules) const;
 
     // Unique device.uid values accepted so far.
     std::set<std::string> uids() const;

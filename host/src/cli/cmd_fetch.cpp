@@ -150,8 +150,13 @@ int finish_dry_run(Output& output, NdjsonSink& sink, const FetchResult& result,
                    spdlog::logger& log) {
     const asset_sdk::Status written = sink.finish();
     const auto elapsed = std::chrono::steady_clock::now() - started;
-    const std::string counts = std::to_string(sink.records()) + " records, " +
-                               std::to_string(sink.checkpoints()) + " checkpoint markers";
+    std::string counts = std::to_string(sink.records()) + " records, " +
+                         std::to_string(sink.checkpoints()) + " checkpoint markers";
+    if (sink.refused() > 0) {
+        // Delivery would refuse them too (same check): they are not in the output.
+        counts += ", " + std::to_string(sink.refused()) + " records refused (" +
+                  sink.first_refusal() + (sink.refused() > 1 ? ", ..." : "") + ")";
+    }
     if (!written.is_ok()) {
         output.discard();
         print_error("asset-host: fetch stopped: cannot write " + output.name() + ": " +
@@ -177,8 +182,9 @@ int finish_dry_run(Output& output, NdjsonSink& sink, const FetchResult& result,
         print_error("asset-host: " + st.message());
         return kExitFailure;
     }
-    log.info("fetch done in {}: {} to {} (dry run: nothing delivered, no checkpoint stored)",
-             seconds_text(elapsed), counts, output.name());
+    log.log(sink.refused() > 0 ? spdlog::level::warn : spdlog::level::info,
+            "fetch done in {}: {} to {} (dry run: nothing delivered, no checkpoint stored)",
+            seconds_text(elapsed), counts, output.name());
     return kExitOk;
 }
 
@@ -201,7 +207,8 @@ int fetch_to_output(const GlobalOptions& g, const FetchArgs& args, OpenConnector
               : *checkpoint ? "resuming from the stored checkpoint"
                             : "no stored checkpoint");
 
-    NdjsonSink sink(output.fd(), connector.cancel.token());
+    NdjsonSink sink(output.fd(), connector.cancel.token(), 64 * 1024,
+                    manifest.destination.max_record_bytes);
     const auto started = std::chrono::steady_clock::now();
     const FetchResult result = connector.plugin->fetch(sink, *checkpoint, args.full);
     return finish_dry_run(output, sink, result, connector.cancel, started, *log);

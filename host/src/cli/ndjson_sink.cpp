@@ -14,10 +14,12 @@ namespace {
 constexpr auto kMaxBufferAge = std::chrono::milliseconds(500);
 }  // namespace
 
-NdjsonSink::NdjsonSink(int fd, CancelToken cancel, std::size_t flush_bytes)
+NdjsonSink::NdjsonSink(int fd, CancelToken cancel, std::size_t flush_bytes,
+                       std::size_t max_record_bytes)
     : fd_(fd),
       cancel_(std::move(cancel)),
       flush_bytes_(flush_bytes),
+      check_(max_record_bytes),
       last_flush_(std::chrono::steady_clock::now()) {
     buf_.reserve(flush_bytes_ + 4096);
 }
@@ -25,6 +27,13 @@ NdjsonSink::NdjsonSink(int fd, CancelToken cancel, std::size_t flush_bytes)
 SinkResult NdjsonSink::record(std::string_view json) {
     if (!error_.empty() || cancel_.cancelled()) return SinkResult::kStop;
     if (json.empty()) return SinkResult::kContinue;  // nothing to write; a line must be an object
+    if (auto problem = check_.problem(json)) {
+        if (++refused_ == 1) {
+            first_refusal_ =
+                "record " + std::to_string(records_ + refused_) + ": " + problem->reason;
+        }
+        return SinkResult::kContinue;
+    }
     const std::size_t start = buf_.size();
     buf_.append(json);
     // One record per line. A raw newline can only be whitespace between JSON tokens (inside a

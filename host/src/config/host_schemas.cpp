@@ -52,6 +52,7 @@ constexpr const char* kSekoiaSchema = R"json({
     "allow_insecure_http": {"type": "boolean"},
     "batch_size": {"type": "integer", "minimum": 1, "maximum": 1000},
     "max_in_flight": {"type": "integer", "minimum": 1, "maximum": 64},
+    "max_record_bytes": {"type": "integer", "minimum": 1024, "maximum": 67108864},
     "request_timeout": {"type": ["string", "integer"]},
     "retry_budget": {"type": ["string", "integer"]},
     "ca_file": {"type": "string", "minLength": 1},

@@ -36,8 +36,10 @@ struct FileDestinationSpec {
 struct DestinationSpec {
     enum class Type { kSekoia, kFile, kStdout };
     Type type = Type::kStdout;
-    int batch_size = 100;          // 1..1000
-    int max_in_flight = 4;         // batches in flight at once, 1..64
+    int batch_size = 100;   // 1..1000
+    int max_in_flight = 4;  // batches in flight at once, 1..64
+    // A record larger than this is refused (dead-lettered as too large), 1 KiB..64 MiB.
+    std::size_t max_record_bytes = 1u << 20;
     SekoiaDestinationSpec sekoia;  // when type == kSekoia
     FileDestinationSpec file;      // when type == kFile
 };

@@ -178,6 +178,9 @@ private:
         if (const std::string* uuid = str("connector_uuid")) s.connector_uuid = *uuid;
         integer("batch_size", spec.batch_size);
         integer("max_in_flight", spec.max_in_flight);
+        if (auto it = d.find("max_record_bytes"); it != d.end() && it->is_number_unsigned()) {
+            spec.max_record_bytes = it->get<std::size_t>();
+        }
         if (auto it = d.find("request_timeout"); it != d.end()) {
             if (auto v = duration(*it, "destination.request_timeout", std::chrono::seconds(1))) {
                 s.request_timeout = *v;

@@ -1,7 +1,9 @@
 #include "cycle/cycle_runner.h"
 
 #include "common/logging.h"
+#include "common/paths.h"
 #include "common/structured_log.h"
+#include "delivery/dead_letter.h"
 #include "delivery/pipeline.h"
 
 #include <asset_sdk/time_util.h>
@@ -83,6 +85,7 @@ delivery::PipelineOptions pipeline_options(const Manifest& manifest, const Cycle
     out.max_buffered_bytes = options.max_buffered_bytes;
     out.linger = options.linger;
     out.grace_period = options.grace_period;
+    out.max_record_bytes = manifest.destination.max_record_bytes;
     out.log = std::move(log);
     out.stored_marker = checkpoint;
     return out;
@@ -95,9 +98,9 @@ void add_pipeline_counts(const delivery::DeliveryPipeline& pipeline, const Fetch
     const delivery::PipelineStats stats = pipeline.stats();
     summary.records_fetched = stats.records_received;
     summary.records_sent = stats.records_acked;
+    summary.records_rejected = stats.records_dead_lettered;
     summary.batches = stats.batches_acked;
     summary.batches_failed = stats.batches_failed;
-    summary.records_rejected = stats.records_rejected;
     summary.retries = stats.retries;
     summary.max_queue_depth = stats.max_buffered_records;
     summary.checkpoint_saved = stats.checkpoints_saved > 0;
@@ -106,12 +109,15 @@ void add_pipeline_counts(const delivery::DeliveryPipeline& pipeline, const Fetch
     } else if (auto marker = pipeline.last_marker()) {
         read_summary_hints(*marker, summary);
     }
-    if (stats.records_rejected > 0) {
-        summary.skipped = summary.skipped.value_or(0) + stats.records_rejected;
+    // Records the host refused from the plugin and did not keep are skipped, not rejected:
+    // `rejected` counts only what is in the dead-letter file.
+    if (stats.records_invalid > 0) {
+        summary.skipped = summary.skipped.value_or(0) + stats.records_invalid;
     }
 }
 
-// Failed (the plugin and/or the delivery, both named), else cancelled, else ok.
+// Failed (the plugin and/or the delivery, both named), else cancelled, else partial (records
+// dead-lettered), else ok.
 void set_outcome(const asset_sdk::Status& delivered, const FetchResult& fetched,
                  const CancelToken& cancel, CycleSummary& summary) {
     const bool delivery_failed =
@@ -131,6 +137,8 @@ void set_outcome(const asset_sdk::Status& delivered, const FetchResult& fetched,
         // cycle did not complete.
         summary.outcome = CycleSummary::Outcome::kFailed;
         summary.error = "the plugin stopped the cycle early without an error";
+    } else if (summary.records_rejected > 0) {
+        summary.outcome = CycleSummary::Outcome::kPartial;
     }
 }
 
@@ -171,11 +179,13 @@ void log_summary(spdlog::logger& log, const CycleSummary& s) {
     } else {
         event.field("error", s.error);
     }
-    const bool failed = s.outcome == CycleSummary::Outcome::kFailed;
-    log_event(log, failed ? spdlog::level::err : spdlog::level::info, event, format_summary(s));
+    spdlog::level::level_enum level = spdlog::level::info;
+    if (s.outcome == CycleSummary::Outcome::kFailed) level = spdlog::level::err;
+    if (s.outcome == CycleSummary::Outcome::kPartial) level = spdlog::level::warn;
+    log_event(log, level, event, format_summary(s));
 }
 
-// Stamps the duration and logs the summary line (error level when failed).
+// Stamps the duration and logs the summary line (error level when failed, warn when partial).
 CycleSummary finish_summary(CycleSummary summary, asset_sdk::SteadyTime started,
                             asset_sdk::Clock& clock, const CycleOptions& options,
                             spdlog::logger& log) {
@@ -207,10 +217,14 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
     std::optional<std::string> checkpoint;
     if (loaded->has_value()) checkpoint = (*loaded)->marker_json;
 
+    delivery::DeadLetterFile dead_letters(delivery::dead_letter_path(store.dir(), manifest.name),
+                                          manifest.name, clock);
+    delivery::PipelineOptions pipeline_opts = pipeline_options(manifest, options, log, checkpoint);
+    pipeline_opts.rejects = &dead_letters;
     delivery::DeliveryPipeline pipeline(
         destination,
         [&](std::string_view marker) { return store.save(manifest.name, manifest.plugin, marker); },
-        cancel, clock, pipeline_options(manifest, options, log, checkpoint));
+        cancel, clock, std::move(pipeline_opts));
     const Watch watch{
         cancel, options.grace_period, options.progress_every,
         [&] {
@@ -224,6 +238,13 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
     const asset_sdk::Status delivered = pipeline.finish();
     add_pipeline_counts(pipeline, fetched, summary);
     set_outcome(delivered, fetched, cancel, summary);
+    if (summary.records_rejected > 0) {
+        log->warn(
+            "{} records were refused and kept in {} (list them with `asset-host state "
+            "rejected {}`, re-send them with `asset-host replay`)",
+            summary.records_rejected,
+            display_path(delivery::dead_letter_path(store.dir(), manifest.name)), manifest.name);
+    }
     return finish_summary(std::move(summary), started, clock, options, *log);
 }
 

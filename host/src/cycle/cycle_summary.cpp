@@ -35,6 +35,8 @@ std::string_view outcome_name(CycleSummary::Outcome outcome) {
     switch (outcome) {
         case CycleSummary::Outcome::kOk:
             return "ok";
+        case CycleSummary::Outcome::kPartial:
+            return "partial";
         case CycleSummary::Outcome::kFailed:
             return "failed";
         case CycleSummary::Outcome::kCancelled:
@@ -56,6 +58,7 @@ std::string format_summary(const CycleSummary& s) {
     line += " batches=" + std::to_string(s.batches);
     line += " retries=" + std::to_string(s.retries);
     line += " skipped=" + (s.skipped ? std::to_string(*s.skipped) : std::string("-"));
+    line += " rejected=" + std::to_string(s.records_rejected);
     line += " duration=" +
             asset_sdk::format_duration(s.duration, asset_sdk::DurationPrecision::kTenths);
     line += std::string(" checkpoint=") + (s.checkpoint_saved ? "saved" : "unchanged");

@@ -9,6 +9,7 @@
 #include <asset_sdk/clock.h>
 #include <asset_sdk/status.h>
 
+#include <string>
 #include <string_view>
 
 namespace asset_host::delivery {
@@ -20,6 +21,11 @@ struct DeliveryResult {
     // a secret.
     asset_sdk::Status status;
     int attempts = 0;  // requests/writes made; retries = attempts - 1 when attempts > 0
+    // When the destination refused the content (an HTTP 4xx answer): its status (400, 413,
+    // 422, ...) and its message (redacted, one line, bounded), for the dead-letter file.
+    // 0 / empty for any other failure.
+    int refused_status = 0;
+    std::string refused_reason;
     int retries() const { return attempts > 0 ? attempts - 1 : 0; }
 };
 

@@ -30,6 +30,9 @@ DeliveryPipeline::DeliveryPipeline(Destination& destination, PersistFn persist, 
       clock_(clock),
       options_(options),
       log_(options_.log),
+      bisect_(destination, options_.rejects, options_.batch_size,
+              options_.log ? options_.log : host_logger()),
+      check_(options_.max_record_bytes),
       saved_json_(options_.stored_marker) {
     if (!log_) log_ = host_logger();
     options_.batch_size = std::max(options_.batch_size, 1);
@@ -124,21 +127,34 @@ void DeliveryPipeline::drop_batch_locked(std::unique_ptr<Batch> batch) {
 bool DeliveryPipeline::valid_record(std::string_view json) {
     // Logged for the first few only: a plugin emitting garbage must not flood the log.
     constexpr std::uint64_t kLoggedRejects = 5;
-    scratch_.reserve(json.size() + simdjson::SIMDJSON_PADDING);
-    scratch_.assign(json);
-    simdjson::dom::element element;
-    const simdjson::error_code error = parser_.parse(scratch_).get(element);
-    const char* problem = nullptr;
-    if (error) {
-        problem = simdjson::error_message(error);
-    } else if (!element.is_object()) {
-        problem = "not a JSON object";
-    }
-    if (problem == nullptr) return true;
+    const std::optional<RecordProblem> problem = check_.problem(json);
+    if (!problem) return true;
+    if (problem->too_large) return keep_oversized(json, *problem);
     ++rejected_;
+    {
+        std::lock_guard lock(mu_);
+        ++stats_.records_invalid;
+    }
     if (rejected_ <= kLoggedRejects) {
-        log_->warn("refused a record from the plugin ({} bytes): {}{}", json.size(), problem,
+        log_->warn("refused a record from the plugin ({} bytes): {}{}", json.size(),
+                   problem->reason,
                    rejected_ == kLoggedRejects ? " (further refusals this cycle not logged)" : "");
+    }
+    return false;
+}
+
+// A record over the size limit: never sent, kept in the dead-letter file as an excerpt.
+bool DeliveryPipeline::keep_oversized(std::string_view json, const RecordProblem& problem) {
+    log_->warn("refused record {} of the cycle: {}{}", next_seq_ + 1, problem.reason,
+               options_.rejects ? "; an excerpt is kept in the dead-letter file" : "");
+    asset_sdk::Status kept = asset_sdk::Status::ok();
+    if (options_.rejects) kept = options_.rejects->reject({json, 0, problem.reason, true});
+    std::lock_guard lock(mu_);
+    ++(options_.rejects ? stats_.records_dead_lettered : stats_.records_invalid);
+    if (!kept.is_ok()) {
+        if (first_error_.is_ok())
+            first_error_ = kept.with_context("a refused record could not be kept: ");
+        failed_ = true;
     }
     return false;
 }
@@ -146,7 +162,6 @@ bool DeliveryPipeline::valid_record(std::string_view json) {
 SinkResult DeliveryPipeline::record(std::string_view json) {
     if (!valid_record(json)) {
         std::lock_guard lock(mu_);
-        ++stats_.records_rejected;
         return intake_stopped_locked() ? SinkResult::kStop : SinkResult::kContinue;
     }
     std::unique_lock lock(mu_);
@@ -273,8 +288,8 @@ void DeliveryPipeline::worker_loop() {
             lock.unlock();
             space_cv_.notify_one();  // the ready slot it came from is free
             const std::uint64_t index = batch->index;
-            DeliveryResult result =
-                destination_.deliver(*batch, [this, index] { return should_abort(index); });
+            const BisectResult result =
+                bisect_.deliver(*batch, [this, index] { return should_abort(index); });
             complete(std::move(batch), result);
             lock.lock();
             continue;
@@ -287,15 +302,17 @@ void DeliveryPipeline::worker_loop() {
     done_cv_.notify_all();
 }
 
-void DeliveryPipeline::complete(std::unique_ptr<Batch> batch, const DeliveryResult& result) {
+void DeliveryPipeline::complete(std::unique_ptr<Batch> batch, const BisectResult& result) {
     std::optional<Marker> persistable;
     {
         std::lock_guard lock(mu_);
-        stats_.retries += static_cast<std::uint64_t>(result.retries());
+        stats_.retries += static_cast<std::uint64_t>(result.retries);
         const std::uint64_t index = batch->index;
         if (result.status.is_ok()) {
+            // Every record is delivered or dead-lettered: settled, like an acknowledgement.
             ++stats_.batches_acked;
-            stats_.records_acked += batch->size();
+            stats_.records_acked += result.delivered;
+            stats_.records_dead_lettered += result.rejected;
             pending_[index - pending_.front().index].acked = true;
         } else {
             ++stats_.batches_failed;

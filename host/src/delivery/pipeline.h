@@ -20,13 +20,22 @@
 // - Cancellation (the cycle's CancelToken, i.e. SIGTERM): intake stops, the open batch is
 //   dropped, batches already cut are delivered until the grace period runs out, then aborted.
 // - A record that is not a JSON object is refused (counted, logged without its content): one
-//   bad record must not make Sekoia reject its whole batch cycle after cycle.
+//   bad record must not make Sekoia reject its whole batch cycle after cycle. A record over
+//   max_record_bytes is dead-lettered (excerpt only) and counted as rejected.
+// - A batch the destination refuses for its content is bisected (BisectingDelivery): the
+//   records it refuses go to the dead-letter sink, the others are delivered; the batch then
+//   counts as acknowledged (every record is delivered or kept), so the checkpoint moves past
+//   the refused records only once everything before them is settled. A dead-letter write that
+//   fails fails the batch: a record is never silently dropped.
 #pragma once
 
 #include "common/cancellation.h"
 #include "common/record_sink.h"
 #include "delivery/batch.h"
+#include "delivery/bisecting_delivery.h"
+#include "delivery/dead_letter.h"
 #include "delivery/destination.h"
+#include "delivery/record_check.h"
 
 #include <asset_sdk/clock.h>
 #include <asset_sdk/status.h>
@@ -55,6 +64,10 @@ struct PipelineOptions {
     std::size_t max_buffered_bytes = 64u << 20;  // record() blocks beyond (one record always fits)
     asset_sdk::Millis linger{1'000};             // a partial batch older than this is sent
     asset_sdk::Millis grace_period{10'000};      // after cancellation, for batches already cut
+    std::size_t max_record_bytes = kDefaultMaxRecordBytes;  // larger records are dead-lettered
+    // Where refused records go (the connector's dead-letter file). nullptr: a refusal fails the
+    // batch (no bisection) and an oversized record is only counted.
+    RejectSink* rejects = nullptr;
     // The marker already stored (the one the cycle started from): saving the same text again
     // would change nothing, so it is skipped (idle cycles do not rewrite the state file).
     std::optional<std::string> stored_marker;
@@ -65,9 +78,11 @@ struct PipelineOptions {
 using PersistFn = std::function<asset_sdk::Status(std::string_view marker_json)>;
 
 struct PipelineStats {
-    std::uint64_t records_received = 0;  // accepted into the pipeline
-    std::uint64_t records_rejected = 0;  // not a JSON object: refused, not delivered
-    std::uint64_t records_acked = 0;     // acknowledged by the destination (any order)
+    std::uint64_t records_received = 0;       // accepted into the pipeline
+    std::uint64_t records_invalid = 0;        // refused from the plugin and not kept (not a JSON
+                                              // object; too large without a reject sink)
+    std::uint64_t records_dead_lettered = 0;  // refused by the destination or too large: kept
+    std::uint64_t records_acked = 0;          // acknowledged by the destination (any order)
     std::uint64_t batches_acked = 0;
     std::uint64_t batches_failed = 0;  // refused, out of retries, or aborted
     std::uint64_t retries = 0;
@@ -125,7 +140,8 @@ private:
     std::unique_ptr<Batch> cut_open_locked();
     bool open_batch_full_locked() const;
     void drop_batch_locked(std::unique_ptr<Batch> batch);
-    void complete(std::unique_ptr<Batch> batch, const DeliveryResult& result);
+    void complete(std::unique_ptr<Batch> batch, const BisectResult& result);
+    bool keep_oversized(std::string_view json, const RecordProblem& problem);
     std::optional<Marker> take_persistable_marker_locked();
     void persist(Marker marker);
     void note_cancel() const;
@@ -142,9 +158,9 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     int workers_count_;
 
+    BisectingDelivery bisect_;
     // Record validation, on the producer's thread only (outside the lock).
-    simdjson::dom::parser parser_;
-    std::string scratch_;  // padded copy for simdjson
+    RecordCheck check_;
     std::uint64_t rejected_ = 0;
     std::size_t record_capacity_;
 

@@ -125,17 +125,22 @@ DeliveryResult SekoiaDestination::deliver(const Batch& batch, const asset_sdk::C
 
     DeliveryResult result;
     Failure last;
+    Refusal refusal;
     asset_sdk::Retrier retrier(clock_,
                                {spec_.retry_budget, {policy_.initial_backoff, policy_.max_backoff}},
                                policy_.seed + seed_counter_.fetch_add(1), abort);
     const asset_sdk::RetryEnd end = retrier.run(
-        [&] { return attempt(*slot, batch, result.status, last); },
+        [&] { return attempt(*slot, batch, result.status, last, refusal); },
         [&](asset_sdk::Millis wait) {
             log_->warn("sekoia: batch {} ({} records) attempt {} failed: {}; retrying in {}",
                        batch.index, batch.size(), retrier.attempts(), last.text,
                        asset_sdk::format_duration(wait));
         });
     result.attempts = retrier.attempts();
+    if (end == asset_sdk::RetryEnd::kDone && !result.status.is_ok()) {
+        result.refused_status = refusal.status;
+        result.refused_reason = std::move(refusal.reason);
+    }
     if (end == asset_sdk::RetryEnd::kCancelled) result.status = interrupted();
     if (end == asset_sdk::RetryEnd::kOutOfBudget) {
         result.status = out_of_budget(batch, retrier.attempts(), last);
@@ -144,7 +149,8 @@ DeliveryResult SekoiaDestination::deliver(const Batch& batch, const asset_sdk::C
 }
 
 asset_sdk::AttemptResult SekoiaDestination::attempt(Slot& slot, const Batch& batch,
-                                                    asset_sdk::Status& status, Failure& failure) {
+                                                    asset_sdk::Status& status, Failure& failure,
+                                                    Refusal& refusal) {
     asset_sdk::HttpResult http = slot.client->perform(slot.request);
     if ((slot.abort && slot.abort()) || http.error == asset_sdk::TransportError::kCancelled) {
         status = interrupted();
@@ -168,9 +174,11 @@ asset_sdk::AttemptResult SekoiaDestination::attempt(Slot& slot, const Batch& bat
             status = asset_sdk::Status::ok();
             return asset_sdk::AttemptResult::finished();
         case SekoiaVerdict::kRefused: {
+            refusal.status = static_cast<int>(code);
+            refusal.reason =
+                secret_free(describe_sekoia_error(code, http.response.body, spec_.api_key));
             std::string message = "Sekoia refused the batch of " + std::to_string(batch.size()) +
-                                  " records: " +
-                                  describe_sekoia_error(code, http.response.body, spec_.api_key);
+                                  " records: " + refusal.reason;
             const std::string hint = sekoia_error_hint(code, batch_size_);
             if (!hint.empty()) message += "; " + hint;
             status = {asset_sdk::StatusCode::kHttp, secret_free(message)};

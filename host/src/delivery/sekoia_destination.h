@@ -79,11 +79,16 @@ private:
         std::optional<asset_sdk::Millis> retry_after;
         asset_sdk::StatusCode code = asset_sdk::StatusCode::kTransport;  // kHttp, kRateLimited
     };
+    // What Sekoia said when it refused the content (a 4xx that is not retried).
+    struct Refusal {
+        int status = 0;
+        std::string reason;  // no secrets
+    };
     Slot* acquire();
     void release(Slot* slot);
     // One POST. Final: `status` is set (acknowledged, refused, not worth retrying, aborted).
     asset_sdk::AttemptResult attempt(Slot& slot, const Batch& batch, asset_sdk::Status& status,
-                                     Failure& failure);
+                                     Failure& failure, Refusal& refusal);
     asset_sdk::Status out_of_budget(const Batch& batch, int attempts, const Failure& last) const;
     std::string secret_free(std::string text) const;
 

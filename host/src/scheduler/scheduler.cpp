@@ -175,6 +175,10 @@ void Scheduler::record(const std::string& name, const cycle::CycleSummary& summa
         case cycle::CycleSummary::Outcome::kOk:
             ++r.cycles_ok;
             break;
+        case cycle::CycleSummary::Outcome::kPartial:  // completed; refused records kept
+            ++r.cycles_ok;
+            ++r.cycles_partial;
+            break;
         case cycle::CycleSummary::Outcome::kFailed:
             ++r.cycles_failed;
             break;

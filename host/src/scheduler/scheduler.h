@@ -88,7 +88,8 @@ struct SchedulerOptions {
 
 struct ConnectorReport {
     std::string name;
-    int cycles_ok = 0;
+    int cycles_ok = 0;       // ok or partial
+    int cycles_partial = 0;  // of which partial (records dead-lettered)
     int cycles_failed = 0;
     int cycles_cancelled = 0;
     std::optional<cycle::CycleSummary> last;

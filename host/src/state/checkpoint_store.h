@@ -34,6 +34,8 @@ public:
     asset_sdk::Status reset(std::string_view connector);
 
     std::filesystem::path path_for(std::string_view connector) const;
+    // The state directory (the dead-letter files live beside the checkpoints).
+    const std::filesystem::path& dir() const { return dir_; }
 
 private:
     std::filesystem::path dir_;

@@ -90,7 +90,7 @@ TEST_CASE("clean cycle: every device arrives exactly once and the checkpoint is 
     CHECK(st["duplicates"] == 0);
     const std::string line = asset_host::cycle::format_summary(s);
     CHECK(line.find("cycle connector=devices outcome=ok mode=full fetched=1050 sent=1050 "
-                    "batches=11 retries=0 skipped=2 duration=") == 0);
+                    "batches=11 retries=0 skipped=2 rejected=0 duration=") == 0);
     CHECK(line.find("checkpoint=saved") != std::string::npos);
 
     // The next cycle resumes from the saved marker: nothing left to send.

@@ -226,6 +226,18 @@ void Simulator::handle_intake(const httplib::Request& req, httplib::Response& re
         send_error(res, 400, "BAD_USER_AGENT", "User-Agent must be '" + expected_agent + "'");
         return finish(false);
     }
+    std::size_t max_body = 0;
+    {
+        std::lock_guard lock(mu_);
+        max_body = refusals_.max_body_bytes;
+        if (max_body > 0 && req.body.size() > max_body) ++refusals_.too_large_requests;
+    }
+    if (max_body > 0 && req.body.size() > max_body) {
+        send_error(res, 413, "PAYLOAD_TOO_LARGE",
+                   "request body of " + std::to_string(req.body.size()) + " bytes; at most " +
+                       std::to_string(max_body));
+        return finish(false);
+    }
     const json body = json::parse(req.body, nullptr, false);
     if (body.is_discarded()) {
         send_error(res, 400, "INVALID_JSON", "the body is not valid JSON");
@@ -237,6 +249,7 @@ void Simulator::handle_intake(const httplib::Request& req, httplib::Response& re
         return finish(false);
     }
     const json items = body.contains("items") ? body["items"] : json::array();
+    if (refuse_items(items, res)) return finish(false);
     if (items.size() > config_.max_items) {
         send_error(res, 413, "PAYLOAD_TOO_LARGE",
                    std::to_string(items.size()) + " items in one request; at most " +
@@ -253,6 +266,68 @@ void Simulator::handle_intake(const httplib::Request& req, httplib::Response& re
         return;
     }
     finish(true);
+}
+
+nlohmann::json Refusals::to_json() const {
+    return {{"uids", uids},
+            {"status", status},
+            {"message", message},
+            {"max_body_bytes", max_body_bytes},
+            {"refused_requests", refused_requests},
+            {"too_large_requests", too_large_requests}};
+}
+
+bool Simulator::refuse_items(const json& items, httplib::Response& res) {
+    std::lock_guard lock(mu_);
+    if (refusals_.uids.empty()) return false;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const json* uid = nullptr;
+        if (items[i].contains("device") && items[i]["device"].is_object() &&
+            items[i]["device"].contains("uid")) {
+            uid = &items[i]["device"]["uid"];
+        }
+        if (!uid || !uid->is_string() || !refusals_.uids.count(uid->get<std::string>())) continue;
+        ++refusals_.refused_requests;
+        const std::string message = !refusals_.message.empty()
+                                        ? refusals_.message
+                                        : "items[" + std::to_string(i) + "].device.uid: '" +
+                                              uid->get<std::string>() +
+                                              "' is refused (sekoia-sim refusal rule)";
+        send_error(res, refusals_.status, "VALIDATION_ERROR", message);
+        return true;
+    }
+    return false;
+}
+
+void Simulator::handle_refusals(const httplib::Request& req, httplib::Response& res) {
+    const json body = json::parse(req.body, nullptr, false);
+    Refusals rules;
+    if (!body.is_object()) return send_error(res, 400, "BAD_REFUSALS", "expected a JSON object");
+    if (body.contains("uids")) {
+        if (!body["uids"].is_array()) return send_error(res, 400, "BAD_REFUSALS", "uids: array");
+        for (const auto& u : body["uids"]) {
+            if (u.is_string()) rules.uids.insert(u.get<std::string>());
+        }
+    }
+    if (body.contains("status")) {
+        const int status = body["status"].is_number_integer() ? body["status"].get<int>() : 0;
+        if (status != 400 && status != 422) {
+            return send_error(res, 400, "BAD_REFUSALS", "status: 400 or 422");
+        }
+        rules.status = status;
+    }
+    if (body.contains("message") && body["message"].is_string()) {
+        rules.message = body["message"].get<std::string>();
+    }
+    if (body.contains("max_body_bytes")) {
+        if (!body["max_body_bytes"].is_number_unsigned()) {
+            return send_error(res, 400, "BAD_REFUSALS", "max_body_bytes: integer >= 0");
+        }
+        rules.max_body_bytes = body["max_body_bytes"].get<std::size_t>();
+    }
+    std::lock_guard lock(mu_);
+    refusals_ = std::move(rules);
+    return send_json(res, 200, refusals_.to_json());
 }
 
 void Simulator::accept(const std::string& connector, const json& items,
@@ -344,10 +419,16 @@ void Simulator::handle_control(const httplib::Request& req, httplib::Response& r
         return send_json(res, 200, faults_.to_json());
     }
     if (req.method == "POST" && path == "/_sim/auth") return set_key_rights(req, res);
+    if (path == "/_sim/refusals") {
+        if (req.method == "POST") return handle_refusals(req, res);
+        std::lock_guard lock(mu_);
+        return send_json(res, 200, refusals_.to_json());
+    }
     if (req.method == "POST" && path == "/_sim/reset") {
         {
             std::lock_guard lock(mu_);
             faults_ = FaultPlan{};
+            refusals_ = Refusals{};
         }
         {
             std::lock_guard lock(rights_mu_);

@@ -32,6 +32,19 @@ struct SimConfig {
     int latency_ms = 0;    // delay added before answering every intake POST (benchmarks)
 };
 
+// Content refusals (POST /_sim/refusals): Sekoia refusing specific records, or bodies above a
+// size, as its API does for a record its models reject or a request its gateway finds too big.
+struct Refusals {
+    std::set<std::string> uids;      // a request with an item of one of these device.uid -> status
+    int status = 400;                // 400 or 422
+    std::string message;             // overrides the message ("" = names the item and uid)
+    std::size_t max_body_bytes = 0;  // a larger body -> 413 (0 = no limit)
+    std::int64_t refused_requests = 0;
+    std::int64_t too_large_requests = 0;
+
+    nlohmann::json to_json() const;
+};
+
 class Simulator {
 public:
     explicit Simulator(SimConfig config);
@@ -49,6 +62,9 @@ private:
     void set_key_rights(const httplib::Request& req, httplib::Response& res);
     // GET /v1/apiauth/auth/validate: Sekoia's check of a token, as it answers it.
     void handle_validate(const httplib::Request& req, httplib::Response& res);
+    void handle_refusals(const httplib::Request& req, httplib::Response& res);
+    // The refusal for `items`, if a rule matches (and counts it): false when none.
+    bool refuse_items(const nlohmann::json& items, httplib::Response& res);
     // Answers an intake request that passed every check: records the items.
     void accept(const std::string& connector, const nlohmann::json& items,
                 const std::vector<std::vector<std::string>>& dropped, httplib::Response& res);
@@ -71,8 +87,9 @@ private:
     mutable std::mutex rights_mu_;
     KeyRights rights_;
 
-    std::mutex mu_;  // guards faults_
+    std::mutex mu_;  // guards faults_ and refusals_
     FaultPlan faults_;
+    Refusals refusals_;
     Ledger ledger_;
 };
 

@@ -64,7 +64,7 @@ TEST_CASE("summary line and marker hints") {
     asset_host::cycle::read_summary_hints(R"({"next":"x","mode":"incremental","skipped":4})", s);
     CHECK(asset_host::cycle::format_summary(s) ==
           "cycle connector=okta-devices outcome=failed mode=incremental fetched=10 sent=5 "
-          "batches=1 retries=3 skipped=4 duration=2.3s checkpoint=unchanged "
+          "batches=1 retries=3 skipped=4 rejected=0 duration=2.3s checkpoint=unchanged "
           "error=\"delivery: HTTP 401 \\\"bad\\\" key\"");
 
     CycleSummary t;

@@ -334,7 +334,7 @@ TEST_CASE_FIXTURE(PipelineFixture,
     CHECK(pipeline.record(deliverytest::device_record(2)) == SinkResult::kContinue);
     CHECK(pipeline.finish().is_ok());
     CHECK(dest.acked() == std::set<std::uint64_t>{1, 2});
-    CHECK(pipeline.stats().records_rejected == 3);
+    CHECK(pipeline.stats().records_invalid == 3);
     CHECK(pipeline.stats().records_received == 2);
 }
 
