@@ -77,6 +77,7 @@ struct Parsed {
     StateArgs state;
     StatusArgs status;
     std::string status_target;
+    ReplayArgs replay;
 };
 
 // The usage of the command the user was typing ("asset-host state show ..."), for errors.
@@ -136,6 +137,8 @@ struct Commands {
     CLI::App* state_show = nullptr;
     CLI::App* state_reset = nullptr;
     CLI::App* status = nullptr;
+    CLI::App* state_rejected = nullptr;
+    CLI::App* replay = nullptr;
 };
 
 void add_inspection_commands(CLI::App& app, Parsed& p, Commands& c) {
@@ -221,7 +224,8 @@ void add_run_and_state_commands(CLI::App& app, Parsed& p, Commands& c) {
         "0 ok (whether or not the daemon runs); 2 unknown connector or unreadable manifests "
         "directory."));
 
-    auto* state = app.add_subcommand("state", "Inspect or clear a connector's checkpoint");
+    auto* state = app.add_subcommand(
+        "state", "Inspect or clear a connector's checkpoint, list its refused records");
     state->footer(command_footer(
         "0 ok; 1 the state file is unreadable; 2 unknown connector, or (reset) the state "
         "directory is in use by another asset-host."));
@@ -234,6 +238,31 @@ void add_run_and_state_commands(CLI::App& app, Parsed& p, Commands& c) {
                                           "full sync)");
     c.state_reset->add_option("connector", p.state.target, "Connector name or manifest file")
         ->required();
+    c.state_rejected = state->add_subcommand(
+        "rejected",
+        "List the records the destination refused (<state-dir>/<name>.rejected.ndjson): time, "
+        "HTTP status, reason, an excerpt of the record");
+    c.state_rejected->add_option("connector", p.state.target, "Connector name or manifest file")
+        ->required();
+    c.state_rejected->add_flag("--json", p.state.json,
+                               "Print a JSON array of the dead-letter entries instead");
+}
+
+void add_replay_command(CLI::App& app, Parsed& p, Commands& c) {
+    c.replay = app.add_subcommand(
+        "replay",
+        "Re-send NDJSON records through a connector's destination (e.g. its dead-letter file, "
+        "after the cause is fixed); never touches the checkpoint");
+    c.replay->add_option("connector", p.replay.target, "Connector name or manifest file")
+        ->required();
+    c.replay
+        ->add_option("file", p.replay.file,
+                     "NDJSON file: dead-letter lines (their \"record\" is sent) or plain records")
+        ->required();
+    c.replay->footer(
+        command_footer("0 every record delivered; 1 a record was refused or not delivered, or "
+                       "the file is unreadable; 2 configuration error, or the state directory "
+                       "is in use by another asset-host."));
 }
 
 // The log format asked for (--log-format, else ASSET_HOST_LOG_FORMAT), read before parsing so
@@ -264,7 +293,7 @@ int report_parse_error(CLI::App& app, const CLI::ParseError& e) {
     if (app.get_subcommands().empty() && !app.remaining().empty()) {
         // CLI11 would only say that a subcommand is required.
         message = "unknown command '" + app.remaining().front() +
-                  "' (commands: plugins, validate, test, fetch, run, status, state)";
+                  "' (commands: plugins, validate, test, fetch, run, status, state, replay)";
     }
     if (current_log_format() == LogFormat::kJson) {
         log_event(diagnostic_log(), spdlog::level::err,
@@ -306,6 +335,8 @@ int run_command(const CLI::App& app, const Commands& c, Parsed& p, const GlobalO
     }
     if (c.state_show->parsed()) return cmd_state_show(g, p.state);
     if (c.state_reset->parsed()) return cmd_state_reset(g, p.state);
+    if (c.state_rejected->parsed()) return cmd_state_rejected(g, p.state);
+    if (c.replay->parsed()) return cmd_replay(g, p.replay);
     std::cerr << app.help() << std::flush;
     return kExitUsage;
 }
@@ -331,6 +362,7 @@ int run_cli(int argc, char** argv) {
     add_inspection_commands(app, p, commands);
     add_fetch_command(app, p, commands);
     add_run_and_state_commands(app, p, commands);
+    add_replay_command(app, p, commands);
 
     setup_logging(spdlog::level::info, requested_log_format(argc, argv));
     try {

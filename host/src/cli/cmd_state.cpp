@@ -1,16 +1,21 @@
-// asset-host state show|reset NAME|FILE: a connector's stored checkpoint. Needs only the
-// manifest's name, never the plugin (a connector whose plugin is broken can still be reset).
+// asset-host state show|reset|rejected NAME|FILE: a connector's stored checkpoint and its
+// dead-letter file. Needs only the manifest's name, never the plugin (a connector whose plugin
+// is broken can still be reset).
 #include "cli/commands.h"
 #include "cli/connector_setup.h"
 #include "common/console.h"
 #include "common/exit_codes.h"
 #include "common/paths.h"
 #include "config/manifest_finder.h"
+#include "delivery/dead_letter.h"
 #include "state/checkpoint_store.h"
+
+#include <asset_sdk/text.h>
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 namespace asset_host {
@@ -32,6 +37,45 @@ std::optional<std::string> connector_name(const GlobalOptions& g, const std::str
         return std::nullopt;
     }
     return name;
+}
+
+// One dead-letter entry as a line: time, status, reason, and a short excerpt of the record
+// (records are the plugin's business: no field is singled out).
+std::string rejected_line(const nlohmann::ordered_json& entry) {
+    constexpr std::size_t kExcerpt = 120;
+    auto text = [&](const char* key) {
+        const auto it = entry.find(key);
+        if (it == entry.end()) return std::string("-");
+        return it->is_string() ? it->get<std::string>() : it->dump();
+    };
+    const auto record = entry.find("record");
+    std::string excerpt = "(not kept: " + text("record_bytes") + " bytes)";
+    if (record != entry.end() && !record->is_null()) {
+        excerpt = asset_sdk::one_line(
+            record->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
+            kExcerpt);
+    }
+    return text("time") + "  status=" + text("status") + "  " + text("reason") + "  " + excerpt;
+}
+
+// The entries of the dead-letter files (the rotated one first); unparsable lines are counted.
+std::vector<nlohmann::ordered_json> read_dead_letters(const std::filesystem::path& file,
+                                                      int& unreadable) {
+    std::vector<nlohmann::ordered_json> out;
+    std::filesystem::path older = file;
+    older += ".1";
+    for (const auto& path : {older, file}) {
+        std::ifstream in(path);
+        for (std::string line; std::getline(in, line);) {
+            auto entry = nlohmann::ordered_json::parse(line, nullptr, false);
+            if (entry.is_object()) {
+                out.push_back(std::move(entry));
+            } else if (!line.empty()) {
+                ++unreadable;  // a line torn by a crash
+            }
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -74,6 +118,30 @@ int cmd_state_reset(const GlobalOptions& g, const StateArgs& args) {
         return kExitFailure;
     }
     print_out(had ? "checkpoint for " + *name + " removed" : "no checkpoint for " + *name);
+    return kExitOk;
+}
+
+int cmd_state_rejected(const GlobalOptions& g, const StateArgs& args) {
+    const auto name = connector_name(g, args.target);
+    if (!name) return kExitUsage;
+    const std::filesystem::path file = delivery::dead_letter_path(g.state_dir, *name);
+    int unreadable = 0;
+    const auto entries = read_dead_letters(file, unreadable);
+    if (args.json) {
+        print_out(nlohmann::ordered_json(entries).dump(
+            2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    } else if (entries.empty()) {
+        print_out("no rejected records for " + *name);
+    } else {
+        for (const auto& entry : entries) print_out(rejected_line(entry));
+        print_out(std::to_string(entries.size()) + " rejected records in " + display_path(file) +
+                  " (re-send them with: asset-host replay " + *name + " " + display_path(file) +
+                  ")");
+    }
+    if (unreadable > 0) {
+        print_error("warning: " + std::to_string(unreadable) + " unreadable lines in " +
+                    display_path(file) + " skipped");
+    }
     return kExitOk;
 }
 

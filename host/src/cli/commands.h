@@ -16,5 +16,7 @@ int cmd_state_show(const GlobalOptions& g, const StateArgs& args);
 int cmd_state_reset(const GlobalOptions& g, const StateArgs& args);
 // status: each connector's last cycle, last success, checkpoint age, next due (read-only).
 int cmd_status(const GlobalOptions& g, const StatusArgs& args);
+int cmd_state_rejected(const GlobalOptions& g, const StateArgs& args);
+int cmd_replay(const GlobalOptions& g, const ReplayArgs& args);
 
 }  // namespace asset_host

@@ -59,6 +59,12 @@ struct RunArgs {
 
 struct StateArgs {
     std::string target;  // NAME|FILE
+    bool json = false;   // state rejected --json
+};
+
+struct ReplayArgs {
+    std::string target;          // NAME|FILE
+    std::filesystem::path file;  // NDJSON: a dead-letter file or plain records
 };
 
 struct StatusArgs {

@@ -82,6 +82,46 @@ TEST_CASE("records Sekoia refuses are dead-lettered; all others delivered; parti
     CHECK(rig.stats()["posts"].get<int>() == posts);
     CHECK(dead_letters(rig).size() == 3);
 
+    // state rejected lists them (read-only: works while nothing holds the lock, takes none).
+    const auto listed = rig.run({"state", "rejected", "devices"});
+    CHECK_MESSAGE(listed.exited_with(0), listed.err);
+    CHECK(contains(listed.out, "status=400"));
+    CHECK(contains(listed.out, "example-1234"));
+    CHECK(contains(listed.out, "3 rejected records in state/devices.rejected.ndjson"));
+    const auto as_json = rig.run({"state", "rejected", "devices", "--json"});
+    CHECK_MESSAGE(as_json.exited_with(0), as_json.err);
+    CHECK(json::parse(as_json.out).size() == 3);
+
+    // replay while Sekoia still refuses them: refused again, exit 1, nothing delivered.
+    const auto refused_again = rig.run({"replay", "devices", "state/devices.rejected.ndjson"});
+    CHECK(refused_again.exited_with(1));
+    CHECK(contains(refused_again.out, "3 records read, 0 delivered, 3 refused"));
+    CHECK(contains(refused_again.err, "refused again (HTTP 400)"));
+
+    // The cause fixed: replay delivers them, the checkpoint is untouched.
+    const auto checkpoint_before = rig.state_text("devices");
+    rig.sim.refusals(json::object());
+    const auto replayed = rig.run({"replay", "devices", "state/devices.rejected.ndjson"});
+    rig.check_no_secrets(replayed);
+    CHECK_MESSAGE(replayed.exited_with(0), replayed.err);
+    CHECK(contains(replayed.out, "replay devices: 3 records read, 3 delivered, 0 refused"));
+    CHECK(Rig::all_devices(rig.uids(), 2000));
+    CHECK(rig.stats()["duplicates"] == 0);
+    CHECK(rig.state_text("devices") == checkpoint_before);
+}
+
+TEST_CASE("replay sends plain NDJSON records too, with the same record check") {
+    Rig rig;
+    rig.write_manifest(with_records(3));
+    const auto dry = rig.run({"fetch", "devices", "--output", "records.ndjson"});
+    REQUIRE(dry.exited_with(0));
+    std::ofstream(rig.root() / "records.ndjson", std::ios::app) << "[1,2]\n";
+    const auto r = rig.run({"replay", "devices", "records.ndjson"});
+    CHECK(r.exited_with(1));
+    CHECK(contains(r.out, "4 records read, 3 delivered, 1 refused"));
+    CHECK(contains(r.err, "line 4: not a JSON object"));
+    CHECK(Rig::all_devices(rig.uids(), 3));
+    CHECK_FALSE(rig.checkpoint().has_value());
 }
 
 TEST_CASE("a 422 refusal is bisected the same way") {

@@ -35,7 +35,10 @@ TEST_CASE("a second instance on the same state directory exits 2 naming the pid"
     REQUIRE(wait_for_items(rig, 200));
 
     for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-             {"run", "--once"}, {"fetch", "devices"}, {"state", "reset", "devices"}}) {
+             {"run", "--once"},
+             {"fetch", "devices"},
+             {"state", "reset", "devices"},
+             {"replay", "devices", "state/devices.rejected.ndjson"}}) {
         CAPTURE(args.front());
         const auto started = std::chrono::steady_clock::now();
         const auto second = rig.run(args, 20s);
@@ -45,6 +48,7 @@ TEST_CASE("a second instance on the same state directory exits 2 naming the pid"
     }
     // Read-only commands do not take the lock.
     CHECK(rig.run({"state", "show", "devices"}).exited_with(0));
+    CHECK(rig.run({"state", "rejected", "devices"}).exited_with(0));
     CHECK(rig.run({"validate"}).exited_with(0));
     const auto dry = rig.run({"fetch", "devices", "--output", "-", "--full"});
     CHECK_MESSAGE(dry.exited_with(0), dry.err);

@@ -17,6 +17,8 @@ TEST_CASE("--help for every command prints usage on stdout and exits 0") {
                                                             {"state", "--help"},
                                                             {"state", "show", "--help"},
                                                             {"state", "reset", "--help"},
+                                                            {"state", "rejected", "--help"},
+                                                            {"replay", "--help"},
                                                             {"-h"}};
     for (const auto& args : commands) {
         const auto r = host.run(args);
@@ -67,7 +69,7 @@ TEST_CASE("an unknown command is named, with the list of commands") {
     CHECK(r.exited_with(2));
     CHECK(contains(r.err,
                    "asset-host: error: unknown command 'sync' (commands: plugins, "
-                   "validate, test, fetch, run, status, state)"));
+                   "validate, test, fetch, run, status, state, replay)"));
 }
 
 TEST_CASE("a bad value in an environment variable is a usage error too") {
