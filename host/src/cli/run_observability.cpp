@@ -94,7 +94,8 @@ void RunObservability::cycle_finished(const Manifest& manifest, observe::Connect
     record.records_delivered = summary.records_sent;
     record.records_rejected = summary.records_rejected;
     record.error = summary.error;
-    if (seen.outcome == "success") record.last_success_at = asset_sdk::format_iso8601_ms(ended);
+    // ok or partial: the cycle completed.
+    if (summary.ok()) record.last_success_at = asset_sdk::format_iso8601_ms(ended);
     if (auto saved = records_.save(record); !saved.is_ok()) {
         connector_logger(manifest.name)->warn("{}", saved.message());
     }

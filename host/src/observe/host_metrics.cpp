@@ -68,7 +68,7 @@ struct HostMetrics::Families {
           delivered(counter(r, "asset_host_records_delivered_total",
                             "Records the destination acknowledged")),
           rejected(counter(r, "asset_host_records_rejected_total",
-                           "Records refused: not JSON objects, or refused by the destination")),
+                           "Records refused by the destination or too large (dead-lettered)")),
           batches(counter(r, "asset_host_batches_total", "Batches sent, by outcome")),
           retries(counter(r, "asset_host_destination_retries_total",
                           "Requests to the destination that were retried")),
@@ -176,7 +176,8 @@ void ConnectorMetrics::cycle_finished(const CycleObservation& c, asset_sdk::Syst
     batches_["acknowledged"]->Increment(static_cast<double>(c.batches_ok));
     batches_["failed"]->Increment(static_cast<double>(c.batches_failed));
     queue_peak_->Set(static_cast<double>(c.queue_peak_records));
-    if (c.outcome == "success") {
+    // partial: the cycle completed (its refused records are dead-lettered): a success here.
+    if (c.outcome == "success" || c.outcome == "partial") {
         last_success_at(ended);
         failures_in_a_row_->Set(0);
     } else if (c.outcome == "failed") {

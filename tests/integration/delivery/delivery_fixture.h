@@ -35,6 +35,7 @@ struct ConnectorSpec {
     std::string every = "1h";
     std::string key_env = "SEKOIA_API_KEY";
     std::string retry_budget = "30s";
+    std::string extra_config;  // more lines under config: (indented by two spaces)
 };
 
 // The default connector with `records` devices.
@@ -58,6 +59,7 @@ public:
         y += "  records: " + std::to_string(c.records) + "\n";
         y += "  checkpoint_every: " + std::to_string(c.checkpoint_every) + "\n";
         y += "  delay_ms: " + std::to_string(c.delay_ms) + "\n";
+        y += c.extra_config;
         y += "destination:\n  type: sekoia\n";
         y += "  base_url: " + sim.url() + "\n";
         y += "  api_key: ${env:" + c.key_env + "}\n";

@@ -5,7 +5,12 @@
 // sent; `fetch --output` applies the same record check.
 #include "delivery_fixture.h"
 
+#include "eventually.h"
+#include "scrape.h"
+
 #include <sys/stat.h>
+
+#include <csignal>
 
 #include <fstream>
 #include <sstream>
@@ -16,6 +21,7 @@ using deliveryit::json;
 using deliveryit::Rig;
 using deliveryit::with_records;
 namespace fs = std::filesystem;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -58,6 +64,13 @@ TEST_CASE("records Sekoia refuses are dead-lettered; all others delivered; parti
     CHECK(rig.uids() == all_but(2000, refused));  // exactly the others, none twice
     CHECK(rig.stats()["duplicates"] == 0);
     CHECK(rig.checkpoint() == 2000L);  // accounted for: the checkpoint moved past them
+    const auto status = rig.run({"status", "devices", "--json"});
+    CHECK_MESSAGE(status.exited_with(0), status.err);
+    const json shown = json::parse(status.out).at(0);
+    CHECK(shown["last_cycle"]["outcome"] == "partial");
+    CHECK(shown["last_cycle"]["records_rejected"] == 3);
+    CHECK(shown["last_cycle"]["records_delivered"] == 1997);
+    CHECK_FALSE(shown["last_success_at"].is_null());  // partial: the cycle completed
 
     const auto lines = dead_letters(rig);
     REQUIRE(lines.size() == 3);
@@ -170,14 +183,9 @@ TEST_CASE("a 401 still fails the cycle at once: nothing bisected, nothing dead-l
 
 TEST_CASE("a record over max_record_bytes is refused before it is sent, kept as an excerpt") {
     Rig rig;
-    rig.manifest("devices.yaml",
-                 "name: devices\nplugin: example\nconfig:\n  records: 20\n"
-                 "  big_record_at: 5\n  big_record_bytes: 3000000\n"
-                 "destination:\n  type: sekoia\n  base_url: " +
-                     rig.sim.url() +
-                     "\n  api_key: ${env:SEKOIA_API_KEY}\n"
-                     "  connector_uuid: " +
-                     deliveryit::kUuidA + "\n  allow_insecure_http: true\n");
+    ConnectorSpec spec = with_records(20);
+    spec.extra_config = "  big_record_at: 5\n  big_record_bytes: 3000000\n";
+    rig.write_manifest(spec);
     const auto r = rig.run({"fetch", "devices"});
     rig.check_no_secrets(r);
     CHECK_MESSAGE(r.exited_with(0), r.err);
@@ -214,4 +222,72 @@ TEST_CASE("fetch --output applies the delivery path's record check") {
     CHECK_FALSE(contains(r.out, "example-6"));
     CHECK(contains(r.err, "2 records refused"));
     CHECK(contains(r.err, "record 4: not a JSON object"));
+}
+
+TEST_CASE("a record the plugin emits that is not one JSON object is skipped, not rejected") {
+    Rig rig;
+    ConnectorSpec spec = with_records(10);
+    spec.extra_config = "  bad_record_at: 3\n";
+    rig.write_manifest(spec);
+    const auto r = rig.run({"fetch", "devices"});
+    CHECK_MESSAGE(r.exited_with(0), r.err);
+    CHECK(contains(r.err, "outcome=ok"));
+    CHECK(contains(r.err, "skipped=1 rejected=0"));
+    CHECK(contains(r.err, "refused a record from the plugin"));
+    CHECK(rig.uids() == all_but(10, {"example-3"}));
+    CHECK_FALSE(fs::exists(rig.state() / "devices.rejected.ndjson"));
+}
+
+TEST_CASE("a partial cycle is seen as partial: cycle_end at warn, /metrics, status") {
+    Rig rig;
+    ConnectorSpec spec = with_records(200);
+    spec.every = "2s";
+    rig.write_manifest(spec);
+    rig.sim.refusals({{"uids", {"example-42", "example-43"}}});
+    auto p = rig.start({"run", "--listen", "127.0.0.1:0", "--log-format", "json"});
+    const std::string address = testsupport::wait_listening(*p);
+    REQUIRE_MESSAGE(!address.empty(), "no 'listening on' line");
+    REQUIRE(p->wait_for_err_line("\"event\":\"cycle_end\"", 30s));
+    const std::map<std::string, std::string> labels{{"connector", "devices"},
+                                                    {"plugin", "example"}};
+    auto with_outcome = [&](const char* outcome) {
+        auto l = labels;
+        l["outcome"] = outcome;
+        return l;
+    };
+    std::string text;
+    testsupport::eventually(
+        [&] {
+            text = testsupport::http_get(address, "/metrics").body;
+            return testsupport::metric_value(text, "asset_host_cycles_total",
+                                             with_outcome("partial")) >= 1.0;
+        },
+        10s);
+    CHECK(testsupport::metric_value(text, "asset_host_cycles_total", with_outcome("partial")) ==
+          1.0);  // the later cycles send nothing new: success
+    CHECK(testsupport::metric_value(text, "asset_host_cycles_total", with_outcome("failed")) ==
+          0.0);
+    CHECK(testsupport::metric_value(text, "asset_host_records_rejected_total", labels) == 2.0);
+    CHECK(testsupport::metric_value(text, "asset_host_last_success_timestamp_seconds", labels) >
+          0.0);
+    CHECK(testsupport::metric_value(text, "asset_host_consecutive_failed_cycles", labels) == 0.0);
+    p->signal(SIGTERM);
+    const auto r = p->wait(20s);
+    CHECK_MESSAGE(r.exited_with(0), r.err);
+    rig.check_no_secrets(r);
+
+    bool seen = false;
+    std::istringstream in(r.err);
+    for (std::string line; std::getline(in, line);) {
+        const json j = json::parse(line, nullptr, false);
+        if (!j.is_object() || j.value("event", "") != "cycle_end") continue;
+        seen = true;
+        CHECK(j["outcome"] == "partial");
+        CHECK(j["level"] == "warn");
+        CHECK(j["rejected"] == 2);
+        CHECK(j["records"] == 198);
+        break;  // the first cycle: the later ones send nothing new
+    }
+    CHECK(seen);
+    CHECK(rig.uids() == all_but(200, {"example-42", "example-43"}));
 }

@@ -103,6 +103,30 @@ TEST_CASE("metrics: a cycle's counts appear under the connector's labels") {
     CHECK(has(text, "asset_host_connectors{state=\"idle\"} 1"));
 }
 
+TEST_CASE("metrics: a partial cycle is counted as partial and ends the failure streak") {
+    asset_sdk::ManualClock clock;
+    HostMetrics metrics("1", "1.1", clock);
+    auto c = metrics.connector("a", "example");
+    CycleObservation failed;
+    failed.outcome = "failed";
+    c->cycle_finished(failed, clock.now());
+    const std::string labels = "connector=\"a\",plugin=\"example\"";
+    CHECK(has(metrics.scrape(), "asset_host_consecutive_failed_cycles{" + labels + "} 1"));
+    CHECK(has(metrics.scrape(), "asset_host_last_success_timestamp_seconds{" + labels + "} 0"));
+    CycleObservation partial;
+    partial.outcome = "partial";
+    partial.records_rejected = 3;
+    c->cycle_finished(partial, clock.now());
+    const std::string text = metrics.scrape();
+    CHECK(has(text,
+              "asset_host_cycles_total{connector=\"a\",outcome=\"partial\","
+              "plugin=\"example\"} 1"));
+    CHECK(has(text, "asset_host_records_rejected_total{" + labels + "} 3"));
+    CHECK(has(text, "asset_host_consecutive_failed_cycles{" + labels + "} 0"));
+    CHECK(has(text, "asset_host_last_success_timestamp_seconds{" + labels + "} 1700000000"));
+    CHECK(has(text, "asset_host_connectors{state=\"idle\"} 1"));
+}
+
 TEST_CASE("metrics: next cycle known before the connector's first cycle; removal drops series") {
     asset_sdk::ManualClock clock;
     HostMetrics metrics("1", "1.1", clock);
