@@ -28,6 +28,15 @@ constexpr const char* kManifestSchema = R"json({
       "properties": {"every": {"type": ["string", "integer"]}}
     },
     "config": {"type": "object"},
+    "isolation": {"enum": ["process", "thread"]},
+    "limits": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "memory": {"type": ["string", "integer"]},
+        "cycle_timeout": {"type": ["string", "integer"]}
+      }
+    },
     "destination": {
       "type": "object",
       "required": ["type"],

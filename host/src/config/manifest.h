@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,17 @@ struct DestinationSpec {
     FileDestinationSpec file;      // when type == kFile
 };
 
+// Where the plugin runs (manifests/README.md, "Isolation and limits").
+enum class Isolation {
+    kProcess,  // a worker process per call: a crash or hang costs one cycle (the default)
+    kThread    // inside the host, on the cycle's thread: for debugging a plugin
+};
+
+struct LimitsSpec {
+    std::uint64_t memory = 0;                        // bytes of address space (0: none)
+    std::optional<asset_sdk::Millis> cycle_timeout;  // wall-clock bound of a fetch (none: no bound)
+};
+
 struct Manifest {
     std::filesystem::path file;  // where it was loaded from (for messages)
     std::string name;            // unique connector name, [a-z0-9][a-z0-9_-]*
@@ -52,6 +65,8 @@ struct Manifest {
     ScheduleSpec schedule;
     nlohmann::json config;  // references resolved, validated against the plugin's schema
     DestinationSpec destination;
+    Isolation isolation = Isolation::kProcess;
+    LimitsSpec limits;                       // applied with isolation: process
     std::vector<std::string> secret_values;  // resolved secrets, for redaction; never printed
 };
 

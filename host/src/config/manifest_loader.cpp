@@ -2,6 +2,7 @@
 
 #include "common/paths.h"
 #include "common/redactor.h"
+#include "config/byte_size.h"
 #include "config/host_schemas.h"
 #include "config/yaml_json.h"
 
@@ -17,6 +18,10 @@ namespace asset_host {
 namespace {
 
 using nlohmann::json;
+
+// The smallest limits.memory: below it the worker (this executable, its libraries, the
+// plugin's, a few thread stacks) cannot even start.
+constexpr std::uint64_t kMinMemoryLimit = 128u << 20;
 
 const char* kDurationHelp =
     "must be a duration such as 30s, 20m, 1h or 1d (a bare number means seconds)";
@@ -62,6 +67,7 @@ public:
         m.plugin = out_.plugin;
         if (auto it = doc_.find("enabled"); it != doc_.end() && it->is_boolean()) m.enabled = *it;
         read_schedule(m);
+        read_isolation(m);
         read_destination(m);
         read_config(m);
         register_secrets(m);
@@ -112,6 +118,54 @@ private:
                 m.schedule.every = *d;
             }
         }
+    }
+
+    // isolation: and limits: (manifests/README.md, "Isolation and limits").
+    void read_isolation(Manifest& m) {
+        if (auto it = doc_.find("isolation"); it != doc_.end() && *it == "thread") {
+            m.isolation = Isolation::kThread;
+        }
+        const auto limits = doc_.find("limits");
+        if (limits == doc_.end() || !limits->is_object()) return;
+        if (const auto memory = limits->find("memory"); memory != limits->end()) {
+            read_memory_limit(*memory, m);
+        }
+        if (const auto timeout = limits->find("cycle_timeout"); timeout != limits->end()) {
+            if (auto d = duration(*timeout, "limits.cycle_timeout", std::chrono::seconds(1))) {
+                m.limits.cycle_timeout = *d;
+            }
+        }
+        if (m.isolation == Isolation::kThread && (m.limits.memory || m.limits.cycle_timeout)) {
+            out_.warnings.push_back(where_ +
+                                    ": limits: apply with isolation: process only; ignored with "
+                                    "isolation: thread");
+        }
+    }
+
+    void read_memory_limit(const json& v, Manifest& m) {
+        const std::string path = "limits.memory";
+        std::optional<std::uint64_t> bytes;
+        if (v.is_number_integer()) {
+            if (v.get<std::int64_t>() > 0) bytes = v.get<std::uint64_t>();
+        } else if (v.is_string()) {
+            bytes = parse_byte_size(v.get<std::string>());
+        } else {
+            return;  // wrong type: the schema already said so
+        }
+        if (!bytes) {
+            if (!refs_.failed_paths.count(path)) {
+                error(path,
+                      "must be a size such as 512MiB or 2GiB (units B, KiB, MiB, GiB, TiB; a "
+                      "bare number means bytes)");
+            }
+            return;
+        }
+        if (*bytes < kMinMemoryLimit) {
+            error(path, "must be at least " + format_byte_size(kMinMemoryLimit) +
+                            " (the worker process itself needs about that much address space)");
+            return;
+        }
+        m.limits.memory = *bytes;
     }
 
     void read_destination(Manifest& m) {

@@ -21,7 +21,9 @@ bool same_destination(const DestinationSpec& a, const DestinationSpec& b) {
 bool same_manifest(const Manifest& a, const Manifest& b) {
     return a.file == b.file && a.name == b.name && a.plugin == b.plugin && a.enabled == b.enabled &&
            a.schedule.every == b.schedule.every && a.config == b.config &&
-           same_destination(a.destination, b.destination) && a.secret_values == b.secret_values;
+           same_destination(a.destination, b.destination) && a.isolation == b.isolation &&
+           a.limits.memory == b.limits.memory && a.limits.cycle_timeout == b.limits.cycle_timeout &&
+           a.secret_values == b.secret_values;
 }
 
 ManifestDiff diff_manifests(const std::vector<Manifest>& current,
