@@ -16,7 +16,7 @@
 #include "common/signals.h"
 #include "cycle/cycle_runner.h"
 #include "delivery/destination_factory.h"
-#include "plugin/plugin_instance.h"
+#include "plugin/connector_plugin.h"
 #include "state/checkpoint_store.h"
 
 #include <asset_sdk/time_util.h>

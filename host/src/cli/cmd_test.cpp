@@ -6,7 +6,7 @@
 #include "common/console.h"
 #include "common/exit_codes.h"
 #include "delivery/destination_factory.h"
-#include "plugin/plugin_instance.h"
+#include "plugin/connector_plugin.h"
 
 #include <nlohmann/json.hpp>
 

@@ -4,9 +4,10 @@
 #pragma once
 
 #include "cli/options.h"
+#include "common/cancellation.h"
 #include "config/manifest.h"
 #include "config/manifest_loader.h"
-#include "plugin/plugin_instance.h"
+#include "plugin/connector_plugin.h"
 #include "plugin/plugin_loader.h"
 #include "state/state_lock.h"
 
@@ -42,15 +43,16 @@ std::optional<PreparedConnector> prepare_connector_file(const GlobalOptions& g,
                                                         int& exit_code);
 
 // A connector ready for `test` or a one-shot `fetch`: its manifest, its plugin configured from
-// it, and the cancel source the plugin polls (cancelled by SIGINT/SIGTERM).
+// it (in process or in a worker, as the manifest's isolation says), and the cancel source the
+// plugin polls (cancelled by SIGINT/SIGTERM).
 struct OpenConnector {
     Manifest manifest;
     CancelSource cancel{shutdown_source().token()};
-    std::unique_ptr<PluginInstance> plugin;
+    std::unique_ptr<ConnectorPlugin> plugin;
 };
 
 // NAME|FILE -> OpenConnector. On failure prints why and sets exit_code (2: a bad manifest, an
-// unknown plugin, or a configuration the plugin refused).
+// unknown plugin, or a configuration the plugin refused; 1: its worker failed to configure it).
 std::optional<OpenConnector> open_connector(const GlobalOptions& g, const std::string& target,
                                             int& exit_code);
 

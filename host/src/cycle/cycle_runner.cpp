@@ -128,7 +128,8 @@ void set_outcome(const asset_sdk::Status& delivered, const FetchResult& fetched,
         if (delivery_failed) summary.error = "delivery: " + delivered.message();
         if (plugin_failed) {
             if (!summary.error.empty()) summary.error += "; ";
-            summary.error += "plugin: " + fetched.error;
+            summary.error +=
+                fetched.error_names_plugin ? fetched.error : "plugin: " + fetched.error;
         }
     } else if (cancel.cancelled()) {
         summary.outcome = CycleSummary::Outcome::kCancelled;

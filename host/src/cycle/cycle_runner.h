@@ -8,7 +8,7 @@
 #include "config/manifest.h"
 #include "cycle/cycle_summary.h"
 #include "delivery/destination.h"
-#include "plugin/plugin_instance.h"
+#include "plugin/connector_plugin.h"
 #include "state/checkpoint_store.h"
 
 #include <asset_sdk/clock.h>
@@ -37,7 +37,7 @@ struct CycleOptions {
     std::function<std::string()> progress_details;
 };
 
-// The plugin side of a cycle: PluginInstance::fetch, or anything with its shape.
+// The plugin side of a cycle: ConnectorPlugin::fetch, or anything with its shape.
 using FetchFn = std::function<FetchResult(RecordSink& sink,
                                           const std::optional<std::string>& checkpoint, bool full)>;
 
@@ -52,9 +52,9 @@ CycleSummary run_cycle(const Manifest& manifest, const FetchFn& fetch,
                        const CancelToken& cancel, asset_sdk::Clock& clock,
                        const CycleOptions& options = {});
 
-// The same with a configured plugin instance (create it with a token that is cancelled
-// together with `cancel`, so the plugin's cancelled() sees the shutdown).
-inline CycleSummary run_cycle(const Manifest& manifest, PluginInstance& plugin,
+// The same with a configured plugin, in process or in a worker (create it with a token that is
+// cancelled together with `cancel`, so the plugin's cancelled() sees the shutdown).
+inline CycleSummary run_cycle(const Manifest& manifest, ConnectorPlugin& plugin,
                               delivery::Destination& destination, CheckpointStore& store,
                               const CancelToken& cancel, asset_sdk::Clock& clock,
                               const CycleOptions& options = {}) {

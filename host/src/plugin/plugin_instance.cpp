@@ -7,22 +7,34 @@
 
 #include <spdlog/logger.h>
 
+#include <atomic>
+#include <thread>
+
 namespace asset_host {
 
 // The state behind one configured instance. Its address is the host_ctx every host API call
 // receives, so it must not move: it lives in a unique_ptr for the instance's whole life.
+//
+// What a host API call may touch depends on its thread (see the header): a call from the thread
+// running the plugin's current call (call_thread) uses everything; a call from any other thread
+// touches only atomics and the (thread-safe) logger, so that a misbehaving plugin cannot race
+// the sink, the statistics or the stop reason.
 struct PluginInstance::Impl {
     const LoadedPlugin* plugin = nullptr;
     std::shared_ptr<spdlog::logger> logger;
     CancelToken cancel;
     ah_host_api api{};
     ah_instance* instance = nullptr;
-    RecordSink* sink = nullptr;  // set only while fetch() runs
-    bool warned_emit_outside_fetch = false;
     std::unique_ptr<PluginStatistics> statistics;
-    // Why the last emit()/checkpoint() said stop. Written and read on the thread running the
-    // plugin's call (fetch() resets it), so it needs no lock.
-    ah_stop_reason stop = AH_STOP_NONE;
+    StatisticListener on_statistic;
+    // The thread running configure()/test()/fetch(); empty between calls.
+    std::atomic<std::thread::id> call_thread{};
+    std::atomic<RecordSink*> sink{nullptr};  // set only while fetch() runs
+    std::atomic<bool> warned_emit_outside_fetch{false};
+    // Set by the first host API call from a foreign thread: the cycle fails.
+    std::atomic<bool> foreign_call{false};
+    // Why the last emit()/checkpoint() said stop (fetch() resets it).
+    std::atomic<ah_stop_reason> stop{AH_STOP_NONE};
 
     const ah_plugin_descriptor& d() const { return *plugin->descriptor; }
 
@@ -30,6 +42,20 @@ struct PluginInstance::Impl {
         const char* e = instance ? d().last_error(instance) : nullptr;
         return redact(e && *e ? e : "(the plugin gave no error message)");
     }
+
+    // Marks the calling thread as the one running the plugin's call, for the call's duration.
+    class CallScope {
+    public:
+        explicit CallScope(Impl& impl) : impl_(impl) {
+            impl_.call_thread.store(std::this_thread::get_id());
+        }
+        ~CallScope() { impl_.call_thread.store(std::thread::id{}); }
+        CallScope(const CallScope&) = delete;
+        CallScope& operator=(const CallScope&) = delete;
+
+    private:
+        Impl& impl_;
+    };
 
     // ---- the host API table (C callbacks; nothing may throw out of them) -----------------
 
@@ -49,10 +75,24 @@ struct PluginInstance::Impl {
         }
     }
 
+    // True (and the call refused) when `what` comes from a thread other than the one running
+    // the plugin's current call. Touches only atomics and the logger.
+    bool refuse_foreign_thread(const char* what) noexcept {
+        const std::thread::id running = call_thread.load();
+        if (running == std::thread::id{} || running == std::this_thread::get_id()) return false;
+        if (!foreign_call.exchange(true)) {
+            try {
+                logger->error("plugin called {}() from a thread of its own: refused; {}", what,
+                              kForeignThreadError);
+            } catch (...) {
+            }
+        }
+        return true;
+    }
+
     static bool no_sink(Impl* s, const char* what) {
-        if (s->sink) return false;
-        if (!s->warned_emit_outside_fetch) {
-            s->warned_emit_outside_fetch = true;
+        if (s->sink.load()) return false;
+        if (!s->warned_emit_outside_fetch.exchange(true)) {
             s->logger->warn("plugin called {} outside fetch(); ignored", what);
         }
         return true;
@@ -62,18 +102,21 @@ struct PluginInstance::Impl {
     template <typename Take>
     static ah_emit_result hand_on(void* ctx, const char* what, Take&& take) noexcept {
         Impl* s = self(ctx);
+        if (s->refuse_foreign_thread(what)) return AH_EMIT_STOP;
         try {
             if (no_sink(s, what)) return stop_because(s, AH_STOP_NOT_IN_FETCH);
+            if (s->foreign_call.load()) return stop_because(s, AH_STOP_HOST_ERROR);
             if (s->cancel.cancelled()) return stop_because(s, AH_STOP_SHUTDOWN);
-            if (take(*s->sink) == SinkResult::kContinue) return AH_EMIT_CONTINUE;
-            return stop_because(s, s->sink->stop_reason());
+            RecordSink& sink = *s->sink.load();
+            if (take(sink) == SinkResult::kContinue) return AH_EMIT_CONTINUE;
+            return stop_because(s, sink.stop_reason());
         } catch (...) {
             return stop_because(s, AH_STOP_HOST_ERROR);
         }
     }
 
     static ah_emit_result stop_because(Impl* s, ah_stop_reason reason) noexcept {
-        s->stop = reason;
+        s->stop.store(reason);
         return AH_EMIT_STOP;
     }
 
@@ -91,16 +134,23 @@ struct PluginInstance::Impl {
     static int cancelled(void* ctx) noexcept { return self(ctx)->cancel.cancelled() ? 1 : 0; }
 
     static void statistic(void* ctx, const ah_statistic* stat) noexcept {
+        Impl* s = self(ctx);
+        if (s->refuse_foreign_thread("statistic")) return;
         try {
-            self(ctx)->statistics->record(stat);
+            if (s->statistics->record(stat) && s->on_statistic) s->on_statistic(*stat);
         } catch (...) {
         }
     }
 
+    // The reason behind the last stop; once cancelled, the sink's reason when it has one (a
+    // worker's sink knows a cycle timeout from a shutdown), else a shutdown.
     static ah_stop_reason stop_reason(void* ctx) noexcept {
         const Impl* s = self(ctx);
-        if (s->stop != AH_STOP_NONE) return s->stop;
-        return s->cancel.cancelled() ? AH_STOP_SHUTDOWN : AH_STOP_NONE;
+        if (const ah_stop_reason r = s->stop.load(); r != AH_STOP_NONE) return r;
+        if (!s->cancel.cancelled()) return AH_STOP_NONE;
+        const RecordSink* sink = s->sink.load();
+        const ah_stop_reason why = sink ? sink->stop_reason() : AH_STOP_NONE;
+        return why != AH_STOP_NONE ? why : AH_STOP_SHUTDOWN;
     }
 };
 
@@ -135,11 +185,13 @@ PluginInstance::~PluginInstance() {
 }
 
 asset_sdk::Result<std::unique_ptr<PluginInstance>> PluginInstance::create(
-    const LoadedPlugin& plugin, const Manifest& manifest, CancelToken cancel) {
+    const LoadedPlugin& plugin, const Manifest& manifest, CancelToken cancel,
+    StatisticListener on_statistic) {
     auto impl = std::make_unique<Impl>();
     impl->plugin = &plugin;
     impl->logger = connector_logger(manifest.name);
     impl->cancel = std::move(cancel);
+    impl->on_statistic = std::move(on_statistic);
     impl->api.struct_size = sizeof(ah_host_api);
     impl->api.log = &Impl::log;
     impl->api.emit = &Impl::emit;
@@ -152,8 +204,12 @@ asset_sdk::Result<std::unique_ptr<PluginInstance>> PluginInstance::create(
     const std::string config =
         manifest.config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     ah_instance* instance = nullptr;
-    const ah_status rc = plugin.descriptor->configure(config.data(), config.size(), &impl->api,
-                                                      impl.get(), &instance);
+    ah_status rc = AH_ERROR;
+    {
+        Impl::CallScope scope(*impl);
+        rc = plugin.descriptor->configure(config.data(), config.size(), &impl->api, impl.get(),
+                                          &instance);
+    }
     impl->instance = instance;
     if (rc != AH_OK || !instance) {
         const std::string why = instance ? impl->last_error() : "(no instance returned)";
@@ -167,7 +223,11 @@ asset_sdk::Result<std::unique_ptr<PluginInstance>> PluginInstance::create(
 
 asset_sdk::Status PluginInstance::test(const std::function<void(const CheckResult&)>& on_check) {
     ReportContext ctx{&on_check};
-    const ah_status rc = impl_->d().test(impl_->instance, &report_check, &ctx);
+    ah_status rc = AH_ERROR;
+    {
+        Impl::CallScope scope(*impl_);
+        rc = impl_->d().test(impl_->instance, &report_check, &ctx);
+    }
     if (rc == AH_OK) return asset_sdk::Status::ok();
     if (rc == AH_CANCELLED) return asset_sdk::cancelled("test cancelled");
     return asset_sdk::Status(
@@ -183,14 +243,26 @@ FetchResult PluginInstance::fetch(RecordSink& sink, const std::optional<std::str
     options.checkpoint_json = checkpoint ? checkpoint->data() : nullptr;
     options.checkpoint_len = checkpoint ? checkpoint->size() : 0;
 
-    impl_->sink = &sink;
-    impl_->stop = AH_STOP_NONE;
+    impl_->sink.store(&sink);
+    impl_->stop.store(AH_STOP_NONE);
+    impl_->foreign_call.store(false);
     impl_->statistics->begin_cycle();
-    const ah_status rc = impl_->d().fetch(impl_->instance, &options);
-    impl_->sink = nullptr;
+    ah_status rc = AH_ERROR;
+    {
+        Impl::CallScope scope(*impl_);
+        rc = impl_->d().fetch(impl_->instance, &options);
+    }
+    impl_->sink.store(nullptr);
 
     FetchResult result;
     if (impl_->plugin->abi_minor >= 1) result.hints = impl_->statistics->cycle_hints();
+    if (impl_->foreign_call.load()) {
+        // Whatever the plugin returned, records it tried to emit from the other thread were
+        // dropped: the cycle cannot be complete.
+        result.outcome = FetchResult::Outcome::kError;
+        result.error = kForeignThreadError;
+        return result;
+    }
     switch (rc) {
         case AH_OK:
             result.outcome = FetchResult::Outcome::kOk;

@@ -63,14 +63,16 @@ struct PluginStatistics::Call {
 
 PluginStatistics::PluginStatistics(std::shared_ptr<spdlog::logger> log) : log_(std::move(log)) {}
 
-void PluginStatistics::record(const ah_statistic* stat) {
+bool PluginStatistics::record(const ah_statistic* stat) {
     std::string warning;
+    bool accepted = false;
     try {
         Call call(stat);
         std::lock_guard lock(mu_);
         std::string problem = call.unreadable.empty() ? problem_locked(call) : call.unreadable;
         if (problem.empty()) {
             apply_locked(call);
+            accepted = true;
         } else if (warned_.size() < kMaxWarnedNames &&
                    warned_.insert(call.name.empty() ? problem : call.name).second) {
             warning = "plugin statistic refused: " + problem +
@@ -79,9 +81,10 @@ void PluginStatistics::record(const ah_statistic* stat) {
                            : " (further refusals of this name are not logged)");
         }
     } catch (...) {
-        return;  // out of memory: the statistic is lost, the plugin goes on
+        return false;  // out of memory: the statistic is lost, the plugin goes on
     }
     if (!warning.empty()) log_->warn("{}", warning);
+    return accepted;
 }
 
 std::string PluginStatistics::problem_locked(const Call& call) const {

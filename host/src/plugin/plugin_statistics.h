@@ -43,8 +43,8 @@ class PluginStatistics {
 public:
     explicit PluginStatistics(std::shared_ptr<spdlog::logger> log);
 
-    // One statistic() call. Never throws. Thread-safe.
-    void record(const ah_statistic* stat);
+    // One statistic() call. Never throws. Thread-safe. True when it was accepted.
+    bool record(const ah_statistic* stat);
 
     // Starts collecting the hints of a new cycle (fetch() calls it before the plugin runs).
     void begin_cycle();

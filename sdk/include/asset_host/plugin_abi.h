@@ -54,8 +54,12 @@
  * An instance is used by one thread at a time (the host never calls two functions of the
  * same instance concurrently), but not always the same thread: keep no thread-local state
  * between calls. Host API functions may be called, during configure(), test() and fetch(), from
- * the thread that runs that call; the host does not accept them from other plugin threads.
- * cancelled() and stop_reason() may be polled as often as wanted: they are cheap.
+ * the thread that runs that call; the host does not accept them from other plugin threads:
+ * emit(), checkpoint() and statistic() from another thread are refused (emit/checkpoint
+ * return AH_EMIT_STOP) and the cycle fails. log(), cancelled() and stop_reason() are safe from
+ * any thread. cancelled() and stop_reason() may be polled as often as wanted: they are cheap.
+ * The host may run each call of an instance in a separate process (the host's default): keep
+ * no state in the instance that must outlive one call besides what configure() builds.
  *
  * Errors
  * ------
@@ -157,7 +161,7 @@ typedef enum ah_stop_reason {
      * Records emitted from now on would be lost, so the cycle ends; the host reports the
      * failure itself. */
     AH_STOP_DELIVERY_FAILED = 2,
-    /* The cycle exceeded its time limit. Reserved: ABI 1.1 hosts set no cycle time limit yet. */
+    /* The cycle exceeded its time limit (the connector's limits.cycle_timeout). */
     AH_STOP_CYCLE_TIMEOUT = 3,
     /* emit() or checkpoint() was called outside fetch() (a plugin bug; the call was ignored). */
     AH_STOP_NOT_IN_FETCH = 4,

@@ -6,7 +6,7 @@
 
 #include "common/cancellation.h"
 #include "common/record_sink.h"
-#include "plugin/plugin_instance.h"
+#include "plugin/connector_plugin.h"
 
 #include <cstdint>
 #include <optional>
