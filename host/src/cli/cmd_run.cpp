@@ -12,6 +12,7 @@
 #include "config/manifest_finder.h"
 #include "cycle/cycle_runner.h"
 #include "delivery/destination_factory.h"
+#include "isolation/open_plugin.h"
 #include "scheduler/scheduler.h"
 #include "scheduler/shard.h"
 #include "state/checkpoint_store.h"
@@ -27,15 +28,16 @@ namespace asset_host {
 
 namespace {
 
-// A configured connector for the scheduler: its plugin, kept across cycles, and its
-// destination, opened for each cycle and closed after it (an idle connector holds no
-// connection, client or buffer of its destination; a failure to open it fails the cycle, which
-// is retried with back-off). Every cycle is reported to the connector's metrics: its summary,
-// its checkpoint time and the plugin's statistics (published at the end of the cycle, from
-// this thread, so a scrape never waits for the plugin).
+// A configured connector for the scheduler: its plugin (in process, or a worker per cycle),
+// kept across cycles, and its destination, opened for each cycle and closed after it (an idle
+// connector holds no connection, client or buffer of its destination; a failure to open it
+// fails the cycle, which is retried with back-off). Every cycle is reported to the connector's
+// metrics: its summary, its checkpoint time and the plugin's statistics (relayed by the worker
+// in process mode; published at the end of the cycle, from this thread, so a scrape never waits
+// for the plugin).
 class PluginRunner final : public scheduler::ConnectorRunner {
 public:
-    PluginRunner(Manifest manifest, std::unique_ptr<PluginInstance> plugin, CheckpointStore& store,
+    PluginRunner(Manifest manifest, std::unique_ptr<ConnectorPlugin> plugin, CheckpointStore& store,
                  cycle::CycleOptions options, RunObservability& observability,
                  std::shared_ptr<observe::ConnectorMetrics> metrics)
         : manifest_(std::move(manifest)),
@@ -76,7 +78,7 @@ private:
     }
 
     Manifest manifest_;
-    std::unique_ptr<PluginInstance> plugin_;
+    std::unique_ptr<ConnectorPlugin> plugin_;
     CheckpointStore& store_;
     cycle::CycleOptions options_;
     RunObservability& observability_;
@@ -153,8 +155,9 @@ std::shared_ptr<observe::ConnectorMetrics> connector_metrics(RunObservability& o
     return metrics;
 }
 
-// The scheduler's RunnerFactory: the manifest's plugin configured with the connector's token,
-// and its destination (timed for the metrics).
+// The scheduler's RunnerFactory: the manifest's plugin (isolation: thread configures it now,
+// process in each cycle's worker) with the connector's token, and its destination (timed for
+// the metrics).
 asset_sdk::Result<std::unique_ptr<scheduler::ConnectorRunner>> make_runner(
     const GlobalOptions& g, const RunArgs& args, CheckpointStore& store, const Manifest& manifest,
     const CancelToken& cancel, RunObservability& observability) {
@@ -162,14 +165,17 @@ asset_sdk::Result<std::unique_ptr<scheduler::ConnectorRunner>> make_runner(
     if (plugin == nullptr) {
         return asset_sdk::not_found(plugin_catalog(g).missing_plugin_message(manifest.plugin));
     }
-    auto instance = PluginInstance::create(*plugin, manifest, cancel);
+    isolation::ProcessOptions process;
+    process.grace_period = args.grace_period;
+    auto instance =
+        isolation::open_plugin(*plugin, manifest, cancel, process, /*check_config=*/false);
     if (!instance) return instance.status();
     cycle::CycleOptions options;
     options.grace_period = args.grace_period;
     options.progress_every = progress_interval();
-    const PluginInstance* plugin_instance = instance->get();
-    options.progress_details = [plugin_instance] {
-        return statistics_text(plugin_instance->statistics().snapshot());
+    const ConnectorPlugin* connector_plugin = instance->get();
+    options.progress_details = [connector_plugin] {
+        return statistics_text(connector_plugin->statistics().snapshot());
     };
     auto metrics = connector_metrics(observability, store, manifest);
     return std::unique_ptr<scheduler::ConnectorRunner>(new PluginRunner(

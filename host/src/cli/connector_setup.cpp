@@ -4,6 +4,7 @@
 #include "common/exit_codes.h"
 #include "common/logging.h"
 #include "config/manifest_finder.h"
+#include "isolation/open_plugin.h"
 
 #include <map>
 #include <memory>
@@ -94,13 +95,17 @@ std::optional<OpenConnector> open_connector(const GlobalOptions& g, const std::s
     if (!prepared) return std::nullopt;
     OpenConnector open;
     open.manifest = std::move(prepared->manifest);
-    auto instance = PluginInstance::create(*prepared->plugin, open.manifest, open.cancel.token());
-    if (!instance) {
-        print_error(instance.status().message());
-        exit_code = kExitUsage;
+    auto plugin = isolation::open_plugin(*prepared->plugin, open.manifest, open.cancel.token(),
+                                         isolation::ProcessOptions{}, /*check_config=*/true);
+    if (!plugin) {
+        print_error(plugin.status().message());
+        // A refused configuration is a configuration error; a worker that crashed is not.
+        exit_code = plugin.status().code() == asset_sdk::StatusCode::kInvalidArgument
+                        ? kExitUsage
+                        : kExitFailure;
         return std::nullopt;
     }
-    open.plugin = std::move(*instance);
+    open.plugin = std::move(*plugin);
     return open;
 }
 

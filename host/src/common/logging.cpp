@@ -99,7 +99,7 @@ private:
 
 struct LogState {
     std::mutex mu;
-    std::shared_ptr<spdlog::sinks::stderr_sink_mt> sink;
+    std::shared_ptr<spdlog::sinks::sink> sink;
     std::shared_ptr<spdlog::logger> host;
     std::atomic<int> level{spdlog::level::info};
     std::atomic<LogFormat> format{LogFormat::kText};
@@ -172,6 +172,15 @@ void setup_logging(spdlog::level::level_enum level, LogFormat format) {
     s.host->set_level(level);
 }
 
+void route_logging_to(std::shared_ptr<spdlog::sinks::sink> sink, spdlog::level::level_enum level) {
+    LogState& s = state();
+    std::lock_guard lock(s.mu);
+    s.sink = std::move(sink);
+    s.host->sinks().assign(1, s.sink);
+    s.level.store(level);
+    s.host->set_level(level);
+}
+
 spdlog::logger& host_log() {
     return *state().host;
 }
@@ -182,13 +191,11 @@ std::shared_ptr<spdlog::logger> host_logger() {
 
 std::shared_ptr<spdlog::logger> connector_logger(const std::string& connector) {
     LogState& s = state();
+    std::lock_guard lock(s.mu);  // s.sink may be replaced (route_logging_to)
     auto logger = std::make_shared<spdlog::logger>(connector, s.sink);
     auto level = static_cast<spdlog::level::level_enum>(s.level.load());
-    {
-        std::lock_guard lock(s.mu);
-        if (auto it = s.connector_levels.find(connector); it != s.connector_levels.end()) {
-            level = it->second;
-        }
+    if (auto it = s.connector_levels.find(connector); it != s.connector_levels.end()) {
+        level = it->second;
     }
     logger->set_level(level);
     return logger;

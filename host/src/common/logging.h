@@ -26,6 +26,11 @@ std::string_view log_level_name(spdlog::level::level_enum level);
 // level in text format.
 void setup_logging(spdlog::level::level_enum level, LogFormat format);
 
+// Sends every log line to `sink` instead of stderr, unformatted and unredacted, at `level`: a
+// worker process (isolation: process) relays its lines to the host this way, and the host
+// formats and redacts them. Call before any connector logger is made.
+void route_logging_to(std::shared_ptr<spdlog::sinks::sink> sink, spdlog::level::level_enum level);
+
 // The host's own logger (no connector).
 spdlog::logger& host_log();
 // The same logger, shared: for components that hold a logger and default to the host's.

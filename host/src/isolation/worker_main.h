@@ -1,0 +1,14 @@
+// The worker process of `isolation: process`: `asset-host __worker <connector>`, started by the
+// host (spawner.h) with its end of a socketpair as fd 3. It reads one kConfig frame, applies
+// the memory limit, loads the plugin library, configures an instance (plugin/plugin_instance.h,
+// the same code as `isolation: thread`), runs the command (configure only, test, or fetch) and
+// relays every host API call over the socket (outbox.h), then sends kResult and exits 0.
+// A host that disappears ends the worker at once. Not a user command: it is in no --help.
+#pragma once
+
+namespace asset_host::isolation {
+
+// main() of a worker: call before anything else in main() (no signal thread, no CLI parsing).
+int worker_main(int argc, char** argv);
+
+}  // namespace asset_host::isolation
