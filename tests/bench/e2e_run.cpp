@@ -45,10 +45,14 @@ SyncBench::SyncBench(Binaries binaries, fs::path work_dir, SyncSetup setup)
                                                        std::to_string(setup_.sekoia_latency_ms)});
 }
 
-void SyncBench::write_manifest(int batch_size, int max_in_flight) const {
+void SyncBench::write_manifest(int batch_size, int max_in_flight,
+                               const std::string& isolation) const {
     std::ofstream out(work_dir_ / "manifests" / "okta-devices.yaml");
     out << "name: okta-devices\n"
            "plugin: okta_device\n"
+           "isolation: "
+        << isolation
+        << "\n"
            "config:\n"
            "  base_url: "
         << okta_->base_url()
@@ -72,10 +76,10 @@ void SyncBench::write_manifest(int batch_size, int max_in_flight) const {
         << batch_size << "\n  max_in_flight: " << max_in_flight << "\n";
 }
 
-SyncRunResult SyncBench::run(int batch_size, int max_in_flight) {
+SyncRunResult SyncBench::run(int batch_size, int max_in_flight, const std::string& isolation) {
     okta_->post_json("/_sim/reset");
     sekoia_->post_json("/_sim/reset");
-    write_manifest(batch_size, max_in_flight);
+    write_manifest(batch_size, max_in_flight, isolation);
     const fs::path state_dir = work_dir_ / ("state-" + std::to_string(++run_count_));
     fs::remove_all(state_dir);
 

@@ -48,12 +48,15 @@ public:
     // One full sync with these delivery settings. Throws std::runtime_error when asset-host
     // fails or Sekoia did not receive every device exactly as expected (a benchmark of a broken
     // run would be meaningless).
-    SyncRunResult run(int batch_size, int max_in_flight);
+    // `isolation`: the manifest's isolation: ("process", the default, or "thread"). In process
+    // mode the host reaps its workers with wait4(), so their CPU is in the host's (wait4 reports
+    // a child with its reaped children) and the peak RSS is the larger of host and worker.
+    SyncRunResult run(int batch_size, int max_in_flight, const std::string& isolation = "process");
 
     const SyncSetup& setup() const { return setup_; }
 
 private:
-    void write_manifest(int batch_size, int max_in_flight) const;
+    void write_manifest(int batch_size, int max_in_flight, const std::string& isolation) const;
 
     Binaries binaries_;
     std::filesystem::path work_dir_;

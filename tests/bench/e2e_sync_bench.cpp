@@ -2,8 +2,10 @@
 // okta_device.so) → sekoia-sim, measuring asset-host with wait4() (wall, user+sys CPU, peak
 // RSS) and the simulators' request counters. Two experiments, printed as Markdown tables:
 //
-//  1. scaling: N devices for each --sizes, no added latency: wall time, devices/s, CPU per
-//     device, peak RSS (is memory flat with N?), requests made (N/200 Okta pages?).
+//  1. scaling: N devices for each --sizes, no added latency, for each --isolation mode
+//     (process and thread side by side): wall time, devices/s, CPU per device (a worker's CPU
+//     included), peak RSS (is memory flat with N?), requests made (N/200 Okta pages?), and
+//     what process isolation costs over thread.
 //  2. overlap: the same sync with --latency-ms added to every Okta page AND every Sekoia POST,
 //     for each max_in_flight in --in-flight: is wall time close to the slower path, or to the
 //     sum of both? A run without latency gives the fixed cost to subtract.
@@ -38,6 +40,7 @@ struct Options {
     int overlap_devices = 5000;
     int latency_ms = 50;
     std::vector<int> in_flight{1, 2, 4};
+    std::vector<std::string> isolation{"process", "thread"};
     bool scaling = true;
     bool overlap = true;
     bench::Binaries binaries;
@@ -47,7 +50,7 @@ const char kUsage[] =
     "usage: e2e_sync_bench [--sizes 1000,10000,50000] [--repeat 3] [--batch-size 100]\n"
     "         [--max-in-flight 4] [--expand userSummary|user|none]\n"
     "         [--overlap-devices 5000] [--latency-ms 50] [--in-flight 1,2,4]\n"
-    "         [--no-scaling] [--no-overlap]\n"
+    "         [--isolation process,thread] [--no-scaling] [--no-overlap]\n"
     "         [--asset-host BIN] [--plugins-dir DIR] [--okta-sim BIN] [--sekoia-sim BIN]\n";
 
 std::vector<int> int_list(const std::string& text) {
@@ -56,6 +59,19 @@ std::vector<int> int_list(const std::string& text) {
     for (std::string item; std::getline(in, item, ',');) {
         if (!item.empty()) out.push_back(std::stoi(item));
     }
+    return out;
+}
+
+std::vector<std::string> isolation_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) {
+        if (item != "process" && item != "thread") {
+            throw std::invalid_argument("--isolation takes process and/or thread, not " + item);
+        }
+        out.push_back(item);
+    }
+    if (out.empty()) throw std::invalid_argument("--isolation needs process and/or thread");
     return out;
 }
 
@@ -83,6 +99,8 @@ Options parse(int argc, char** argv) {
             o.latency_ms = std::stoi(value());
         } else if (a == "--in-flight") {
             o.in_flight = int_list(value());
+        } else if (a == "--isolation") {
+            o.isolation = isolation_list(value());
         } else if (a == "--no-scaling") {
             o.scaling = false;
         } else if (a == "--no-overlap") {
@@ -124,19 +142,79 @@ void progress(const std::string& what, const bench::SyncRunResult& r) {
                  static_cast<long long>(r.sekoia_posts));
 }
 
+// One row of the scaling table: the medians of one size in one isolation mode.
+struct ScalingRow {
+    int devices;
+    std::string isolation;
+    double cpu;  // host CPU s (a worker's included)
+    double rss;  // MiB
+};
+
+ScalingRow add_scaling_row(bench::Table& t, int devices, const std::string& isolation,
+                           const std::vector<bench::SyncRunResult>& r) {
+    const double n = devices;
+    const double wall = median_of(r, [](auto& x) { return x.host.wall_seconds; });
+    const double c = median_of(r, [](auto& x) { return x.host.user_seconds + x.host.sys_seconds; });
+    const double m = median_of(r, [](auto& x) { return mib(x.host.max_rss_kib); });
+    double lo = 1e18, hi = 0;
+    for (const auto& x : r) {
+        lo = std::min(lo, mib(x.host.max_rss_kib));
+        hi = std::max(hi, mib(x.host.max_rss_kib));
+    }
+    t.add({fmt("%d", devices), isolation, fmt("%.2f", wall), fmt("%.0f", n / wall), fmt("%.2f", c),
+           fmt("%.2f", median_of(r, [](auto& x) { return x.host.user_seconds; })),
+           fmt("%.2f", median_of(r, [](auto& x) { return x.host.sys_seconds; })),
+           fmt("%.1f", c / n * 1e6), fmt("%.1f", m), fmt("%.1f-%.1f", lo, hi),
+           fmt("%.0f", median_of(r, [](auto& x) { return x.okta_requests; })),
+           fmt("%.0f", median_of(r, [](auto& x) { return x.okta_pages; })),
+           fmt("%.0f", median_of(r, [](auto& x) { return x.sekoia_posts; })),
+           fmt("%.2f", median_of(r, [](auto& x) { return x.okta_sim_cpu_seconds; })),
+           fmt("%.2f", median_of(r, [](auto& x) { return x.sekoia_sim_cpu_seconds; }))});
+    return {devices, isolation, c, m};
+}
+
+// Growth with N (first isolation mode), and what process isolation costs over thread.
+void print_scaling_notes(const Options& o, const std::vector<ScalingRow>& rows) {
+    const std::size_t modes = o.isolation.size();
+    if (o.sizes.size() >= 2) {
+        const ScalingRow& a = rows.front();
+        const ScalingRow& b = rows[rows.size() - modes];
+        const double dn = b.devices - a.devices;
+        std::printf(
+            "\nFrom %d to %d devices (%s): peak RSS %+.1f MiB (%.1f -> %.1f MiB, %.0f bytes per "
+            "extra device); marginal CPU %.1f us per extra device.\n",
+            a.devices, b.devices, a.isolation.c_str(), b.rss - a.rss, a.rss, b.rss,
+            (b.rss - a.rss) * 1024 * 1024 / dn, (b.cpu - a.cpu) / dn * 1e6);
+    }
+    if (modes != 2) return;
+    for (std::size_t i = 0; i + 1 < rows.size(); i += 2) {
+        const ScalingRow& x = rows[i];      // o.isolation[0]
+        const ScalingRow& y = rows[i + 1];  // o.isolation[1]
+        const double n = x.devices;
+        std::printf("%d devices: CPU %.1f us/device %s vs %.1f us/device %s (%+.1f%%)\n", x.devices,
+                    x.cpu / n * 1e6, x.isolation.c_str(), y.cpu / n * 1e6, y.isolation.c_str(),
+                    (x.cpu / y.cpu - 1) * 100);
+    }
+}
+
 void scaling(const Options& o, const fs::path& work) {
-    // All sizes stay up at once so repetitions can be interleaved across sizes.
+    // All sizes stay up at once so repetitions can be interleaved across sizes and modes.
     std::vector<std::unique_ptr<bench::SyncBench>> benches;
     for (int n : o.sizes) {
         std::fprintf(stderr, "starting simulators with %d devices\n", n);
         benches.push_back(std::make_unique<bench::SyncBench>(
             o.binaries, work / fmt("scaling-%d", n), bench::SyncSetup{n, 0, 0, o.expand}));
     }
-    std::vector<std::vector<bench::SyncRunResult>> runs(benches.size());
+    const std::size_t modes = o.isolation.size();
+    std::vector<std::vector<bench::SyncRunResult>> runs(benches.size() * modes);
     for (int rep = 0; rep < o.repeat; ++rep) {
         for (std::size_t i = 0; i < benches.size(); ++i) {
-            runs[i].push_back(benches[i]->run(o.batch_size, o.max_in_flight));
-            progress(fmt("N=%d run %d", o.sizes[i], rep + 1), runs[i].back());
+            for (std::size_t m = 0; m < modes; ++m) {
+                auto& r = runs[i * modes + m];
+                r.push_back(benches[i]->run(o.batch_size, o.max_in_flight, o.isolation[m]));
+                progress(fmt("N=%d %s run %d", o.sizes[i], o.isolation[m].c_str(), rep + 1),
+                         r.back());
+            }
         }
     }
 
@@ -144,43 +222,17 @@ void scaling(const Options& o, const fs::path& work) {
         "\n### Full sync, no added latency (expand=%s, batch_size %d, max_in_flight %d; "
         "median of %d runs)\n\n",
         o.expand.c_str(), o.batch_size, o.max_in_flight, o.repeat);
-    bench::Table t({"devices", "wall s", "devices/s", "host CPU s", "user s", "sys s",
+    bench::Table t({"devices", "isolation", "wall s", "devices/s", "host CPU s", "user s", "sys s",
                     "CPU us/device", "peak RSS MiB", "RSS range MiB", "Okta requests", "Okta pages",
                     "Sekoia POSTs", "okta-sim CPU s", "sekoia-sim CPU s"});
-    std::vector<double> cpu, rss;
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-        const auto& r = runs[i];
-        const double n = o.sizes[i];
-        const double wall = median_of(r, [](auto& x) { return x.host.wall_seconds; });
-        const double c =
-            median_of(r, [](auto& x) { return x.host.user_seconds + x.host.sys_seconds; });
-        const double m = median_of(r, [](auto& x) { return mib(x.host.max_rss_kib); });
-        double lo = 1e18, hi = 0;
-        for (const auto& x : r) {
-            lo = std::min(lo, mib(x.host.max_rss_kib));
-            hi = std::max(hi, mib(x.host.max_rss_kib));
+    std::vector<ScalingRow> rows;
+    for (std::size_t i = 0; i < benches.size(); ++i) {
+        for (std::size_t m = 0; m < modes; ++m) {
+            rows.push_back(add_scaling_row(t, o.sizes[i], o.isolation[m], runs[i * modes + m]));
         }
-        cpu.push_back(c);
-        rss.push_back(m);
-        t.add({fmt("%d", o.sizes[i]), fmt("%.2f", wall), fmt("%.0f", n / wall), fmt("%.2f", c),
-               fmt("%.2f", median_of(r, [](auto& x) { return x.host.user_seconds; })),
-               fmt("%.2f", median_of(r, [](auto& x) { return x.host.sys_seconds; })),
-               fmt("%.1f", c / n * 1e6), fmt("%.1f", m), fmt("%.1f-%.1f", lo, hi),
-               fmt("%.0f", median_of(r, [](auto& x) { return x.okta_requests; })),
-               fmt("%.0f", median_of(r, [](auto& x) { return x.okta_pages; })),
-               fmt("%.0f", median_of(r, [](auto& x) { return x.sekoia_posts; })),
-               fmt("%.2f", median_of(r, [](auto& x) { return x.okta_sim_cpu_seconds; })),
-               fmt("%.2f", median_of(r, [](auto& x) { return x.sekoia_sim_cpu_seconds; }))});
     }
     std::fputs(t.markdown().c_str(), stdout);
-    if (runs.size() >= 2) {
-        const double dn = o.sizes.back() - o.sizes.front();
-        std::printf(
-            "\nFrom %d to %d devices: peak RSS %+.1f MiB (%.1f -> %.1f MiB, %.0f bytes per "
-            "extra device); marginal CPU %.1f us per extra device.\n",
-            o.sizes.front(), o.sizes.back(), rss.back() - rss.front(), rss.front(), rss.back(),
-            (rss.back() - rss.front()) * 1024 * 1024 / dn, (cpu.back() - cpu.front()) / dn * 1e6);
-    }
+    print_scaling_notes(o, rows);
     std::printf("Last cycle line: %s\n", runs.back().back().cycle_line.c_str());
 }
 
@@ -211,7 +263,8 @@ void overlap(const Options& o, const fs::path& work) {
     for (int rep = 0; rep < o.repeat; ++rep) {
         for (std::size_t k = 0; k < k_count; ++k) {
             for (std::size_t s = 0; s < settings.size(); ++s) {
-                runs[k][s].push_back(benches[s]->run(o.batch_size, o.in_flight[k]));
+                runs[k][s].push_back(
+                    benches[s]->run(o.batch_size, o.in_flight[k], o.isolation.front()));
                 progress(fmt("K=%d latency %s run %d", o.in_flight[k], settings[s].name, rep + 1),
                          runs[k][s].back());
             }
@@ -220,8 +273,8 @@ void overlap(const Options& o, const fs::path& work) {
 
     std::printf(
         "\n### Overlap: %d devices, +%d ms per Okta request and/or per Sekoia POST "
-        "(expand=%s, batch_size %d; median of %d runs)\n\n",
-        n, l, o.expand.c_str(), o.batch_size, o.repeat);
+        "(expand=%s, batch_size %d, isolation %s; median of %d runs)\n\n",
+        n, l, o.expand.c_str(), o.batch_size, o.isolation.front().c_str(), o.repeat);
     std::printf(
         "Okta path = Okta requests x latency (pages are sequential); Sekoia path = "
         "ceil(POSTs / max_in_flight) x latency. Added = wall with latency on both sides - wall "
