@@ -22,6 +22,11 @@ namespace asset_host::isolation {
 
 namespace {
 
+// Deliberately absent: systemd's NOTIFY_SOCKET, WATCHDOG_USEC/WATCHDOG_PID and LISTEN_FDS/
+// LISTEN_PID/LISTEN_FDNAMES (only the daemon itself talks to its service manager: a worker that
+// said READY=1 or pinged the watchdog would lie about the daemon), and every variable a manifest
+// may name in ${env:...} (secrets). The sanitizers' variables pass so that a sanitizer build's
+// worker reports like its host.
 bool allowed_variable(std::string_view name) {
     static constexpr std::array<std::string_view, 18> kNames = {
         "PATH",         "HOME",          "LANG",          "TZ",           "http_proxy",

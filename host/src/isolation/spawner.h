@@ -59,8 +59,9 @@ std::shared_ptr<WorkerSpawner> process_spawner();
 // The environment a worker gets from `environ`: only PATH, HOME, LANG, LC_*, TZ, the proxy
 // variables (http_proxy, https_proxy, no_proxy, all_proxy in both cases), SSL_CERT_FILE,
 // SSL_CERT_DIR, CURL_CA_BUNDLE, and the sanitizers' ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS;
-// and none whose value holds a registered secret. Secrets reach a worker in its config frame
-// only.
+// and none whose value holds a registered secret. Never systemd's NOTIFY_SOCKET, WATCHDOG_* or
+// LISTEN_* (the daemon alone speaks to its service manager). Secrets reach a worker in its
+// config frame only.
 std::vector<std::string> worker_environment(char** environ_entries);
 
 }  // namespace asset_host::isolation

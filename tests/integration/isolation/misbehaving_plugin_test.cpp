@@ -152,6 +152,8 @@ TEST_CASE(
     Host host;
     host.set_secret_env("MISBEHAVING_SECRET", "isolation-SECRET-9d1c55e");
     host.set_env("LANG", "C.UTF-8");
+    // As under systemd (Type=notify): the daemon's to use, never a worker's.
+    host.set_env("NOTIFY_SOCKET", (host.root() / "no-notify-socket").string());
     host.write_misbehaving(Misbehaving("env", "environ").with_secret("${env:MISBEHAVING_SECRET}"));
     const auto r = host.run({"run", "--once"}, 30s);
     REQUIRE_MESSAGE(r.exited_with(0), r.err);
@@ -160,6 +162,7 @@ TEST_CASE(
     CHECK_FALSE(contains(records, "isolation-SECRET-9d1c55e"));
     CHECK_FALSE(contains(records, "MISBEHAVING_SECRET"));
     CHECK_FALSE(contains(records, "OKTA_API_TOKEN"));
+    CHECK_FALSE(contains(records, "NOTIFY_SOCKET"));
     CHECK(contains(records, "LANG=C.UTF-8"));             // an allowed variable passes
     CHECK(contains(records, "asset-host __worker env"));  // the whole command line
 }
