@@ -6,6 +6,7 @@
 #include "common/logging.h"
 #include "common/paths.h"
 #include "config/manifest_finder.h"
+#include "isolation/open_plugin.h"
 
 #include <algorithm>
 #include <map>
@@ -19,11 +20,14 @@ namespace {
 // credentials, a duration out of range, ...): `run` would fail on them every cycle, so
 // validate fails on them now. configure() only reads the config; nothing is fetched. What the
 // plugin says at info level while configuring (what it will do when it runs) is not validate's
-// output: its logger starts at warn at least.
+// output: its logger starts at warn at least. Like `test`, it configures the plugin where its
+// manifest says it runs (in a worker by default: a plugin that crashes in configure() is
+// reported, not fatal).
 bool plugin_accepts(const GlobalOptions& g, const LoadedPlugin& plugin, const Manifest& manifest) {
     CancelSource cancel;
     setup_logging(std::max(g.log_level, spdlog::level::warn), g.log_format);
-    auto instance = PluginInstance::create(plugin, manifest, cancel.token());
+    auto instance = isolation::open_plugin(plugin, manifest, cancel.token(),
+                                           isolation::ProcessOptions{}, /*check_config=*/true);
     setup_logging(g.log_level, g.log_format);
     if (instance) return true;
     print_error(instance.status().message());
