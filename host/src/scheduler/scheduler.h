@@ -57,7 +57,7 @@ public:
 };
 
 // Builds the runner of a manifest. `cancel` is the connector's token for its whole life (give
-// it to PluginInstance::create so the plugin's cancelled() sees the shutdown).
+// it to the plugin (isolation::open_plugin) so its cancelled() sees the shutdown).
 using RunnerFactory = std::function<asset_sdk::Result<std::unique_ptr<ConnectorRunner>>(
     const Manifest& manifest, const CancelToken& cancel)>;
 
