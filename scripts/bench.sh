@@ -3,10 +3,12 @@
 # syncs okta-sim -> asset-host run --once -> sekoia-sim (scaling with N, and overlap of fetching
 # with delivery). Prints Markdown tables on stdout, progress on stderr.
 #
-#   scripts/bench.sh [--quick | --smoke] [-- extra e2e_sync_bench options]
+#   scripts/bench.sh [--quick | --smoke | --fleet] [-- extra e2e_sync_bench or fleet_bench options]
 #
 # --quick: small sizes, one run each (under a minute); the default takes a few minutes.
-# --smoke: only the two bench-smoke ctest entries (a tiny run of each benchmark, no numbers).
+# --smoke: only the bench-smoke ctest entries (a tiny run of each benchmark, no numbers).
+# --fleet: only fleet_bench: 1,000 Okta connectors x 200 devices on one host (run --once, then
+#          the idle daemon): peak RSS, threads, worker processes (a few minutes).
 # Builds what it needs into ./build (or $BUILD_DIR), configured with -DASSET_HOST_BUILD_BENCH=ON
 # (the test command leaves the benchmarks out), then just the benchmark targets. Use an
 # optimised build (the default RelWithDebInfo or Release): Debug or sanitizer timings mean nothing.
@@ -16,13 +18,15 @@ BUILD_DIR="${BUILD_DIR:-build}"
 
 quick=0
 smoke=0
+fleet=0
 e2e_extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --smoke) smoke=1 ;;
+    --fleet) fleet=1 ;;
     --) shift; e2e_extra=("$@"); break ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -47,7 +51,7 @@ if grep -q '^ASSET_HOST_SANITIZE:BOOL=ON' "$BUILD_DIR/CMakeCache.txt"; then
 fi
 
 # Bring the benchmark and what it runs up to date (a no-op when nothing changed).
-targets=(asset-host okta_device_plugin okta-sim sekoia-sim e2e_sync_bench)
+targets=(asset-host okta_device_plugin okta-sim sekoia-sim e2e_sync_bench fleet_bench)
 if cmake --build "$BUILD_DIR" --target help | grep -q '\bokta_page_bench\b'; then
   targets+=(okta_page_bench)  # only when Google Benchmark was found at configure time
 fi
@@ -58,6 +62,9 @@ if [ $smoke -eq 1 ]; then
 fi
 
 bin="$BUILD_DIR/bin"
+if [ $fleet -eq 1 ]; then
+  exec "$bin/fleet_bench" --connectors 1000 --devices 200 --idle-seconds 5 "${e2e_extra[@]}"
+fi
 if [ -x "$bin/okta_page_bench" ]; then
   if [ $quick -eq 1 ]; then
     "$bin/okta_page_bench" --devices 1000 --benchmark_repetitions=3 --benchmark_min_time=0.1
