@@ -19,8 +19,9 @@ PACKAGES=(
   # demo: print what the simulated Sekoia received
   curl
   # packaging (scripts/package.sh, the package test): CPack's Depends (file, dpkg-shlibdeps),
-  # systemd-analyze to check the unit (installs without running systemd)
-  file dpkg-dev systemd
+  # systemd-analyze to check the unit (installs without running systemd), strace to check the
+  # daemon's system calls against the unit's filter
+  file dpkg-dev systemd strace
 )
 
 # --fuzz: also the fuzz build's toolchain (scripts/fuzz-smoke.sh, tests/fuzz/README.md):

@@ -5,6 +5,8 @@
 #     okta_device (found relative to the binary), the simulator demo runs through it;
 #  3. the out-of-tree plugin built by the sdk_package test (find_package(AssetHostSDK)) loads;
 #  4. the installed systemd unit: `systemd-analyze verify`, and `security --offline=true` <= 3.0;
+#     every system call the demo's asset-host processes made (strace -f) passes the unit's
+#     SystemCallFilter, and every /proc file they opened or executed is in ProcSubset=pid;
 #  5. `cpack -G DEB`: the package's files, its unit's ExecStart, and Depends from shlibdeps.
 # Usage: package_test.sh BUILD_DIR SOURCE_DIR WORK_DIR LIBDIR VERSION SDK_PLUGINS_DIR
 set -euo pipefail
@@ -20,6 +22,45 @@ expect_in() {  # TEXT WHAT NEEDLE...
   for needle in "$@"; do
     grep -qF -- "$needle" <<<"$text" || fail "$what: expected '$needle' in:"$'\n'"$text"
   done
+}
+
+# The system calls a systemd filter entry names: a call, or a group (@name, nested) expanded.
+filter_calls() {
+  case $1 in
+    @*) systemd-analyze syscall-filter "$1" | tail -n +2 | grep -v '^ *#' | sed 's/^ *//' |
+          while read -r entry; do [ -n "$entry" ] && filter_calls "$entry"; done ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# The demo's system calls (step 2, strace -f) against the unit's SystemCallFilter= lines (allowed
+# entries, then ~denied ones), and its /proc files against ProcSubset=pid.
+check_traced_calls() {
+  local unit=$1 allowed="" denied="" line entry
+  if ! ls "$traces"/trace.* >/dev/null 2>&1; then
+    echo "SKIPPED: strace cannot trace here (ptrace denied): system calls not checked"
+    return
+  fi
+  while read -r line; do
+    line=${line#SystemCallFilter=}
+    if [ "${line#\~}" != "$line" ]; then
+      for entry in ${line#\~}; do denied+=$(filter_calls "$entry")$'\n'; done
+    else
+      for entry in $line; do allowed+=$(filter_calls "$entry")$'\n'; done
+    fi
+  done < <(grep '^SystemCallFilter=' "$unit")
+  local used bad
+  used=$(cat "$traces"/trace.* | sed -nE 's/^[0-9]+ +([a-z0-9_]+)\(.*/\1/p' | sort -u)
+  bad=$(comm -23 <(echo "$used") <(echo "$allowed" | sort -u | grep .))
+  bad+=$(comm -12 <(echo "$used") <(echo "$denied" | sort -u | grep .))
+  [ -z "$bad" ] || fail "system calls the unit's SystemCallFilter refuses: $bad"
+  # glibc's malloc reads overcommit_memory and assumes the default when it is hidden.
+  local proc
+  proc=$(grep -ohE '(openat|execve)\((AT_FDCWD, )?"/proc/[^"]*"' "$traces"/trace.* |
+         sed -E 's/.*"(.*)"/\1/' | sort -u |
+         grep -vE '^/proc/(self|thread-self|[0-9]+)(/|$)|^/proc/sys/vm/overcommit_memory$' || true)
+  [ -z "$proc" ] || fail "/proc files outside ProcSubset=pid: $proc"
+  echo "system calls: $(echo "$used" | wc -l) distinct, all allowed by the unit"
 }
 
 echo "== 1. cmake --install --prefix $prefix"
@@ -41,7 +82,15 @@ host="$prefix/bin/asset-host"
 expect_in "$("$host" --version)" "--version" "asset-host $version "
 out=$(cd "$work" && "$host" plugins)
 expect_in "$out" "installed 'asset-host plugins'" "okta_device"
-out=$(ASSET_HOST_BIN="$host" BUILD_DIR="$build" "$source/scripts/demo.sh" 300)
+# Under strace (when this machine allows ptrace): step 4 checks the calls against the unit.
+traces="$work/traces" && mkdir -p "$traces"
+demo_host=$host
+if strace -f -qq -o /dev/null true 2>/dev/null; then
+  demo_host="$work/traced-asset-host"
+  printf '#!/bin/sh\nexec strace -f -qq -o "%s/trace.$$" "%s" "$@"\n' "$traces" "$host" >"$demo_host"
+  chmod +x "$demo_host"
+fi
+out=$(ASSET_HOST_BIN="$demo_host" BUILD_DIR="$build" "$source/scripts/demo.sh" 300)
 expect_in "$out" "the demo through the installed binary" \
   "records received:                  300" "unique devices received:           300"
 
@@ -58,6 +107,7 @@ score=$(sed -n 's/.*Overall exposure level for asset-host.service: \([0-9.]*\) .
 [ -n "$score" ] || fail "no exposure level in:"$'\n'"$security"
 awk -v s="$score" 'BEGIN { exit !(s <= 3.0) }' || fail "exposure level $score > 3.0"
 echo "exposure level $score"
+check_traced_calls "$unit"
 
 echo "== 5. the Debian package"
 cpack --config "$build/CPackConfig.cmake" -G DEB -B "$work/cpack" >"$work/cpack.log" ||
