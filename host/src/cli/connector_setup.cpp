@@ -3,6 +3,7 @@
 #include "common/console.h"
 #include "common/exit_codes.h"
 #include "common/logging.h"
+#include "common/structured_log.h"
 #include "config/manifest_finder.h"
 #include "isolation/open_plugin.h"
 
@@ -70,6 +71,9 @@ std::optional<PreparedConnector> prepare_connector_file(const GlobalOptions& g,
     PreparedConnector out;
     out.plugin = catalog.find(load.manifest->plugin);
     out.manifest = std::move(*load.manifest);
+    // Loggers made for this connector from now on (each cycle makes its own) use the manifest's
+    // level; a reload without log_level returns it to --log-level.
+    set_connector_log_level(out.manifest.name, parse_log_level(out.manifest.log_level));
     if (!out.plugin) {  // cannot happen: the lookup succeeded during validation
         print_error(out.manifest.file.string() + ": plugin: not loaded");
         exit_code = kExitUsage;

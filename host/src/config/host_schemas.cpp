@@ -22,6 +22,7 @@ constexpr const char* kManifestSchema = R"json({
       "x-pattern-message": "must be a plugin id: lower-case letters, digits and '_' (see asset-host plugins)"
     },
     "enabled": {"type": "boolean"},
+    "log_level": {"enum": ["trace", "debug", "info", "warn", "error"]},
     "schedule": {
       "type": "object",
       "additionalProperties": false,

@@ -62,6 +62,7 @@ struct Manifest {
     std::string name;            // unique connector name, [a-z0-9][a-z0-9_-]*
     std::string plugin;          // plugin id
     bool enabled = true;
+    std::string log_level;  // this connector's log level (trace..error); empty: --log-level
     ScheduleSpec schedule;
     nlohmann::json config;  // references resolved, validated against the plugin's schema
     DestinationSpec destination;

@@ -66,6 +66,9 @@ public:
         m.name = out_.name;
         m.plugin = out_.plugin;
         if (auto it = doc_.find("enabled"); it != doc_.end() && it->is_boolean()) m.enabled = *it;
+        if (auto it = doc_.find("log_level"); it != doc_.end() && it->is_string()) {
+            m.log_level = *it;
+        }
         read_schedule(m);
         read_isolation(m);
         read_destination(m);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <map>
 #include <vector>
 
 using namespace hosttest;
@@ -113,4 +114,36 @@ TEST_CASE("json logs: a command-line error of run is one JSON object with the us
     const auto r = host.run({"run", "--listen", "nowhere"});
     CHECK(r.exited_with(2));
     CHECK(json_lines(r.err).size() == 1);
+}
+
+TEST_CASE("json logs: a manifest's log_level applies to that connector only") {
+    Host host;
+    // The example plugin logs "fetch starts at device ..." at debug; cycle_end is at info.
+    host.manifest("a.yaml", "log_level: debug\n" + example_manifest("a", "  records: 3\n"));
+    host.manifest("b.yaml", example_manifest("b", "  records: 3\n"));
+    host.manifest("c.yaml", "log_level: error\n" + example_manifest("c", "  records: 3\n"));
+    const auto r = host.run({"run", "--once", "--log-format", "json"});
+    REQUIRE_MESSAGE(r.exited_with(0), r.err);
+    std::map<std::string, int> debug_lines, cycle_ends;
+    for (const auto& j : json_lines(r.err)) {
+        const std::string connector =
+            j.contains("connector") && j["connector"].is_string() ? j["connector"] : "";
+        if (contains(j.value("msg", ""), "fetch starts at device")) {
+            CHECK(j["level"] == "debug");
+            ++debug_lines[connector];
+        }
+        if (j.value("event", "") == "cycle_end") ++cycle_ends[connector];
+    }
+    const std::map<std::string, int> only_a{{"a", 1}};
+    CHECK_MESSAGE(debug_lines == only_a, r.err);
+    const std::map<std::string, int> a_and_b{{"a", 1}, {"b", 1}};
+    CHECK_MESSAGE(cycle_ends == a_and_b, r.err);
+}
+
+TEST_CASE("validate: log_level must be a level name") {
+    Host host;
+    host.manifest("a.yaml", "log_level: verbose\n" + example_manifest("a"));
+    const auto r = host.run({"validate"});
+    CHECK(r.exited_with(2));
+    CHECK_MESSAGE(contains(r.err, "manifests/a.yaml: log_level"), r.err);
 }
