@@ -79,15 +79,21 @@ TEST_CASE(
     host.write_misbehaving(Misbehaving("hang", "hang"));
     const auto valid = okta.valid_ids();
 
-    auto daemon = start_logged(host, {"run", "--grace-period", "2s"});
+    // Every connector gets a slot at once: with fewer slots than connectors the hung one could
+    // still be queued (never started, so never killed) when SIGTERM comes.
+    auto daemon =
+        start_logged(host, {"run", "--grace-period", "2s", "--max-concurrent-cycles", "16"});
     Log log{*daemon, {}};
     const bool all_ended = log.wait_for(
         [&](const std::string& text) {
             for (const auto& m : kCrashers) {
                 if (summary_of(text, m.name).empty()) return false;
             }
+            // The hung plugin checkpoints its first records before it hangs: once that marker
+            // is saved its worker is inside fetch(), where SIGTERM must find it.
             return !summary_of(text, "badjson").empty() &&
-                   contains(summary_of(text, "okta-devices"), "outcome=ok");
+                   contains(summary_of(text, "okta-devices"), "outcome=ok") &&
+                   host.marker("hang").has_value();
         },
         60s);
     REQUIRE_MESSAGE(all_ended, log.text);
