@@ -1,5 +1,6 @@
 #include <asset_sdk/json_writer.h>
 
+#include "json_scan.h"
 #include "utf8.h"
 
 #include <cassert>
@@ -18,65 +19,64 @@ std::uint64_t level_bit(int depth) {
     return depth >= 1 && depth <= kMaxDepth ? std::uint64_t{1} << (depth - 1) : 0;
 }
 
+// Appends the escape of the byte at s[i] (a quote, backslash, control character or the start of a
+// UTF-8 sequence) and returns how many bytes of `s` it stood for. The slow path: it runs only where
+// clean_prefix stopped.
+std::size_t escape_special(std::string& out, std::string_view s, std::size_t i) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+        std::size_t consumed = 0;
+        const std::size_t len = detail::utf8_sequence(s, i, consumed);
+        if (len > 0) {
+            out.append(s.data() + i, len);
+            return len;
+        }
+        out.append(detail::kReplacementUtf8);
+        return consumed;
+    }
+    switch (c) {
+        case '"':
+            out.append("\\\"");
+            break;
+        case '\\':
+            out.append("\\\\");
+            break;
+        case '\b':
+            out.append("\\b");
+            break;
+        case '\f':
+            out.append("\\f");
+            break;
+        case '\n':
+            out.append("\\n");
+            break;
+        case '\r':
+            out.append("\\r");
+            break;
+        case '\t':
+            out.append("\\t");
+            break;
+        default: {
+            const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+            out.append(esc, sizeof esc);
+        }
+    }
+    return 1;
+}
+
 }  // namespace
 
 void JsonWriter::escape_into(std::string& out, std::string_view s) {
-    static constexpr char kHex[] = "0123456789abcdef";
     out.push_back('"');
     std::size_t i = 0;
     while (i < s.size()) {
-        // Copy runs of plain ASCII in one go: the common case for record fields.
-        std::size_t run = i;
-        while (run < s.size()) {
-            const auto c = static_cast<unsigned char>(s[run]);
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-            ++run;
-        }
-        out.append(s.data() + i, run - i);
-        i = run;
-        if (i >= s.size()) break;
-
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            std::size_t consumed = 0;
-            const std::size_t len = detail::utf8_sequence(s, i, consumed);
-            if (len > 0) {
-                out.append(s.data() + i, len);
-                i += len;
-            } else {
-                out.append(detail::kReplacementUtf8);
-                i += consumed;
-            }
-            continue;
-        }
-        switch (c) {
-            case '"':
-                out.append("\\\"");
-                break;
-            case '\\':
-                out.append("\\\\");
-                break;
-            case '\b':
-                out.append("\\b");
-                break;
-            case '\f':
-                out.append("\\f");
-                break;
-            case '\n':
-                out.append("\\n");
-                break;
-            case '\r':
-                out.append("\\r");
-                break;
-            case '\t':
-                out.append("\\t");
-                break;
-            default: {
-                const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-                out.append(esc, sizeof esc);
-            }
-        }
-        ++i;
+        // Plain ASCII runs (nearly all of a record's text) are found a word at a time and copied
+        // in one go; only the byte that stopped the run takes the slow path.
+        const std::size_t run = detail::clean_prefix(s.substr(i));
+        out.append(s.data() + i, run);
+        i += run;
+        if (i < s.size()) i += escape_special(out, s, i);
     }
     out.push_back('"');
 }
