@@ -53,7 +53,8 @@ void on_allocation_failure() {
     throw std::bad_alloc();
 }
 
-void install_handlers() {
+// Unused in a sanitizer build, where the limit is not applied (below).
+[[maybe_unused]] void install_handlers() {
     // A stack of its own, so the handler runs even when the fault is a stack overflow of the
     // main thread.
     static char alt_stack[64 * 1024];
