@@ -222,26 +222,30 @@ std::size_t find_forbidden_control(std::string_view text) {
 // YAML is Unicode text without most control characters. The file is checked before yaml-cpp
 // sees it: yaml-cpp passes stray bytes through to the JSON libraries behind it, which must never
 // see them (valijson's string length check reads past a table on invalid UTF-8).
-std::optional<std::string> text_error(std::string_view text, const std::string& origin) {
+std::optional<std::string> text_error(std::string_view text, const Converter& converter) {
     const std::size_t bad_utf8 = asset_sdk::find_invalid_utf8(text);
     const std::size_t control = find_forbidden_control(text.substr(0, bad_utf8));
     const std::size_t at = std::min(bad_utf8, control);
     if (at == std::string_view::npos) return std::nullopt;
     const std::string_view before = text.substr(0, at);
-    const std::size_t line =
-        1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+    const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n'));
     const std::size_t line_start = before.rfind('\n');
-    const std::size_t column = at - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    const std::size_t column = at - (line_start == std::string_view::npos ? 0 : line_start + 1);
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02X",
                   static_cast<unsigned>(static_cast<unsigned char>(text[at])));
-    const std::string where = origin + ":" + std::to_string(line) + ":" + std::to_string(column);
+    // The position as yaml-cpp's own errors give it (0-based mark, "file:line:column: ").
+    YAML::Mark mark;
+    mark.pos = static_cast<int>(at);
+    mark.line = line;
+    mark.column = static_cast<int>(column);
+    const std::string where = converter.where(mark);
     if (at == control) {
-        return where + ": control character " + byte +
+        return where + "control character " + byte +
                " is not allowed in YAML (remove it; write \"\\x..\" escapes in a double-quoted "
                "string)";
     }
-    return where + ": not valid UTF-8 (byte " + byte + "); save the file as UTF-8";
+    return where + "not valid UTF-8 (byte " + byte + "); save the file as UTF-8";
 }
 
 // Counts the documents of a stream, stopping at the second. YAML::LoadAll is not used: in
@@ -279,8 +283,8 @@ std::vector<YAML::Mark> first_two_document_starts(const std::string& text) {
 }  // namespace
 
 Result<json> yaml_to_json(std::string_view text, const std::string& origin) {
-    if (auto error = text_error(text, origin)) return asset_sdk::invalid_argument(*error);
     Converter converter(origin);
+    if (auto error = text_error(text, converter)) return asset_sdk::invalid_argument(*error);
     try {
         const std::string input(text);
         const std::vector<YAML::Mark> starts = first_two_document_starts(input);
