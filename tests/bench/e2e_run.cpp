@@ -1,5 +1,6 @@
 #include "e2e_run.h"
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -76,7 +77,8 @@ void SyncBench::write_manifest(int batch_size, int max_in_flight,
         << batch_size << "\n  max_in_flight: " << max_in_flight << "\n";
 }
 
-SyncRunResult SyncBench::run(int batch_size, int max_in_flight, const std::string& isolation) {
+SyncRunResult SyncBench::run(int batch_size, int max_in_flight, const std::string& isolation,
+                             const std::vector<std::string>& wrapper) {
     okta_->post_json("/_sim/reset");
     sekoia_->post_json("/_sim/reset");
     write_manifest(batch_size, max_in_flight, isolation);
@@ -88,11 +90,11 @@ SyncRunResult SyncBench::run(int batch_size, int max_in_flight, const std::strin
     testsupport::ProcessOptions options;
     options.env = {{"BENCH_OKTA_TOKEN", kOktaToken}, {"BENCH_SEKOIA_KEY", kSekoiaKey}};
     SyncRunResult result;
-    result.host = testsupport::run_process(
-        {binaries_.asset_host, "--plugins-dir", binaries_.plugins_dir, "--manifests-dir",
-         (work_dir_ / "manifests").string(), "--state-dir", state_dir.string(), "--log-level",
-         "info", "run", "--once"},
-        options, std::chrono::minutes(10));
+    std::vector<std::string> argv = wrapper;
+    argv.insert(argv.end(), {binaries_.asset_host, "--plugins-dir", binaries_.plugins_dir,
+                             "--manifests-dir", (work_dir_ / "manifests").string(), "--state-dir",
+                             state_dir.string(), "--log-level", "info", "run", "--once"});
+    result.host = testsupport::run_process(argv, options, std::chrono::minutes(30));
     result.okta_sim_cpu_seconds = testsupport::cpu_seconds_so_far(okta_->pid()) - okta_cpu_before;
     result.sekoia_sim_cpu_seconds =
         testsupport::cpu_seconds_so_far(sekoia_->pid()) - sekoia_cpu_before;
@@ -121,6 +123,14 @@ SyncRunResult SyncBench::run(int batch_size, int max_in_flight, const std::strin
     }
     fs::remove_all(state_dir);
     return result;
+}
+
+void print_progress(const std::string& what, const SyncRunResult& r) {
+    std::fprintf(stderr,
+                 "  %s: wall %.3f s, cpu %.3f s, rss %.1f MiB, okta %lld req, sekoia %lld posts\n",
+                 what.c_str(), r.host.wall_seconds, r.host.user_seconds + r.host.sys_seconds,
+                 static_cast<double>(r.host.max_rss_kib) / 1024.0,
+                 static_cast<long long>(r.okta_requests), static_cast<long long>(r.sekoia_posts));
 }
 
 }  // namespace bench

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace bench {
 
@@ -51,7 +52,10 @@ public:
     // `isolation`: the manifest's isolation: ("process", the default, or "thread"). In process
     // mode the host reaps its workers with wait4(), so their CPU is in the host's (wait4 reports
     // a child with its reaped children) and the peak RSS is the larger of host and worker.
-    SyncRunResult run(int batch_size, int max_in_flight, const std::string& isolation = "process");
+    // `wrapper`: a command the host runs under (e.g. `perf record ... --`); its wait4() figures
+    // are then the wrapper's.
+    SyncRunResult run(int batch_size, int max_in_flight, const std::string& isolation = "process",
+                      const std::vector<std::string>& wrapper = {});
 
     const SyncSetup& setup() const { return setup_; }
 
@@ -65,5 +69,8 @@ private:
     std::unique_ptr<testsupport::SimProcess> sekoia_;
     int run_count_ = 0;
 };
+
+// One line on stderr: "  <what>: wall 1.234 s, cpu 0.567 s, rss 20.1 MiB, okta 5 req, ...".
+void print_progress(const std::string& what, const SyncRunResult& r);
 
 }  // namespace bench

@@ -6,14 +6,18 @@
 //     (process and thread side by side): wall time, devices/s, CPU per device (a worker's CPU
 //     included), peak RSS (is memory flat with N?), requests made (N/200 Okta pages?), and
 //     what process isolation costs over thread.
+//  0. headline (--headline N): e2e_headline.h — N devices in both modes, CPU per device overall
+//     and per pipeline stage (a perf profile), peak RSS, wall with and without latency.
 //  2. overlap: the same sync with --latency-ms added to every Okta page AND every Sekoia POST,
 //     for each max_in_flight in --in-flight: is wall time close to the slower path, or to the
 //     sum of both? A run without latency gives the fixed cost to subtract.
 //
 // Every number is the median of --repeat runs (runs of different settings are interleaved so
 // that a burst of load from other processes on the machine does not hit one setting only).
+#include "e2e_headline.h"
 #include "e2e_report.h"
 #include "e2e_run.h"
+#include "stage_profile.h"
 
 #include <algorithm>
 #include <cmath>
@@ -41,6 +45,9 @@ struct Options {
     int latency_ms = 50;
     std::vector<int> in_flight{1, 2, 4};
     std::vector<std::string> isolation{"process", "thread"};
+    int headline = 0;       // devices of the headline experiment; 0: none
+    std::string stages_of;  // a perf.data to split by stage, instead of running anything
+    bool profile = true;
     bool scaling = true;
     bool overlap = true;
     bench::Binaries binaries;
@@ -50,7 +57,8 @@ const char kUsage[] =
     "usage: e2e_sync_bench [--sizes 1000,10000,50000] [--repeat 3] [--batch-size 100]\n"
     "         [--max-in-flight 4] [--expand userSummary|user|none]\n"
     "         [--overlap-devices 5000] [--latency-ms 50] [--in-flight 1,2,4]\n"
-    "         [--isolation process,thread] [--no-scaling] [--no-overlap]\n"
+    "         [--isolation process,thread] [--headline N] [--no-profile] [--no-scaling]\n"
+    "         [--no-overlap] [--stages-of PERF_DATA]\n"
     "         [--asset-host BIN] [--plugins-dir DIR] [--okta-sim BIN] [--sekoia-sim BIN]\n";
 
 std::vector<int> int_list(const std::string& text) {
@@ -101,6 +109,12 @@ Options parse(int argc, char** argv) {
             o.in_flight = int_list(value());
         } else if (a == "--isolation") {
             o.isolation = isolation_list(value());
+        } else if (a == "--headline") {
+            o.headline = std::stoi(value());
+        } else if (a == "--stages-of") {
+            o.stages_of = value();
+        } else if (a == "--no-profile") {
+            o.profile = false;
         } else if (a == "--no-scaling") {
             o.scaling = false;
         } else if (a == "--no-overlap") {
@@ -132,14 +146,6 @@ double median_of(const std::vector<bench::SyncRunResult>& runs, F field) {
     std::vector<double> v;
     for (const auto& r : runs) v.push_back(static_cast<double>(field(r)));
     return median(v);
-}
-
-void progress(const std::string& what, const bench::SyncRunResult& r) {
-    std::fprintf(stderr,
-                 "  %s: wall %.3f s, cpu %.3f s, rss %.1f MiB, okta %lld req, sekoia %lld posts\n",
-                 what.c_str(), r.host.wall_seconds, r.host.user_seconds + r.host.sys_seconds,
-                 mib(r.host.max_rss_kib), static_cast<long long>(r.okta_requests),
-                 static_cast<long long>(r.sekoia_posts));
 }
 
 // One row of the scaling table: the medians of one size in one isolation mode.
@@ -212,8 +218,8 @@ void scaling(const Options& o, const fs::path& work) {
             for (std::size_t m = 0; m < modes; ++m) {
                 auto& r = runs[i * modes + m];
                 r.push_back(benches[i]->run(o.batch_size, o.max_in_flight, o.isolation[m]));
-                progress(fmt("N=%d %s run %d", o.sizes[i], o.isolation[m].c_str(), rep + 1),
-                         r.back());
+                bench::print_progress(
+                    fmt("N=%d %s run %d", o.sizes[i], o.isolation[m].c_str(), rep + 1), r.back());
             }
         }
     }
@@ -265,8 +271,9 @@ void overlap(const Options& o, const fs::path& work) {
             for (std::size_t s = 0; s < settings.size(); ++s) {
                 runs[k][s].push_back(
                     benches[s]->run(o.batch_size, o.in_flight[k], o.isolation.front()));
-                progress(fmt("K=%d latency %s run %d", o.in_flight[k], settings[s].name, rep + 1),
-                         runs[k][s].back());
+                bench::print_progress(
+                    fmt("K=%d latency %s run %d", o.in_flight[k], settings[s].name, rep + 1),
+                    runs[k][s].back());
             }
         }
     }
@@ -327,6 +334,29 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "e2e_sync_bench: %s\n%s", e.what(), kUsage);
         return 2;
     }
+    if (!o.stages_of.empty()) {
+        // A profile taken by hand (perf record -e cpu-clock --call-graph dwarf -- asset-host ...).
+        bench::StageProfile p;
+        try {
+            p = bench::stage_profile(o.stages_of, "okta_device.so");
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "e2e_sync_bench: %s\n", e.what());
+            return 1;
+        }
+        for (std::size_t s = 0; s < bench::stage_names().size(); ++s) {
+            std::printf("%-18s %5.1f%%\n", bench::stage_names()[s].c_str(), p.share(s) * 100);
+        }
+        std::printf("%lld samples; what \"other\" is made of (innermost frame):\n",
+                    static_cast<long long>(p.samples));
+        std::vector<std::pair<double, std::string>> leaves;
+        for (const auto& [name, weight] : p.other_leaves) leaves.emplace_back(weight, name);
+        std::sort(leaves.rbegin(), leaves.rend());
+        for (std::size_t i = 0; i < leaves.size() && i < 20; ++i) {
+            std::printf("  %5.1f%%  %s\n", leaves[i].first / p.total * 100,
+                        leaves[i].second.c_str());
+        }
+        return 0;
+    }
     std::string pattern = (fs::temp_directory_path() / "asset-host-bench-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
         std::perror("e2e_sync_bench: mkdtemp");
@@ -335,6 +365,12 @@ int main(int argc, char** argv) {
     const fs::path work = pattern;
     try {
         std::printf("Machine: %s\n", bench::machine_description().c_str());
+        std::fflush(stdout);
+        if (o.headline > 0) {
+            bench::run_headline({o.headline, o.repeat, o.batch_size, o.max_in_flight, o.latency_ms,
+                                 o.expand, o.isolation, o.profile, o.binaries},
+                                work);
+        }
         std::fflush(stdout);
         if (o.scaling) scaling(o, work);
         std::fflush(stdout);
