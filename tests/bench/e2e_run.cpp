@@ -36,11 +36,14 @@ SyncBench::SyncBench(Binaries binaries, fs::path work_dir, SyncSetup setup)
     fs::create_directories(work_dir_ / "manifests");
     // Okta's rate limit is lifted: this measures the host's own cost, not Okta's budget
     // (with a real org the rate limit, not CPU, bounds a large sync).
+    // A million devices take minutes to generate on a loaded machine.
+    const std::chrono::seconds generation(120 + setup_.devices / 1000);
     okta_ = std::make_unique<testsupport::SimProcess>(
         binaries_.okta_sim,
         std::vector<std::string>{"--devices", std::to_string(setup_.devices), "--seed", "1",
                                  "--token", kOktaToken, "--rate-limit", "1000000", "--latency-ms",
-                                 std::to_string(setup_.okta_latency_ms)});
+                                 std::to_string(setup_.okta_latency_ms)},
+        generation);
     sekoia_ = std::make_unique<testsupport::SimProcess>(
         binaries_.sekoia_sim, std::vector<std::string>{"--api-key", kSekoiaKey, "--latency-ms",
                                                        std::to_string(setup_.sekoia_latency_ms)});

@@ -7,7 +7,8 @@
 
 namespace testsupport {
 
-SimProcess::SimProcess(const std::string& binary, std::vector<std::string> args) {
+SimProcess::SimProcess(const std::string& binary, std::vector<std::string> args,
+                       std::chrono::seconds start_timeout) {
     for (const auto& a : args)
         if (a == "--tls-cert") tls_ = true;
     std::vector<std::string> argv{binary, "--port", "0"};
@@ -15,7 +16,7 @@ SimProcess::SimProcess(const std::string& binary, std::vector<std::string> args)
     process_ = std::make_unique<Process>(argv);
     // Generous: okta-sim generates its devices before it listens (50,000 take seconds). A
     // simulator that dies early ends the wait at once (EOF).
-    auto line = process_->wait_for_line("LISTENING ", std::chrono::seconds(120));
+    auto line = process_->wait_for_line("LISTENING ", start_timeout);
     if (!line) {
         auto res = process_->wait(std::chrono::seconds(2));
         throw std::runtime_error("simulator " + binary + " did not start: " + res.err);

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,7 +17,9 @@ namespace testsupport {
 class SimProcess {
 public:
     // `args` are extra command-line arguments for the simulator.
-    SimProcess(const std::string& binary, std::vector<std::string> args = {});
+    // `start_timeout`: how long it may take to listen (okta-sim generates its devices first).
+    SimProcess(const std::string& binary, std::vector<std::string> args = {},
+               std::chrono::seconds start_timeout = std::chrono::seconds(120));
     ~SimProcess();
 
     int port() const { return port_; }
