@@ -2,15 +2,19 @@
 
 #include "isolation/frame.h"
 
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 
 namespace asset_host::isolation {
 
 namespace {
+
+using std::chrono::ceil;
 
 std::size_t payload_of(const std::string& buffer) {
     return buffer.size() - kFrameHeaderSize;
@@ -19,9 +23,38 @@ std::size_t payload_of(const std::string& buffer) {
 }  // namespace
 
 Outbox::Outbox(int fd, std::uint32_t window_bytes, std::uint32_t flush_bytes)
-    : fd_(fd), window_(window_bytes), flush_bytes_(flush_bytes) {
+    : fd_(fd),
+      wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      window_(window_bytes),
+      flush_bytes_(flush_bytes) {
     buffer_.reserve(kFrameHeaderSize + flush_bytes_ + (64u << 10));
     buffer_.assign(kFrameHeaderSize, '\0');
+    // A socket buffer that holds the whole window: a frame the window allows then goes out in
+    // one send() that does not block, instead of several with a context switch to the host
+    // between them (the default, 208 KiB on Linux, is smaller than one frame). The kernel caps
+    // it at net.core.wmem_max; the window, not this, bounds what is in flight.
+    const int sndbuf = static_cast<int>(std::min<std::uint64_t>(
+        window_ + flush_bytes_ + kFrameHeaderSize, std::numeric_limits<int>::max() / 2));
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+}
+
+Outbox::~Outbox() {
+    if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+void Outbox::wake() {
+    // Without an eventfd (none could be made) sleep_ms() never says -1: nothing to signal.
+    if (wake_fd_ >= 0) ::eventfd_write(wake_fd_, 1);
+}
+
+// An item goes into the empty buffer: it is stale after a while, so the reader must be
+// awake to send it then.
+void Outbox::note_first_item_locked() {
+    first_item_at_ = std::chrono::steady_clock::now();
+    if (reader_sleeps_) {
+        reader_sleeps_ = false;
+        wake();
+    }
 }
 
 bool Outbox::add_data(ItemKind kind, std::string_view data) {
@@ -39,7 +72,7 @@ bool Outbox::add_data(ItemKind kind, std::string_view data) {
         !flush_locked(true)) {
         return false;
     }
-    if (payload_of(buffer_) == 0) first_item_at_ = std::chrono::steady_clock::now();
+    if (payload_of(buffer_) == 0) note_first_item_locked();
     append_item_header(buffer_, kind, static_cast<std::uint32_t>(data.size()));
     buffer_.append(data);
     if (payload_of(buffer_) >= flush_bytes_) {
@@ -58,7 +91,7 @@ void Outbox::add_other(ItemKind kind, std::string_view data) {
         flush_locked(true);
         if (data.size() > kMaxFramePayload - kItemHeaderSize) return;  // cannot be sent
     }
-    if (payload_of(buffer_) == 0) first_item_at_ = std::chrono::steady_clock::now();
+    if (payload_of(buffer_) == 0) note_first_item_locked();
     append_item(buffer_, kind, data);
     // Log lines and checks are read by people while they happen; statistics ride along.
     if (kind != ItemKind::kStatistic) flush_locked(false);
@@ -69,6 +102,30 @@ void Outbox::flush_stale(std::chrono::steady_clock::duration age) {
     if (!lock.owns_lock() || payload_of(buffer_) == 0) return;
     if (std::chrono::steady_clock::now() - first_item_at_ < age) return;
     flush_locked(false);
+}
+
+int Outbox::sleep_ms(std::chrono::steady_clock::duration age) {
+    const auto ms = [](auto d) {
+        return static_cast<int>(
+            std::max<std::int64_t>(1, ceil<std::chrono::milliseconds>(d).count()));
+    };
+    // The plugin's thread holds the lock while it appends, and while emit() waits for credit —
+    // which this (the reader) thread must stay free to read: never wait for the lock here;
+    // look again after half the age.
+    std::unique_lock lock(mu_, std::try_to_lock);
+    if (!lock.owns_lock()) return ms(age / 2);
+    if (payload_of(buffer_) == 0) {
+        reader_sleeps_ = wake_fd_ >= 0;
+        return reader_sleeps_ ? -1 : ms(age);
+    }
+    reader_sleeps_ = false;
+    const auto left = first_item_at_ + age - std::chrono::steady_clock::now();
+    if (left > std::chrono::steady_clock::duration::zero()) return ms(left);
+    std::lock_guard credit_lock(credit_mu_);
+    // Stale, and flush_stale() could not send it: only credit (or a stop) lets it go.
+    const bool waits_for_credit =
+        stop_.load() == AH_STOP_NONE && !window_allows_locked(payload_of(buffer_));
+    return waits_for_credit ? -1 : 1;
 }
 
 void Outbox::finish(const WorkerResult& result) {

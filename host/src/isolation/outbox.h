@@ -32,6 +32,9 @@ namespace asset_host::isolation {
 class Outbox {
 public:
     Outbox(int fd, std::uint32_t window_bytes, std::uint32_t flush_bytes);
+    ~Outbox();
+    Outbox(const Outbox&) = delete;
+    Outbox& operator=(const Outbox&) = delete;
 
     // A record or a marker. Blocks while the window is full. False (the item dropped) once the
     // host said stop, or when the item cannot fit in a frame (too_large() then says so).
@@ -42,6 +45,17 @@ public:
     // Sends what has waited longer than `age`, if the window allows; never waits. For the
     // reader thread's timer.
     void flush_stale(std::chrono::steady_clock::duration age);
+    // How long the reader thread may sleep before flush_stale(age) has something to do: -1
+    // (until the socket or wake_fd() is readable) when nothing is buffered — the next item put
+    // into the empty buffer then signals wake_fd() — or when what is buffered waits for credit
+    // (a kCredit frame wakes the reader); else the milliseconds until it is `age` old (>= 1),
+    // or age / 2 when the plugin's thread holds the buffer. The reader does not wake up while
+    // the plugin is quiet: no timer ticks for nothing.
+    int sleep_ms(std::chrono::steady_clock::duration age);
+    // Readable when the reader should look again (an item arrived in an empty buffer, or
+    // wake() was called); drained by the reader.
+    int wake_fd() const { return wake_fd_; }
+    void wake();
     // Sends everything left (waiting for credit unless stopped), then the result frame.
     void finish(const WorkerResult& result);
 
@@ -59,7 +73,10 @@ private:
     void drop_data_locked();
     void send(std::string_view bytes);
 
+    void note_first_item_locked();
+
     const int fd_;
+    const int wake_fd_;  // an eventfd
     const std::uint64_t window_;
     const std::size_t flush_bytes_;
 
@@ -67,6 +84,7 @@ private:
     std::string buffer_;
     std::chrono::steady_clock::time_point first_item_at_{};
     bool data_dropped_ = false;
+    bool reader_sleeps_ = false;  // sleep_ms() said -1 for an empty buffer
 
     mutable std::mutex credit_mu_;  // never held while writing
     std::condition_variable credit_cv_;

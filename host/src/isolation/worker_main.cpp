@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,8 +32,6 @@ namespace {
 
 // Items that waited this long are sent even when the plugin is quiet (waiting for a page).
 constexpr std::chrono::milliseconds kStaleAfter{20};
-// How often the reader thread looks at the socket and the stale items.
-constexpr int kListenSliceMs = 10;
 // A log line longer than this is cut: one line is not a place for megabytes.
 constexpr std::size_t kMaxLogBytes = 64u << 10;
 
@@ -85,13 +84,20 @@ void handle_host_frame(const FrameView& frame, Outbox& outbox, CancelSource& can
 }
 
 // The host's frames, read on a thread of their own so that a plugin blocked in emit() or
-// sleeping still sees a stop; also sends items that waited. A closed socket means the host is
-// gone: the worker ends at once.
+// sleeping still sees a stop; also sends items that waited. It sleeps until a frame comes or
+// buffered items turn stale (Outbox::sleep_ms): no periodic wake-ups, which in a long cycle
+// cost more CPU than the frames themselves. A closed socket means the host is gone: the
+// worker ends at once.
 void listen_to_host(int fd, Outbox& outbox, CancelSource& cancel, const std::atomic<bool>& quit) {
     FrameDecoder decoder(64);
     while (!quit.load()) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, kListenSliceMs) > 0) {
+        pollfd p[2] = {{fd, POLLIN, 0}, {outbox.wake_fd(), POLLIN, 0}};
+        const int ready = ::poll(p, outbox.wake_fd() >= 0 ? 2 : 1, outbox.sleep_ms(kStaleAfter));
+        if (ready > 0 && (p[1].revents & POLLIN)) {
+            eventfd_t drained;
+            ::eventfd_read(outbox.wake_fd(), &drained);
+        }
+        if (ready > 0 && p[0].revents) {
             const std::span<char> room = decoder.prepare(512);
             const ssize_t got = ::recv(fd, room.data(), room.size(), 0);
             if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN)) ::_exit(1);
@@ -223,6 +229,7 @@ int worker_main(int, char**) {
     const WorkerResult result = run_command(c, outbox, cancel);
     outbox.finish(result);
     quit.store(true);
+    outbox.wake();
     listener.join();
     return 0;
 }
