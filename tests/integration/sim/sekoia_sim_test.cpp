@@ -98,6 +98,37 @@ TEST_CASE("sekoia-sim checks credentials, path, content type and user agent") {
     CHECK(sim.stats()["status_counts"]["401"] == 2);
 }
 
+TEST_CASE("sekoia-sim: a connector with a key of its own, and the connections it accepted") {
+    const std::string other = "0b8c7a2e-5d4f-4e3a-9b1c-2d3e4f5a6b7c";
+    testsupport::SekoiaSim sim({"--api-key", "k-123", "--connector-key", other + "=k-other"});
+    const std::string body = json{{"version", 1}, {"items", json::array({item(1)})}}.dump();
+    const std::string other_path = "/api/v2/asset-management/asset-connector/" + other;
+    auto post = [&](httplib::Client& http, const std::string& path, const std::string& key) {
+        const httplib::Headers headers{
+            {"User-Agent", "sekoiaio-asset-connector-" + path.substr(path.rfind('/') + 1)},
+            {"Authorization", "Bearer " + key}};
+        auto r = http.Post(path.c_str(), headers, body, "application/json");
+        REQUIRE(r);
+        return r->status;
+    };
+    {
+        httplib::Client http("127.0.0.1", sim.port());
+        http.set_keep_alive(true);  // one connection for every request below
+        CHECK(post(http, other_path, "k-other") == 200);
+        CHECK(post(http, other_path, "k-123") == 401);  // not this connector's key
+        CHECK(post(http, kPath, "k-other") == 401);     // nor another connector's
+        CHECK(post(http, kPath, "k-123") == 200);
+    }
+    const json stats = sim.stats();
+    CHECK(stats["status_counts"]["401"] == 2);
+    CHECK(stats["connections"] == 2);  // the client's, and this stats request's own
+    Client again(sim);                 // a connection per request
+    CHECK(again.push(json::array({item(2)})).status == 401);  // Client sends "sim-key"
+    CHECK(sim.stats()["connections"] == 4);
+    sim.reset();
+    CHECK(sim.stats()["connections"] == 1);  // counted again from the reset
+}
+
 TEST_CASE("sekoia-sim answers the token check and the key's rights as Sekoia does") {
     testsupport::SekoiaSim sim({"--api-key", "k-123"});
     httplib::Client http("127.0.0.1", sim.port());

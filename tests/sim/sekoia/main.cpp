@@ -13,12 +13,16 @@ int main(int argc, char** argv) {
     sekoiasim::SimConfig config;
     int port = 0;
     std::vector<std::string> connectors;
+    std::vector<std::string> connector_keys;
     CLI::App app{"sekoia-sim: a simulated Sekoia.io asset-connector API on 127.0.0.1"};
     app.add_option("--port", port, "TCP port on 127.0.0.1 (0 = ephemeral)");
     app.add_option("--api-key", config.api_key,
                    "API key expected as 'Authorization: Bearer <key>'");
     app.add_option("--connector", connectors,
                    "accepted connector UUID (repeatable; default: any well-formed UUID)");
+    app.add_option("--connector-key", connector_keys,
+                   "UUID=KEY: pushes to connector UUID must carry KEY instead of --api-key "
+                   "(repeatable)");
     app.add_option("--success-status", config.success_status,
                    "status answered to an accepted push (200, 201, 202 or 204)")
         ->check(CLI::IsMember({200, 201, 202, 204}));
@@ -38,6 +42,14 @@ int main(int argc, char** argv) {
         return 2;
     }
     config.connectors.insert(connectors.begin(), connectors.end());
+    for (const std::string& pair : connector_keys) {
+        const auto eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+            std::cerr << "sekoia-sim: --connector-key expects UUID=KEY\n";
+            return 2;
+        }
+        config.connector_keys[pair.substr(0, eq)] = pair.substr(eq + 1);
+    }
 
     const sigset_t stop_signals = simcommon::block_stop_signals();
     sekoiasim::Simulator sim(config);

@@ -54,6 +54,24 @@ std::size_t query_size(const httplib::Request& req, const char* key, std::size_t
     }
 }
 
+// Counts the connections the server accepts: cpp-httplib hands every accepted socket to its
+// task queue as one task (which serves the connection until it closes).
+class CountingQueue final : public httplib::TaskQueue {
+public:
+    CountingQueue(httplib::TaskQueue* inner, std::atomic<std::int64_t>& accepted)
+        : inner_(inner), accepted_(accepted) {}
+    void enqueue(std::function<void()> fn) override {
+        accepted_.fetch_add(1);
+        inner_->enqueue(std::move(fn));
+    }
+    void shutdown() override { inner_->shutdown(); }
+    void on_idle() override { inner_->on_idle(); }
+
+private:
+    std::unique_ptr<httplib::TaskQueue> inner_;
+    std::atomic<std::int64_t>& accepted_;
+};
+
 }  // namespace
 
 Simulator::Simulator(SimConfig config) : config_(std::move(config)) {
@@ -64,7 +82,12 @@ Simulator::Simulator(SimConfig config) : config_(std::move(config)) {
         server_ = std::make_unique<httplib::Server>();
     }
     // Held ("hang") requests occupy a thread each: keep enough for the rest to be served.
-    server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
+    server_->new_task_queue = [this] {
+        return new CountingQueue(new httplib::ThreadPool(64), connections_);
+    };
+    // A connection serves up to 1000 requests (nginx's default keepalive_requests; cpp-httplib's
+    // own default, 5, would make every client look like it reconnects all the time).
+    server_->set_keep_alive_max_count(1000);
     // Without TCP_NODELAY a response written in two pieces (headers, then body) on a reused
     // connection waits for the client's delayed ACK: ~40 ms added to every answer but the
     // first ones, which would swamp --latency-ms and every timing made against the simulator.
@@ -204,7 +227,7 @@ void Simulator::handle_intake(const httplib::Request& req, httplib::Response& re
     }
 
     // Checks in the order a real API gateway would make them. Never echo the credentials.
-    if (req.get_header_value("Authorization") != "Bearer " + config_.api_key) {
+    if (req.get_header_value("Authorization") != "Bearer " + key_for(connector)) {
         send_error(res, 401, "UNAUTHORIZED", "missing or invalid API key");
         return finish(false);
     }
@@ -341,6 +364,19 @@ void Simulator::accept(const std::string& connector, const json& items,
     send_json(res, config_.success_status, {{"result", "success"}, {"accepted", items.size()}});
 }
 
+const std::string& Simulator::key_for(const std::string& connector) const {
+    const auto it = config_.connector_keys.find(connector);
+    return it != config_.connector_keys.end() ? it->second : config_.api_key;
+}
+
+bool Simulator::knows_key(const std::string& authorization) const {
+    if (authorization == "Bearer " + config_.api_key) return true;
+    for (const auto& [connector, key] : config_.connector_keys) {
+        if (authorization == "Bearer " + key) return true;
+    }
+    return false;
+}
+
 Simulator::KeyRights Simulator::key_rights() const {
     std::lock_guard lock(rights_mu_);
     return rights_;
@@ -350,7 +386,7 @@ void Simulator::handle_validate(const httplib::Request& req, httplib::Response& 
     ledger_.count_validate();
     if (!key_rights().validate_endpoint) return send_error(res, 404, "NOT_FOUND", "not found");
     // Sekoia's answer to a token it does not know (the key received is never echoed).
-    if (req.get_header_value("Authorization") != "Bearer " + config_.api_key) {
+    if (!knows_key(req.get_header_value("Authorization"))) {
         return send_json(res, 401, {{"message", "The token is invalid"}, {"code", "T300"}});
     }
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -394,7 +430,9 @@ void Simulator::set_key_rights(const httplib::Request& req, httplib::Response& r
 void Simulator::handle_control(const httplib::Request& req, httplib::Response& res) {
     const std::string& path = req.path;
     if (req.method == "GET" && path == "/_sim/stats") {
-        return send_json(res, 200, ledger_.stats());
+        json stats = ledger_.stats();
+        stats["connections"] = connections_.load();
+        return send_json(res, 200, stats);
     }
     if (req.method == "GET" && path == "/_sim/items") {
         const bool kept = req.get_param_value("view") == "kept";
@@ -435,6 +473,7 @@ void Simulator::handle_control(const httplib::Request& req, httplib::Response& r
             rights_ = KeyRights{};
         }
         ledger_.reset();
+        connections_ = 0;
         return send_json(res, 200, {{"reset", true}});
     }
     send_error(res, 404, "NOT_FOUND", "unknown control endpoint " + req.method + " " + path);

@@ -6,6 +6,8 @@
 #include "ledger.h"
 
 #include <atomic>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -22,7 +24,11 @@ struct Response;
 namespace sekoiasim {
 
 struct SimConfig {
-    std::string api_key = "sim-key";   // expected as "Authorization: Bearer <key>"
+    std::string api_key = "sim-key";  // expected as "Authorization: Bearer <key>"
+    // Connectors with a key of their own (--connector-key UUID=KEY): a push to one of them must
+    // carry its key instead of api_key, as when two Sekoia connectors belong to two
+    // communities with different keys.
+    std::map<std::string, std::string> connector_keys;
     std::set<std::string> connectors;  // accepted connector UUIDs; empty = any UUID
     int success_status = 200;          // 2xx answered to an accepted push
     std::size_t max_items = 1000;      // more items in one request -> 413
@@ -58,6 +64,10 @@ public:
 
 private:
     void handle_intake(const httplib::Request& req, httplib::Response& res);
+    // The key a push to `connector` must carry: its own (connector_keys), else api_key.
+    const std::string& key_for(const std::string& connector) const;
+    // Whether an Authorization header carries api_key or one of the connector keys.
+    bool knows_key(const std::string& authorization) const;
     void handle_control(const httplib::Request& req, httplib::Response& res);
     void set_key_rights(const httplib::Request& req, httplib::Response& res);
     // GET /v1/apiauth/auth/validate: Sekoia's check of a token, as it answers it.
@@ -76,6 +86,9 @@ private:
     std::thread thread_;
     int port_ = 0;
     std::atomic<bool> stopping_{false};
+    // TCP connections accepted since the start (or the last /_sim/reset): how well clients
+    // reuse their connections.
+    std::atomic<std::int64_t> connections_{0};
     // What the API key may do, set with POST /_sim/auth: whether the token check exists at
     // this root (false: 404, an API root without it) and whether the key may push assets
     // (false: a valid key without the permission, 403 at the intake).
