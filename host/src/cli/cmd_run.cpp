@@ -30,22 +30,25 @@ namespace {
 
 // A configured connector for the scheduler: its plugin (in process, or a worker per cycle),
 // kept across cycles, and its destination, opened for each cycle and closed after it (an idle
-// connector holds no connection, client or buffer of its destination; a failure to open it
-// fails the cycle, which is retried with back-off). Every cycle is reported to the connector's
-// metrics: its summary, its checkpoint time and the plugin's statistics (relayed by the worker
-// in process mode; published at the end of the cycle, from this thread, so a scrape never waits
-// for the plugin).
+// connector holds no client or buffer of its destination; a failure to open it fails the
+// cycle, which is retried with back-off). The destination borrows its HTTP clients from the
+// process's pool, so connectors delivering to the same place reuse one another's connections.
+// Every cycle is reported to the connector's metrics: its summary, its checkpoint time and the
+// plugin's statistics (relayed by the worker in process mode; published at the end of the
+// cycle, from this thread, so a scrape never waits for the plugin).
 class PluginRunner final : public scheduler::ConnectorRunner {
 public:
     PluginRunner(Manifest manifest, std::unique_ptr<ConnectorPlugin> plugin, CheckpointStore& store,
                  cycle::CycleOptions options, RunObservability& observability,
-                 std::shared_ptr<observe::ConnectorMetrics> metrics)
+                 std::shared_ptr<observe::ConnectorMetrics> metrics,
+                 std::shared_ptr<delivery::ClientPool> clients)
         : manifest_(std::move(manifest)),
           plugin_(std::move(plugin)),
           store_(store),
           options_(std::move(options)),
           observability_(observability),
-          metrics_(std::move(metrics)) {}
+          metrics_(std::move(metrics)),
+          clients_(std::move(clients)) {}
 
     cycle::CycleSummary run_cycle(const CancelToken& cancel) override {
         asset_sdk::Clock& clock = asset_sdk::SystemClock::instance();
@@ -71,7 +74,7 @@ private:
     asset_sdk::Result<std::unique_ptr<delivery::Destination>> open_destination() const {
         auto destination =
             delivery::make_destination(manifest_.destination, asset_sdk::SystemClock::instance(),
-                                       connector_logger(manifest_.name));
+                                       connector_logger(manifest_.name), {}, clients_);
         if (!destination) return destination.status();
         return std::unique_ptr<delivery::Destination>(
             new TimedDestination(std::move(destination).value(), metrics_));
@@ -83,6 +86,7 @@ private:
     cycle::CycleOptions options_;
     RunObservability& observability_;
     std::shared_ptr<observe::ConnectorMetrics> metrics_;
+    std::shared_ptr<delivery::ClientPool> clients_;
 };
 
 // The manifests to run, listed at start and on every reload. At start every manifest must be
@@ -160,7 +164,8 @@ std::shared_ptr<observe::ConnectorMetrics> connector_metrics(RunObservability& o
 // the metrics).
 asset_sdk::Result<std::unique_ptr<scheduler::ConnectorRunner>> make_runner(
     const GlobalOptions& g, const RunArgs& args, CheckpointStore& store, const Manifest& manifest,
-    const CancelToken& cancel, RunObservability& observability) {
+    const CancelToken& cancel, RunObservability& observability,
+    const std::shared_ptr<delivery::ClientPool>& clients) {
     const LoadedPlugin* plugin = plugin_catalog(g).find(manifest.plugin);
     if (plugin == nullptr) {
         return asset_sdk::not_found(plugin_catalog(g).missing_plugin_message(manifest.plugin));
@@ -178,8 +183,9 @@ asset_sdk::Result<std::unique_ptr<scheduler::ConnectorRunner>> make_runner(
         return statistics_text(connector_plugin->statistics().snapshot());
     };
     auto metrics = connector_metrics(observability, store, manifest);
-    return std::unique_ptr<scheduler::ConnectorRunner>(new PluginRunner(
-        manifest, std::move(instance).value(), store, options, observability, std::move(metrics)));
+    return std::unique_ptr<scheduler::ConnectorRunner>(
+        new PluginRunner(manifest, std::move(instance).value(), store, options, observability,
+                         std::move(metrics), clients));
 }
 
 }  // namespace
@@ -197,8 +203,10 @@ int cmd_run(const GlobalOptions& g, const RunArgs& args) {
             return kExitFailure;
         }
     }
+    // Shared by every connector's destination (delivery/client_pool.h).
+    auto clients = std::make_shared<delivery::ClientPool>();
     auto factory = [&](const Manifest& manifest, const CancelToken& cancel) {
-        return make_runner(g, args, store, manifest, cancel, observability);
+        return make_runner(g, args, store, manifest, cancel, observability, clients);
     };
     scheduler::SchedulerOptions options;
     options.once = args.once;

@@ -58,11 +58,12 @@ bool file_checks(const FileDestinationSpec& spec,
 
 asset_sdk::Result<std::unique_ptr<Destination>> make_destination(
     const DestinationSpec& spec, asset_sdk::Clock& clock, std::shared_ptr<spdlog::logger> log,
-    SekoiaRetryPolicy sekoia_policy) {
+    SekoiaRetryPolicy sekoia_policy, std::shared_ptr<ClientPool> clients) {
     switch (spec.type) {
         case DestinationSpec::Type::kSekoia:
-            return std::unique_ptr<Destination>(new SekoiaDestination(
-                spec.sekoia, spec.batch_size, clock, std::move(log), sekoia_policy));
+            return std::unique_ptr<Destination>(
+                new SekoiaDestination(spec.sekoia, spec.batch_size, clock, std::move(log),
+                                      sekoia_policy, std::move(clients)));
         case DestinationSpec::Type::kFile:
             if (spec.file.path.empty()) {
                 return asset_sdk::invalid_argument("destination.path is required for type file");

@@ -17,10 +17,13 @@
 namespace asset_host::delivery {
 
 // The destination `spec` describes. `clock` paces retries (Sekoia) and must outlive it; retry
-// warnings go to `log` (nullptr: the host's logger).
+// warnings go to `log` (nullptr: the host's logger). A Sekoia destination borrows its HTTP
+// clients from `clients` (client_pool.h: give every connector of a process the same pool, and
+// those delivering to the same place reuse each other's connections); nullptr: its own.
 asset_sdk::Result<std::unique_ptr<Destination>> make_destination(
     const DestinationSpec& spec, asset_sdk::Clock& clock,
-    std::shared_ptr<spdlog::logger> log = nullptr, SekoiaRetryPolicy sekoia_policy = {});
+    std::shared_ptr<spdlog::logger> log = nullptr, SekoiaRetryPolicy sekoia_policy = {},
+    std::shared_ptr<ClientPool> clients = nullptr);
 
 // Destination checks, reported in order through `on_check` (names "destination.*"), without
 // sending a single asset:

@@ -37,13 +37,16 @@ asset_sdk::Status interrupted() {
 
 SekoiaDestination::SekoiaDestination(SekoiaDestinationSpec spec, int batch_size,
                                      asset_sdk::Clock& clock, std::shared_ptr<spdlog::logger> log,
-                                     SekoiaRetryPolicy policy)
+                                     SekoiaRetryPolicy policy, std::shared_ptr<ClientPool> clients)
     : spec_(std::move(spec)),
       batch_size_(batch_size),
       clock_(clock),
       log_(std::move(log)),
-      policy_(policy) {
+      policy_(policy),
+      clients_(std::move(clients)),
+      client_options_(sekoia_client_options(spec_)) {
     if (!log_) log_ = host_logger();
+    if (!clients_) clients_ = std::make_shared<ClientPool>();
     if (policy_.seed == 0) policy_.seed = std::random_device{}();
 }
 
@@ -69,6 +72,7 @@ asset_sdk::HttpRequest sekoia_push_request(const SekoiaDestinationSpec& spec) {
         sekoia_api_root(spec) + "/api/v2/asset-management/asset-connector/" + spec.connector_uuid;
     request.timeout = spec.request_timeout;
     request.headers = {{"Authorization", "Bearer " + spec.api_key},
+                       {"User-Agent", sekoia_user_agent(spec)},
                        {"Content-Type", "application/json"},
                        {"Accept", "application/json"}};
     return request;
@@ -84,26 +88,27 @@ std::string SekoiaDestination::user_agent() const {
     return sekoia_user_agent(spec_);
 }
 
-SekoiaDestination::Slot* SekoiaDestination::acquire() {
-    std::lock_guard lock(pool_mu_);
-    if (!free_.empty()) {
-        Slot* slot = free_.back();
-        free_.pop_back();
-        return slot;
+SekoiaDestination::Slot* SekoiaDestination::acquire(const asset_sdk::CancelCheck& abort) {
+    Slot* slot = nullptr;
+    {
+        std::lock_guard lock(pool_mu_);
+        if (!free_.empty()) {
+            slot = free_.back();
+            free_.pop_back();
+        } else {
+            slots_.push_back(std::make_unique<Slot>());
+            slot = slots_.back().get();
+            slot->request = sekoia_push_request(spec_);
+        }
     }
-    auto slot = std::make_unique<Slot>();
-    asset_sdk::HttpClientOptions options = sekoia_client_options(spec_);
-    options.user_agent = user_agent();  // sent on every push (libcurl's User-Agent)
-    Slot* raw = slot.get();
-    options.cancelled = [raw] { return raw->abort && raw->abort(); };
-    slot->client = asset_sdk::make_curl_client(std::move(options));
-
-    slot->request = sekoia_push_request(spec_);
-    slots_.push_back(std::move(slot));
-    return raw;
+    slot->abort = abort;
+    slot->lease = clients_->acquire(spec_.base_url, client_options_);
+    slot->lease.set_abort(abort);
+    return slot;
 }
 
 void SekoiaDestination::release(Slot* slot) {
+    slot->lease.reset();  // the client goes back to the shared pool, its connection open
     slot->abort = nullptr;
     std::lock_guard lock(pool_mu_);
     free_.push_back(slot);
@@ -114,8 +119,7 @@ std::string SekoiaDestination::secret_free(std::string text) const {
 }
 
 DeliveryResult SekoiaDestination::deliver(const Batch& batch, const asset_sdk::CancelCheck& abort) {
-    Slot* slot = acquire();
-    slot->abort = abort;
+    Slot* slot = acquire(abort);
     struct Releaser {
         SekoiaDestination* self;
         Slot* slot;
@@ -151,7 +155,7 @@ DeliveryResult SekoiaDestination::deliver(const Batch& batch, const asset_sdk::C
 asset_sdk::AttemptResult SekoiaDestination::attempt(Slot& slot, const Batch& batch,
                                                     asset_sdk::Status& status, Failure& failure,
                                                     Refusal& refusal) {
-    asset_sdk::HttpResult http = slot.client->perform(slot.request);
+    asset_sdk::HttpResult http = slot.lease.client().perform(slot.request);
     if ((slot.abort && slot.abort()) || http.error == asset_sdk::TransportError::kCancelled) {
         status = interrupted();
         return asset_sdk::AttemptResult::finished();

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "config/manifest.h"
+#include "delivery/client_pool.h"
 #include "delivery/destination.h"
 
 #include <asset_sdk/http_client.h>
@@ -46,8 +47,9 @@ asset_sdk::HttpClientOptions sekoia_client_options(const SekoiaDestinationSpec& 
 // The base URL without trailing slashes, which every API path is appended to.
 std::string sekoia_api_root(const SekoiaDestinationSpec& spec);
 
-// A push without its body: POST to the connector's endpoint with the key and JSON headers.
-// The client must send sekoia_user_agent(spec) as its User-Agent.
+// A push without its body: POST to the connector's endpoint with the key, the connector's
+// User-Agent (sekoia_user_agent) and JSON headers. Every header a push needs is in the request,
+// so a client shared with other connectors (client_pool.h) carries nothing of theirs.
 asset_sdk::HttpRequest sekoia_push_request(const SekoiaDestinationSpec& spec);
 
 // "sekoiaio-asset-connector-<uuid>", the User-Agent of Sekoia's own asset connectors.
@@ -56,9 +58,12 @@ std::string sekoia_user_agent(const SekoiaDestinationSpec& spec);
 class SekoiaDestination final : public Destination {
 public:
     // `spec` is validated by the manifest loader (UUID, https unless allow_insecure_http).
-    // Retries are logged (warn) to `log`; nullptr: the host's logger.
+    // Retries are logged (warn) to `log`; nullptr: the host's logger. HTTP clients are borrowed
+    // from `clients` for each delivery (shared with the other destinations given the same
+    // pool: connections to one place are reused across connectors); nullptr: a pool of its own.
     SekoiaDestination(SekoiaDestinationSpec spec, int batch_size, asset_sdk::Clock& clock,
-                      std::shared_ptr<spdlog::logger> log = nullptr, SekoiaRetryPolicy policy = {});
+                      std::shared_ptr<spdlog::logger> log = nullptr, SekoiaRetryPolicy policy = {},
+                      std::shared_ptr<ClientPool> clients = nullptr);
     ~SekoiaDestination() override;
 
     DeliveryResult deliver(const Batch& batch, const asset_sdk::CancelCheck& abort) override;
@@ -66,10 +71,12 @@ public:
     std::string user_agent() const;
 
 private:
-    // One HTTP client per concurrent delivery (libcurl handles are single-threaded); clients
-    // are pooled so connections stay alive between batches and cycles.
+    // One per concurrent delivery: the request (its body buffer reused from batch to batch)
+    // and, while delivering, the HTTP client lent by the pool (libcurl handles are
+    // single-threaded; the pool keeps connections alive between batches, cycles and
+    // connectors).
     struct Slot {
-        std::unique_ptr<asset_sdk::HttpClient> client;
+        ClientPool::Lease lease;
         asset_sdk::CancelCheck abort;  // the current delivery's abort check
         asset_sdk::HttpRequest request;
     };
@@ -84,7 +91,7 @@ private:
         int status = 0;
         std::string reason;  // no secrets
     };
-    Slot* acquire();
+    Slot* acquire(const asset_sdk::CancelCheck& abort);
     void release(Slot* slot);
     // One POST. Final: `status` is set (acknowledged, refused, not worth retrying, aborted).
     asset_sdk::AttemptResult attempt(Slot& slot, const Batch& batch, asset_sdk::Status& status,
@@ -98,6 +105,8 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     SekoiaRetryPolicy policy_;
     std::atomic<std::uint64_t> seed_counter_{0};
+    std::shared_ptr<ClientPool> clients_;
+    asset_sdk::HttpClientOptions client_options_;
 
     std::mutex pool_mu_;
     std::vector<std::unique_ptr<Slot>> slots_;  // every slot created (owned here)
