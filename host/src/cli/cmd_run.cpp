@@ -7,6 +7,7 @@
 #include "cli/run_observability.h"
 #include "common/console.h"
 #include "common/exit_codes.h"
+#include "common/heap.h"
 #include "common/logging.h"
 #include "common/signals.h"
 #include "config/manifest_finder.h"
@@ -213,6 +214,9 @@ int cmd_run(const GlobalOptions& g, const RunArgs& args) {
     options.max_concurrent_cycles = args.max_concurrent_cycles;
     options.observer = &observability;
     options.take_reload_request = [] { return reload_requested().exchange(false); };
+    // Between rounds the daemon holds only its connectors' state: the buffers of the round's
+    // cycles, freed on their threads' arenas, go back to the system (common/heap.h).
+    options.on_idle = release_free_heap;
     scheduler::ManifestSource source = ManifestLister(g);
     if (args.shard) source = scheduler::shard_source(std::move(source), *args.shard);
     scheduler::Scheduler scheduler(std::move(source), factory, asset_sdk::SystemClock::instance(),

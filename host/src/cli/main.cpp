@@ -1,6 +1,7 @@
 // asset-host: see host/README.md.
 #include "cli/app.h"
 #include "common/exit_codes.h"
+#include "common/heap.h"
 #include "common/signals.h"
 #include "isolation/spawner.h"
 #include "isolation/worker_main.h"
@@ -15,7 +16,9 @@ int main(int argc, char** argv) {
     if (argc >= 2 && std::string_view(argv[1]) == asset_host::isolation::kWorkerCommand) {
         return asset_host::isolation::worker_main(argc, argv);
     }
-    // First, before any thread exists: the signal mask is inherited by every later thread.
+    // First, before any thread exists: the allocator's settings, and the signal mask, which is
+    // inherited by every later thread.
+    asset_host::tune_heap();
     asset_host::install_signal_handlers();
     try {
         const int code = asset_host::run_cli(argc, argv);

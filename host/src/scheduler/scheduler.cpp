@@ -376,8 +376,20 @@ void Scheduler::control_loop(const CancelToken& shutdown) {
         }
         if (options_.max_cycles > 0 && connectors_.empty()) return;
         start_due_cycles();
+        report_idle();
         wait_for_event(shutdown);
     }
+}
+
+// Once per burst of cycles: when none runs any more and none was due to start.
+void Scheduler::report_idle() {
+    if (running_ > 0) {
+        idle_reported_ = false;
+        return;
+    }
+    if (idle_reported_) return;
+    idle_reported_ = true;
+    if (options_.on_idle) options_.on_idle();
 }
 
 // Until something may change what to do: a finished cycle, a wake(), a shutdown or reload

@@ -84,6 +84,9 @@ struct SchedulerOptions {
     asset_sdk::Millis stop_report_every{10'000};
     // Told about ticks, reloads, next due times (scheduler_observer.h); nullptr: nobody.
     SchedulerObserver* observer = nullptr;
+    // Called on run()'s thread when the last running cycle has finished and no other is due
+    // yet: the daemon is about to sit idle (e.g. give freed memory back to the system).
+    std::function<void()> on_idle;
 };
 
 struct ConnectorReport {
@@ -133,6 +136,7 @@ private:
     // then waiting for the running cycles to finish.
     void control_loop(const CancelToken& shutdown);
     void wait_for_event(const CancelToken& shutdown);
+    void report_idle();
     void wait_for_running_cycles(const CancelToken& shutdown);
     bool reload_requested();
     std::vector<Manifest> enabled_unique(std::vector<Manifest> manifests) const;
@@ -152,6 +156,7 @@ private:
     DueQueue queue_;
     std::size_t running_ = 0;
     bool reload_pending_ = false;
+    bool idle_reported_ = false;  // on_idle was called and no cycle started since
 
     std::mutex mu_;  // guards what cycle threads hand back: finished_, reports_
     std::condition_variable cv_;

@@ -257,3 +257,34 @@ TEST_CASE("shutdown with a full pool: running cycles stop, queued connectors nev
     }
     CHECK_FALSE(report.any_failed());
 }
+
+TEST_CASE("on_idle: once the last running cycle ended and none is due, once per burst") {
+    auto& clock = asset_sdk::SystemClock::instance();
+    Journal journal;
+    Gate gate;
+    std::atomic<int> idle_calls{0};
+    std::atomic<int> running_at_idle{-1};
+    SchedulerOptions o = quiet();
+    o.max_concurrent_cycles = 2;
+    o.on_idle = [&] {
+        running_at_idle = running_now(journal);
+        ++idle_calls;
+    };
+    Scheduler scheduler([] { return numbered(3, std::chrono::hours(1)); },
+                        factory(clock, journal, [&](const std::string&) { return behind(gate); }),
+                        clock, o);
+    CancelSource shutdown;
+    SchedulerReport report;
+    std::thread runner([&] { report = scheduler.run(shutdown.token()); });
+    REQUIRE(wait_until([&] { return running_now(journal) == 2; }));
+    CHECK(idle_calls == 0);  // every connector was due at once: never idle so far
+    gate.open();
+    REQUIRE(wait_until([&] { return idle_calls > 0; }));
+    // Called after the third connector's cycle too (it waited for a slot), from nothing running.
+    for (const char* name : {"c0", "c1", "c2"}) CHECK(journal.cycles(name) == 1);
+    CHECK(running_at_idle == 0);
+    std::this_thread::sleep_for(200ms);  // the loop keeps turning while idle: no second call
+    CHECK(idle_calls == 1);
+    shutdown.cancel();
+    runner.join();
+}
