@@ -10,6 +10,8 @@
 //     children) at once and their largest RSS seen.
 //  2. the daemon (`run`, schedule every 1h): once every connector's first cycle is logged, it
 //     is idle until the next slot; its RSS and threads are sampled for a few seconds.
+// Both count the TCP connections sekoia-sim accepted meanwhile (how well the connectors share
+// connections to their one destination).
 //
 // Prints Markdown tables on stdout (tests/bench/README.md), progress on stderr.
 #include "e2e_report.h"
@@ -197,12 +199,23 @@ void check_delivered(const testsupport::SimProcess& sekoia, const Options& o) {
     }
 }
 
+// The connections sekoia-sim accepted since `mark` (then moved to now), without the ones of
+// the two stats requests that measure it.
+long connections_since(const testsupport::SimProcess& sekoia, long& mark) {
+    const long now = sekoia.get_json("/_sim/stats")["connections"].get<long>();
+    const long opened = now - mark - 1;
+    mark = now;
+    return opened;
+}
+
 struct OnceResult {
     testsupport::ProcessResult host;
     Samples samples;
+    long connections = 0;  // accepted by sekoia-sim
 };
 
-OnceResult run_once(const Options& o, const fs::path& work, const testsupport::SimProcess& sekoia) {
+OnceResult run_once(const Options& o, const fs::path& work, const testsupport::SimProcess& sekoia,
+                    long& connections_mark) {
     testsupport::Process host(host_argv(o, work, true), host_env());
     OnceResult r;
     // Sample while it runs; reading stderr meanwhile keeps its pipe from filling up.
@@ -215,6 +228,7 @@ OnceResult run_once(const Options& o, const fs::path& work, const testsupport::S
         throw std::runtime_error("run --once failed: " + r.host.err.substr(0, 2000));
     }
     check_delivered(sekoia, o);
+    r.connections = connections_since(sekoia, connections_mark);
     return r;
 }
 
@@ -233,11 +247,13 @@ struct DaemonResult {
     Samples starting;  // from start until every connector's first cycle ended
     Samples idle;      // afterwards, for --idle-seconds
     double first_round_seconds = 0;
+    long connections = 0;  // accepted by sekoia-sim during the first round
 };
 
 // The daemon until every connector's first cycle ended, then idle until its next slot (1 h
 // away) for --idle-seconds; stopped with SIGTERM.
-DaemonResult run_daemon(const Options& o, const fs::path& work) {
+DaemonResult run_daemon(const Options& o, const fs::path& work,
+                        const testsupport::SimProcess& sekoia, long& connections_mark) {
     const fs::path state = work / "state-daemon";
     fs::remove_all(state);
     testsupport::Process host(host_argv(o, work, false), host_env());
@@ -253,6 +269,7 @@ DaemonResult run_daemon(const Options& o, const fs::path& work) {
     }
     r.first_round_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    r.connections = connections_since(sekoia, connections_mark);
     for (int i = 0; i < o.idle_seconds * 10; ++i) {
         r.idle.take(host.pid());
         host.read_line(100ms);
@@ -276,22 +293,22 @@ void report(const Options& o, const OnceResult& once, const DaemonResult* daemon
         o.isolation.empty() ? "manifest default" : o.isolation.c_str());
     bench::Table t({"records delivered", "wall s", "host CPU s", "host peak RSS MiB (VmHWM)",
                     "wait4 max RSS MiB", "max threads", "max workers at once",
-                    "largest worker RSS MiB"});
+                    "largest worker RSS MiB", "Sekoia connections"});
     t.add({std::to_string(static_cast<long>(o.connectors) * o.devices),
            fmt("%.1f", once.host.wall_seconds),
            fmt("%.1f", once.host.user_seconds + once.host.sys_seconds),
            mib(once.samples.host_hwm_kib), mib(once.host.max_rss_kib),
            std::to_string(once.samples.max_threads), std::to_string(once.samples.max_workers),
-           mib(once.samples.worker_max_rss_kib)});
+           mib(once.samples.worker_max_rss_kib), std::to_string(once.connections)});
     std::cout << t.markdown() << "\n";
     if (daemon == nullptr) return;
     std::cout << fmt("### The daemon with %d connectors (every 1h), idle after the first round\n\n",
                      o.connectors);
     bench::Table d({"first round s", "peak RSS MiB during it", "max threads during it",
-                    "idle RSS MiB", "idle threads"});
+                    "Sekoia connections", "idle RSS MiB", "idle threads"});
     d.add({fmt("%.1f", daemon->first_round_seconds), mib(daemon->starting.host_hwm_kib),
-           std::to_string(daemon->starting.max_threads), mib(daemon->idle.host_rss_kib),
-           std::to_string(daemon->idle.max_threads)});
+           std::to_string(daemon->starting.max_threads), std::to_string(daemon->connections),
+           mib(daemon->idle.host_rss_kib), std::to_string(daemon->idle.max_threads)});
     std::cout << d.markdown() << "\n";
 }
 
@@ -315,11 +332,12 @@ int main(int argc, char** argv) {
         testsupport::SimProcess sekoia(o.sekoia_sim, {"--api-key", kSekoiaKey});
         write_manifests(o, work / "manifests", okta.base_url(), sekoia.base_url(), "1h");
         std::cerr << "fleet_bench: run --once with " << o.connectors << " connectors\n";
-        const OnceResult once = run_once(o, work, sekoia);
+        long connections_mark = sekoia.get_json("/_sim/stats")["connections"].get<long>();
+        const OnceResult once = run_once(o, work, sekoia, connections_mark);
         std::optional<DaemonResult> daemon;
         if (o.daemon) {
             std::cerr << "fleet_bench: the daemon, until every first cycle ended\n";
-            daemon = run_daemon(o, work);
+            daemon = run_daemon(o, work, sekoia, connections_mark);
         }
         report(o, once, daemon ? &*daemon : nullptr);
         fs::remove_all(work);
