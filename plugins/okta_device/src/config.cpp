@@ -29,6 +29,15 @@ bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// The start of a value, quoted, for an error message. Appended piecewise: GCC 12 at -O3 reports
+// a false -Wrestrict inside "'" + std::string (the string's inlined insert at offset 0).
+std::string quoted_start(std::string_view text) {
+    std::string out(1, '\'');
+    out += text.substr(0, 40);
+    out += '\'';
+    return out;
+}
+
 Status key_error(std::string_view key, std::string_view why) {
     return invalid_argument("config." + std::string(key) + ": " + std::string(why));
 }
@@ -41,8 +50,8 @@ Result<Millis> read_duration(std::string_view key, simdjson::dom::element value,
         const std::string_view text = value.get_string().value_unsafe();
         const auto d = asset_sdk::parse_duration(text);
         if (!d) {
-            return key_error(key, "'" + std::string(text.substr(0, 40)) +
-                                      "' is not a duration (use e.g. 30s, 5m, 24h, 1h30m, 250ms)");
+            return key_error(key, quoted_start(text) +
+                                      " is not a duration (use e.g. 30s, 5m, 24h, 1h30m, 250ms)");
         }
         parsed = *d;
     } else if (value.is_int64()) {
@@ -123,8 +132,8 @@ Status read_statuses(std::string_view key, simdjson::dom::element value, OktaCon
         if (std::find(std::begin(kDeviceStatuses), std::end(kDeviceStatuses), status) ==
             std::end(kDeviceStatuses)) {
             return key_error(
-                key, "'" + std::string(status.substr(0, 40)) +
-                         "' is not a device status; accepted (upper case): " + accepted_statuses());
+                key, quoted_start(status) +
+                         " is not a device status; accepted (upper case): " + accepted_statuses());
         }
         if (std::find(cfg.statuses.begin(), cfg.statuses.end(), status) != cfg.statuses.end()) {
             return key_error(key, "lists " + std::string(status) + " twice");
@@ -319,7 +328,8 @@ Result<std::string> normalise_base_url(std::string_view raw, bool allow_insecure
     }
 
     for (std::string_view domain : kOktaDomains) {
-        const std::string suffix = "." + std::string(domain);
+        std::string suffix(1, '.');  // not "." + std::string: see quoted_start()
+        suffix += domain;
         if (!ends_with(url.host, suffix)) continue;
         const std::string_view label =
             std::string_view(url.host).substr(0, url.host.size() - suffix.size());
