@@ -8,9 +8,13 @@
 #     every system call the demo's asset-host processes made (strace -f) passes the unit's
 #     SystemCallFilter, and every /proc file they opened or executed is in ProcSubset=pid;
 #  5. `cpack -G DEB`: the package's files, its unit's ExecStart, and Depends from shlibdeps.
-# Usage: package_test.sh BUILD_DIR SOURCE_DIR WORK_DIR LIBDIR VERSION SDK_PLUGINS_DIR
+#  6. the deploy files name this version (the Kubernetes image tag).
+# Usage: package_test.sh BUILD_DIR SOURCE_DIR WORK_DIR LIBDIR VERSION SDK_PLUGINS_DIR SANITIZED
+# SANITIZED (1 in an ASSET_HOST_SANITIZE build): the demo does not run under strace there, as
+# LeakSanitizer's check at exit stops threads with ptrace, which fails in a traced process; the
+# system calls are then not checked (and an instrumented binary's are not the product's anyway).
 set -euo pipefail
-build=$1 source=$2 work=$3 libdir=$4 version=$5 sdk_plugins=$6
+build=$1 source=$2 work=$3 libdir=$4 version=$5 sdk_plugins=$6 sanitized=${7:-0}
 prefix="$work/prefix"
 rm -rf "$work" && mkdir -p "$work"
 unset ASSET_HOST_PLUGINS_DIR ASSET_HOST_MANIFESTS_DIR ASSET_HOST_STATE_DIR ASSET_HOST_LOG_LEVEL \
@@ -37,6 +41,10 @@ filter_calls() {
 # entries, then ~denied ones), and its /proc files against ProcSubset=pid.
 check_traced_calls() {
   local unit=$1 allowed="" denied="" line entry
+  if [ "$sanitized" = 1 ]; then
+    echo "SKIPPED: sanitizer build, not traced: system calls not checked"
+    return
+  fi
   if ! ls "$traces"/trace.* >/dev/null 2>&1; then
     echo "SKIPPED: strace cannot trace here (ptrace denied): system calls not checked"
     return
@@ -85,7 +93,7 @@ expect_in "$out" "installed 'asset-host plugins'" "okta_device"
 # Under strace (when this machine allows ptrace): step 4 checks the calls against the unit.
 traces="$work/traces" && mkdir -p "$traces"
 demo_host=$host
-if strace -f -qq -o /dev/null true 2>/dev/null; then
+if [ "$sanitized" != 1 ] && strace -f -qq -o /dev/null true 2>/dev/null; then
   demo_host="$work/traced-asset-host"
   printf '#!/bin/sh\nexec strace -f -qq -o "%s/trace.$$" "%s" "$@"\n' "$traces" "$host" >"$demo_host"
   chmod +x "$demo_host"
@@ -125,4 +133,11 @@ depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 expect_in "$depends" "Depends" "libc6" "libstdc++6" "libcurl4" "libyaml-cpp0.7" "libspdlog" \
   "libcpp-httplib0.11" "libprometheus-cpp-core1.0" "libsystemd0"
+
+echo "== 6. the deploy files"
+image=$(sed -n 's/^ *image: *//p' "$source/deploy/kubernetes/statefulset.yaml")
+[ "$image" = "asset-host:$version" ] ||
+  fail "deploy/kubernetes/statefulset.yaml runs image '$image', not asset-host:$version"
+grep -qF "docker build -t asset-host:$version ." "$source/deploy/kubernetes/README.md" ||
+  fail "deploy/kubernetes/README.md does not build the image asset-host:$version"
 echo "package_test: ok"

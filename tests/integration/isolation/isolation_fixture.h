@@ -4,9 +4,11 @@
 #pragma once
 
 #include "../e2e/e2e_fixture.h"
+#include "sanitizer_build.h"
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -55,7 +57,17 @@ struct Misbehaving {
 
 class Host : public e2e::Host {
 public:
-    Host() { fs::copy_file(kTestPlugins / "misbehaving.so", plugins() / "misbehaving.so"); }
+    Host() {
+        fs::copy_file(kTestPlugins / "misbehaving.so", plugins() / "misbehaving.so");
+        if (testsupport::kSanitizerBuild) {
+            // A crashing plugin's worker must die of its signal, as in the product: by default
+            // AddressSanitizer turns a SIGSEGV into a report and exit status 1. Workers inherit
+            // ASAN_OPTIONS (isolation/spawner.h).
+            const char* given = std::getenv("ASAN_OPTIONS");
+            set_env("ASAN_OPTIONS",
+                    (given && *given ? std::string(given) + ":" : std::string()) + "handle_segv=0");
+        }
+    }
 
     void write_misbehaving(const Misbehaving& m) const {
         std::string y = "name: " + m.name + "\nplugin: misbehaving\n";
