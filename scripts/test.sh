@@ -3,17 +3,13 @@
 # (unit + integration), then the 20-second fuzz smoke of every parser (a separate clang build in
 # build-fuzz; set ASSET_HOST_FUZZ_SMOKE=0 to leave it out, e.g. for a second, sanitizer build of
 # the suite).
-# The build is Release, what users and the Debian package get (-O3: the optimisation level where
-# GCC 12 once raised a false -Wrestrict), with warnings as errors, plus line tables (-g1: stack
-# traces and sanitizer reports keep file:line; -g changes no code and no warning). BUILD_TYPE
-# chooses another configuration (scripts/build-matrix.sh builds all of them).
+# The build (scripts/build.sh) is Release, what users and the Debian package get (-O3: the
+# optimisation level where GCC 12 once raised a false -Wrestrict), with warnings as errors and
+# line tables. BUILD_TYPE chooses another configuration (scripts/build-matrix.sh builds all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh
-release_with_line_tables="-O3 -DNDEBUG -g1"
-BUILD_TYPE="${BUILD_TYPE:-Release}" scripts/build.sh -DASSET_HOST_WERROR=ON \
-  -DCMAKE_C_FLAGS_RELEASE="$release_with_line_tables" \
-  -DCMAKE_CXX_FLAGS_RELEASE="$release_with_line_tables" "$@"
+scripts/build.sh -DASSET_HOST_WERROR=ON "$@"
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j "$(nproc)" --timeout 600
 if [ "${ASSET_HOST_FUZZ_SMOKE:-1}" != 0 ]; then
   scripts/fuzz-smoke.sh
