@@ -27,11 +27,13 @@ jobs=${JOBS:-$(nproc)}
 root=build-matrix
 mkdir -p "$root"
 
-# CPU seconds (user+sys) of the children a command waited for, and its wall seconds: bash's
-# `times` reports the shell's children cumulatively, so the difference around the command.
+# cpu= the CPU seconds (user+sys) of the children this shell waited for: bash's `times` reports
+# them cumulatively, so the difference around a command. `times` must run in this shell (into a
+# file, not a pipe or $(...): a subshell would report its own children, none).
 children_cpu() {
-  times | tail -1 | awk '{ split($1, u, "m"); split($2, s, "m");
-    printf "%.1f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
+  times >"$root/.times"
+  cpu=$(tail -1 "$root/.times" | awk '{ split($1, u, "m"); split($2, s, "m");
+    printf "%.1f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }')
 }
 
 failed=0
@@ -46,14 +48,16 @@ for compiler in $compilers; do
     cell="$compiler-$type"
     dir="$root/$cell" log="$root/$cell.log"
     echo "== $cell (tests $tests)"
-    cpu0=$(children_cpu) start=$SECONDS result=ok ctest_wall=-
+    children_cpu
+    cpu0=$cpu start=$SECONDS result=ok ctest_wall=-
     if ! CC=$cc CXX=$cxx cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" \
         -DASSET_HOST_WERROR=ON -DASSET_HOST_BUILD_TESTS=$tests >"$log" 2>&1 ||
        ! cmake --build "$dir" -j "$jobs" >>"$log" 2>&1; then
       result=build-failed
     fi
     build_wall=$((SECONDS - start))
-    build_cpu=$(awk -v a="$cpu0" -v b="$(children_cpu)" 'BEGIN { printf "%.0f", b - a }')
+    children_cpu
+    build_cpu=$(awk -v a="$cpu0" -v b="$cpu" 'BEGIN { printf "%.0f", b - a }')
     if [ $result = ok ] && [ $tests = ON ]; then
       start=$SECONDS
       ctest --test-dir "$dir" -j "$jobs" --timeout 600 --output-on-failure \
