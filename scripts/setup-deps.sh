@@ -9,7 +9,7 @@ PACKAGES=(
   g++ cmake make pkg-config
   # dependencies (find_package'd by CMakeLists.txt)
   libcurl4-openssl-dev libssl-dev libsimdjson-dev libyaml-cpp-dev libboost-dev
-  nlohmann-json3-dev libvalijson-dev libcli11-dev libspdlog-dev libfmt-dev
+  nlohmann-json3-dev libvalijson-dev libcli11-dev libspdlog-dev libfmt-dev libdeflate-dev
   # run --listen: HTTP endpoint, Prometheus metrics; systemd notify (READY, WATCHDOG, ...)
   libcpp-httplib-dev prometheus-cpp-dev libsystemd-dev
   # tests: doctest, TLS test certificates (the simulators use cpp-httplib too)

@@ -1,5 +1,6 @@
 #include "okta_client.h"
 
+#include "gzip_body.h"
 #include "oauth_remedy.h"
 
 #include <asset_sdk/time_util.h>
@@ -126,6 +127,7 @@ asset_sdk::HttpRequest OktaClient::make_request(const std::string& url, int retr
     // ends. (libcurl would also offer br, which some servers compress at high quality: a
     // loopback simulator took 0.8 s per 300 KB page for it.)
     req.headers.emplace_back("Accept-Encoding", "gzip");
+    req.decode_body = false;  // gunzipped by to_result (gzip_body.h)
     req.headers.emplace_back("User-Agent", kUserAgent);
     // Okta's SDKs tag retries so Okta support can tie them to the failed call.
     if (retry_count > 0) {
@@ -136,6 +138,7 @@ asset_sdk::HttpRequest OktaClient::make_request(const std::string& url, int retr
 }
 
 ApiResult OktaClient::to_result(asset_sdk::HttpResult&& result) const {
+    gunzip_body(result, asset_sdk::HttpClientOptions{}.max_body_bytes);  // the plugin's limit
     ApiResult out;
     out.transport = result.error;
     out.transport_detail = result.error_message;

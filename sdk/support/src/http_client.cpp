@@ -184,6 +184,7 @@ curl_slist* CurlClient::configure(const HttpRequest& request, Transfer& transfer
                      static_cast<long>(options_.connect_timeout.count()));
     curl_easy_setopt(easy_, CURLOPT_USERAGENT, options_.user_agent.c_str());
     curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
+    if (!request.decode_body) curl_easy_setopt(easy_, CURLOPT_HTTP_CONTENT_DECODING, 0L);
     curl_easy_setopt(easy_, CURLOPT_TCP_KEEPALIVE, 1L);
     detail::apply_trust_store(easy_, trust_);
     if (!options_.proxy.empty()) curl_easy_setopt(easy_, CURLOPT_PROXY, options_.proxy.c_str());

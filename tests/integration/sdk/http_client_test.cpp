@@ -325,6 +325,31 @@ TEST_CASE("gzip is negotiated and decoded transparently") {
     CHECK(r.response.body.capacity() >= r.response.body.size() + kBodyPadding);
 }
 
+TEST_CASE("decode_body false: the body arrives as the server encoded it") {
+    TestServer server;
+    std::string payload;
+    for (int i = 0; i < 2000; ++i) payload += "{\"id\":\"guo" + std::to_string(i) + "\"},";
+    server.http().Get("/big", [&](const httplib::Request&, httplib::Response& res) {
+        res.set_content(payload, "application/json");  // httplib compresses when accepted
+    });
+    server.start();
+    auto client = make_curl_client({});
+    HttpRequest req = get(server.url("/big"));
+    req.headers = {{"Accept-Encoding", "gzip"}};
+    req.decode_body = false;
+    const HttpResult r = client->perform(req);
+    REQUIRE_MESSAGE(r.ok(), describe(r));
+    CHECK(r.response.header("content-encoding") == std::optional<std::string_view>("gzip"));
+    REQUIRE(r.response.body.size() > 2);
+    CHECK(static_cast<unsigned char>(r.response.body[0]) == 0x1f);  // the gzip magic
+    CHECK(static_cast<unsigned char>(r.response.body[1]) == 0x8b);
+    CHECK(r.response.body.size() < payload.size() / 2);
+    // The same client decodes again for the next request that does not say otherwise.
+    const HttpResult decoded = client->perform(get(server.url("/big")));
+    REQUIRE_MESSAGE(decoded.ok(), describe(decoded));
+    CHECK(decoded.response.body == payload);
+}
+
 TEST_CASE("timeout: a server that never answers gives kTimeout within the request timeout") {
     TestServer server;
     server.http().Get("/slow", [&](const httplib::Request&, httplib::Response& res) {

@@ -24,6 +24,10 @@ struct HttpRequest {
     std::vector<Header> headers;  // sent as given
     std::string body;             // sent when non-empty (or method is POST/PUT)
     Millis timeout{30'000};       // whole transfer
+    // false: the body is returned as the server encoded it (its Content-Encoding), for a caller
+    // that decodes it itself (the Okta plugin gunzips pages with libdeflate: less CPU than
+    // libcurl's streaming zlib). Accept-Encoding is then the caller's header to send.
+    bool decode_body = true;
 };
 
 // Body buffers keep this many spare bytes of capacity so JSON parsers that need padding
