@@ -27,15 +27,17 @@ trap cleanup EXIT INT TERM
 
 random_secret() { od -An -N12 -tx1 /dev/urandom | tr -d ' \n'; }
 
-# Start a simulator on a free loopback port; prints the port once it is listening.
+# Start a simulator on a free loopback port and set the variable VAR to that port once it is
+# listening. Not called inside $(...): a subshell's `pids+=` would be lost and cleanup would leave
+# the simulator running.
 start_sim() {
-  local name=$1; shift
+  local var=$1 name=$2; shift 2
   "$BUILD_DIR/bin/$name" --port 0 "$@" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=($!)
   for _ in $(seq 1 200); do
     local port
     port=$(sed -n 's/^LISTENING \([0-9]*\)$/\1/p' "$work/$name.out")
-    if [ -n "$port" ]; then echo "$port"; return; fi
+    if [ -n "$port" ]; then printf -v "$var" '%s' "$port"; return; fi
     sleep 0.05
   done
   echo "demo: $name did not start: $(cat "$work/$name.err")" >&2
@@ -46,8 +48,8 @@ start_sim() {
 export DEMO_OKTA_TOKEN DEMO_SEKOIA_KEY DEMO_OKTA_URL DEMO_SEKOIA_URL
 DEMO_OKTA_TOKEN=$(random_secret)
 DEMO_SEKOIA_KEY=$(random_secret)
-okta_port=$(start_sim okta-sim --devices "$DEVICES" --token "$DEMO_OKTA_TOKEN")
-sekoia_port=$(start_sim sekoia-sim --api-key "$DEMO_SEKOIA_KEY")
+start_sim okta_port okta-sim --devices "$DEVICES" --token "$DEMO_OKTA_TOKEN"
+start_sim sekoia_port sekoia-sim --api-key "$DEMO_SEKOIA_KEY"
 DEMO_OKTA_URL="http://127.0.0.1:$okta_port"
 DEMO_SEKOIA_URL="http://127.0.0.1:$sekoia_port"
 
