@@ -43,33 +43,31 @@ struct Log {
     }
 };
 
+// A crashing connector and what its failed cycle says.
+struct Crasher {
+    Misbehaving plugin;
+    std::string message;
+};
+
 // The leaking connector only where limits.memory is enforced: a sanitizer build does not apply
 // it (RLIMIT_AS cannot bound AddressSanitizer's shadow memory), so its leak would grow unbounded.
 const bool kLeakCase = !testsupport::kSanitizerBuild;
 
-std::vector<Misbehaving> crashers() {
-    std::vector<Misbehaving> all = {
-        Misbehaving("segfault", "segfault"), Misbehaving("abort", "abort"),
-        Misbehaving("exit0", "exit0"),       Misbehaving("foreign", "foreign_thread"),
-        Misbehaving("garbage", "garbage"),
-    };
-    if (kLeakCase) all.push_back(Misbehaving("leak", "leak").with_limits("{memory: 256MiB}"));
-    return all;
-}
-
-// What each crasher's failed cycle says.
-std::vector<std::pair<std::string, std::string>> messages() {
-    std::vector<std::pair<std::string, std::string>> all = {
-        {"segfault", "plugin misbehaving crashed: SIGSEGV"},
-        {"abort", "plugin misbehaving crashed: SIGABRT"},
-        {"exit0", "plugin misbehaving exited unexpectedly (status 0) during fetch"},
-        {"foreign",
+std::vector<Crasher> crashers() {
+    std::vector<Crasher> all = {
+        {Misbehaving("segfault", "segfault"), "plugin misbehaving crashed: SIGSEGV"},
+        {Misbehaving("abort", "abort"), "plugin misbehaving crashed: SIGABRT"},
+        {Misbehaving("exit0", "exit0"),
+         "plugin misbehaving exited unexpectedly (status 0) during fetch"},
+        {Misbehaving("foreign", "foreign_thread"),
          "host API called from a thread other than the one running fetch(); see plugin_abi.h "
          "Threads"},
-        {"garbage", "plugin misbehaving broke the worker protocol (bad frame header"},
+        {Misbehaving("garbage", "garbage"),
+         "plugin misbehaving broke the worker protocol (bad frame header"},
     };
     if (kLeakCase) {
-        all.emplace_back("leak", "plugin misbehaving was killed (memory limit 256MiB reached)");
+        all.push_back({Misbehaving("leak", "leak").with_limits("{memory: 256MiB}"),
+                       "plugin misbehaving was killed (memory limit 256MiB reached)"});
     }
     return all;
 }
@@ -88,11 +86,10 @@ TEST_CASE(
             "enforced under AddressSanitizer)");
     }
     const auto crashing = crashers();
-    const auto expected = messages();
     e2e::Connector c = connector_for(okta, sekoia);
     c.every = "1s";
     host.write_manifest(c);
-    for (const auto& m : crashing) host.write_misbehaving(m);
+    for (const auto& c : crashing) host.write_misbehaving(c.plugin);
     host.write_misbehaving(Misbehaving("badjson", "invalid_json"));
     host.write_misbehaving(Misbehaving("hang", "hang"));
     const auto valid = okta.valid_ids();
@@ -104,8 +101,8 @@ TEST_CASE(
     Log log{*daemon, {}};
     const bool all_ended = log.wait_for(
         [&](const std::string& text) {
-            for (const auto& m : crashing) {
-                if (summary_of(text, m.name).empty()) return false;
+            for (const auto& c : crashing) {
+                if (summary_of(text, c.plugin.name).empty()) return false;
             }
             // The hung plugin checkpoints its first records before it hangs: once that marker
             // is saved its worker is inside fetch(), where SIGTERM must find it.
@@ -119,10 +116,10 @@ TEST_CASE(
     // The healthy connector delivered everything, and the daemon is still running.
     CHECK(sekoia.uids() == valid);
     CHECK(daemon->running());
-    for (const auto& [name, message] : expected) {
-        const std::string line = summary_of(log.text, name);
+    for (const auto& c : crashing) {
+        const std::string line = summary_of(log.text, c.plugin.name);
         CHECK_MESSAGE(contains(line, "outcome=failed"), line);
-        CHECK_MESSAGE(contains(line, message), line);
+        CHECK_MESSAGE(contains(line, c.message), line);
     }
     // What was acknowledged before the crash stays delivered and checkpointed; nothing past it.
     for (const char* name : {"segfault", "abort", "exit0", "garbage"}) {
