@@ -132,7 +132,7 @@ expect_in "$packaged_unit" "the packaged unit" "ExecStart=/usr/bin/asset-host ru
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 expect_in "$depends" "Depends" "libc6" "libstdc++6" "libcurl4" "libyaml-cpp0.7" "libspdlog" \
-  "libcpp-httplib0.11" "libprometheus-cpp-core1.0" "libsystemd0"
+  "libcpp-httplib0.11" "libprometheus-cpp-core1.0" "libsystemd0" "libdeflate0"
 
 echo "== 6. the deploy files"
 image=$(sed -n 's/^ *image: *//p' "$source/deploy/kubernetes/statefulset.yaml")
