@@ -17,10 +17,14 @@ COPY --from=build /src/build/asset-host_*_amd64.deb /tmp/
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl /tmp/asset-host_*_amd64.deb \
  && rm -rf /var/lib/apt/lists/* /tmp/asset-host_*_amd64.deb \
- && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin asset-host \
- && install -d -o asset-host -g asset-host -m 0700 /var/lib/asset-host \
+ && groupadd --system --gid 10001 asset-host \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin asset-host \
+ && install -d -o 10001 -g 10001 -m 0700 /var/lib/asset-host \
  && install -d -m 0755 /etc/asset-host/manifests
 # Installed under /usr, asset-host defaults to /etc/asset-host/manifests and /var/lib/asset-host.
+# The user and group ids are the pod's runAsUser/runAsGroup/fsGroup (deploy/kubernetes); without
+# the groupadd, useradd --system would pick another group id than USER's, and the state directory
+# would belong to a group the process is not in (tests/integration/host/deploy_files_test.cpp).
 VOLUME ["/var/lib/asset-host"]
 ENV ASSET_HOST_LOG_FORMAT=json \
     ASSET_HOST_LISTEN=0.0.0.0:9464
