@@ -72,6 +72,8 @@ public:
     // Bytes received that are not part of a frame handed out yet (a frame cut short when the
     // stream ends here).
     std::size_t pending() const { return end_ - begin_; }
+    // Those bytes: a reader that hands the stream over to another decoder passes them on.
+    std::string_view unread() const { return {buf_.data() + begin_, pending()}; }
 
 private:
     asset_sdk::Status fail(std::string message);

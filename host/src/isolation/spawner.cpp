@@ -127,6 +127,8 @@ struct SpawnSetup {
 
 class ProcessSpawner final : public WorkerSpawner {
 public:
+    explicit ProcessSpawner(std::string executable) : executable_(std::move(executable)) {}
+
     asset_sdk::Result<std::unique_ptr<WorkerProcess>> spawn(const std::string& label) override {
         int fds[2];
         if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
@@ -153,7 +155,7 @@ public:
         envp.push_back(nullptr);
         pid_t pid = -1;
         if (rc == 0) {
-            rc = ::posix_spawn(&pid, "/proc/self/exe", &setup.actions, &setup.attr, argv,
+            rc = ::posix_spawn(&pid, executable_.c_str(), &setup.actions, &setup.attr, argv,
                                envp.data());
         }
         ::close(child);
@@ -170,12 +172,14 @@ private:
         return asset_sdk::Status(asset_sdk::StatusCode::kInternal,
                                  "cannot start a worker process: " + errno_message(err));
     }
+
+    std::string executable_;
 };
 
 }  // namespace
 
-std::shared_ptr<WorkerSpawner> process_spawner() {
-    return std::make_shared<ProcessSpawner>();
+std::shared_ptr<WorkerSpawner> process_spawner(std::string executable) {
+    return std::make_shared<ProcessSpawner>(std::move(executable));
 }
 
 std::vector<std::string> worker_environment(char** environ_entries) {

@@ -54,7 +54,9 @@ public:
 // command output such as `fetch --output -`), its own process group (a Ctrl-C at the terminal
 // reaches the host, which stops the worker through the protocol), the host's signal mask
 // (SIGINT/SIGTERM/SIGHUP stay blocked: only the host stops a worker), and worker_environment().
-std::shared_ptr<WorkerSpawner> process_spawner();
+// `executable` replaces /proc/self/exe where the caller is not asset-host (tests that run real
+// workers from a test executable).
+std::shared_ptr<WorkerSpawner> process_spawner(std::string executable = "/proc/self/exe");
 
 // The environment a worker gets from `environ`: only PATH, HOME, LANG, LC_*, TZ, the proxy
 // variables (http_proxy, https_proxy, no_proxy, all_proxy in both cases), SSL_CERT_FILE,

@@ -83,13 +83,27 @@ void handle_host_frame(const FrameView& frame, Outbox& outbox, CancelSource& can
     if (*reason != AH_STOP_DELIVERY_FAILED) cancel.cancel();
 }
 
+// Hands every whole frame the decoder holds to handle_host_frame(); a broken stream ends the
+// worker (the host never sends garbage).
+void handle_decoded(FrameDecoder& decoder, Outbox& outbox, CancelSource& cancel) {
+    for (auto frame = decoder.next(); frame && *frame; frame = decoder.next()) {
+        handle_host_frame(**frame, outbox, cancel);
+    }
+    if (!decoder.next()) ::_exit(2);
+}
+
 // The host's frames, read on a thread of their own so that a plugin blocked in emit() or
 // sleeping still sees a stop; also sends items that waited. It sleeps until a frame comes or
 // buffered items turn stale (Outbox::sleep_ms): no periodic wake-ups, which in a long cycle
 // cost more CPU than the frames themselves. A closed socket means the host is gone: the
-// worker ends at once.
-void listen_to_host(int fd, Outbox& outbox, CancelSource& cancel, const std::atomic<bool>& quit) {
+// worker ends at once. `early` is what read_config() received past the config frame: a stop
+// the host sent while this worker was still starting is already out of the socket, where
+// poll() would never see it.
+void listen_to_host(int fd, std::string early, Outbox& outbox, CancelSource& cancel,
+                    const std::atomic<bool>& quit) {
     FrameDecoder decoder(64);
+    decoder.feed(early);
+    handle_decoded(decoder, outbox, cancel);
     while (!quit.load()) {
         pollfd p[2] = {{fd, POLLIN, 0}, {outbox.wake_fd(), POLLIN, 0}};
         const int ready = ::poll(p, outbox.wake_fd() >= 0 ? 2 : 1, outbox.sleep_ms(kStaleAfter));
@@ -102,18 +116,16 @@ void listen_to_host(int fd, Outbox& outbox, CancelSource& cancel, const std::ato
             const ssize_t got = ::recv(fd, room.data(), room.size(), 0);
             if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN)) ::_exit(1);
             if (got > 0) decoder.commit(static_cast<std::size_t>(got));
-            for (auto frame = decoder.next(); frame && *frame; frame = decoder.next()) {
-                handle_host_frame(**frame, outbox, cancel);
-            }
-            if (!decoder.next()) ::_exit(2);
+            handle_decoded(decoder, outbox, cancel);
         }
         outbox.flush_stale(kStaleAfter);
     }
 }
 
-// The first frame, read before anything else runs.
-asset_sdk::Result<WorkerConfig> read_config(int fd) {
-    FrameDecoder decoder;
+// The first frame, read before anything else runs. One recv() may take more than the config
+// frame (the host queues a stop right behind it when it is cancelled early): what follows it
+// stays in `decoder`, for the listener.
+asset_sdk::Result<WorkerConfig> read_config(int fd, FrameDecoder& decoder) {
     for (;;) {
         auto frame = decoder.next();
         if (!frame) return frame.status();
@@ -208,7 +220,8 @@ int worker_main(int, char**) {
     }
     // Processes the plugin starts must not inherit the channel.
     ::fcntl(kWorkerFd, F_SETFD, FD_CLOEXEC);
-    auto config = read_config(kWorkerFd);
+    FrameDecoder decoder;
+    auto config = read_config(kWorkerFd, decoder);
     const WorkerConfig c = config ? *config : WorkerConfig{};
     Outbox outbox(kWorkerFd, c.window_bytes, c.flush_bytes);
     if (!config) {
@@ -224,8 +237,8 @@ int worker_main(int, char**) {
 
     CancelSource cancel;
     std::atomic<bool> quit{false};
-    std::thread listener(listen_to_host, kWorkerFd, std::ref(outbox), std::ref(cancel),
-                         std::cref(quit));
+    std::thread listener(listen_to_host, kWorkerFd, std::string(decoder.unread()), std::ref(outbox),
+                         std::ref(cancel), std::cref(quit));
     const WorkerResult result = run_command(c, outbox, cancel);
     outbox.finish(result);
     quit.store(true);
