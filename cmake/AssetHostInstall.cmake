@@ -1,13 +1,16 @@
 # install() rules of the product (the SDK's are in sdk/CMakeLists.txt, component "sdk"):
 #   bin/asset-host                                  component runtime
+#   libexec/asset-host/asset-host-worker            its worker process (isolation: process)
 #   <libdir>/asset-host/plugins/okta_device.so      component runtime
 #   share/asset-host/manifests/                     example manifests and their README
 #   share/doc/asset-host/                           README, LICENSE, the host/plugin/manifest docs
 #   lib/systemd/system/asset-host.service           the systemd unit, ExecStart at this prefix
 # Every destination is relative to the prefix, so `cmake --install --prefix /opt/x` and a
-# DESTDIR staging work; the installed binary finds its plugins relative to itself.
+# DESTDIR staging work; the installed binary finds its plugins and its worker relative to itself.
 
 install(TARGETS asset-host RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT runtime)
+get_filename_component(worker_dir "${ASSET_HOST_INSTALL_WORKER}" DIRECTORY)
+install(TARGETS asset-host-worker RUNTIME DESTINATION "${worker_dir}" COMPONENT runtime)
 install(TARGETS okta_device_plugin
   LIBRARY DESTINATION "${ASSET_HOST_INSTALL_PLUGINS_DIR}" COMPONENT runtime)
 

@@ -74,7 +74,7 @@ check_traced_calls() {
 echo "== 1. cmake --install --prefix $prefix"
 cmake --install "$build" --prefix "$prefix" >"$work/install.log"
 tree=$(cd "$prefix" && find . -type f -o -type l | sort)
-expect_in "$tree" "installed tree" ./bin/asset-host \
+expect_in "$tree" "installed tree" ./bin/asset-host ./libexec/asset-host/asset-host-worker \
   "./$libdir/asset-host/plugins/okta_device.so" \
   ./share/asset-host/manifests/okta-devices.yaml ./share/asset-host/manifests/README.md \
   ./share/doc/asset-host/README.md ./share/doc/asset-host/LICENSE \
@@ -123,7 +123,8 @@ cpack --config "$build/CPackConfig.cmake" -G DEB -B "$work/cpack" >"$work/cpack.
 deb="$work/cpack/asset-host_${version}_amd64.deb"
 [ -f "$deb" ] || fail "no $deb: $(ls "$work/cpack")"
 contents=$(dpkg-deb -c "$deb")
-expect_in "$contents" "dpkg-deb -c" ./usr/bin/asset-host "/asset-host/plugins/okta_device.so" \
+expect_in "$contents" "dpkg-deb -c" ./usr/bin/asset-host ./usr/libexec/asset-host/asset-host-worker \
+  "/asset-host/plugins/okta_device.so" \
   ./usr/lib/systemd/system/asset-host.service ./usr/share/doc/asset-host/LICENSE \
   ./usr/share/asset-host/manifests/okta-devices.yaml ./usr/include/asset_host/plugin_abi.h \
   /cmake/AssetHostSDK/AssetHostSDKConfig.cmake

@@ -1,5 +1,6 @@
 // The frames asset-host and its worker processes (isolation: process) exchange over their
-// socketpair. Both ends are the same executable, so integers travel in the machine's byte order.
+// socketpair. Both ends come from the same build on the same machine (asset-host and its
+// asset-host-worker), so integers travel in the machine's byte order.
 //
 // A frame is an 8-byte header and a payload:
 //   byte 0      kFrameMagic (0xA5): a stream that got out of step is caught at the next header

@@ -8,12 +8,14 @@
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
+#include <filesystem>
 #include <string_view>
 
 extern char** environ;
@@ -127,9 +129,11 @@ struct SpawnSetup {
 
 class ProcessSpawner final : public WorkerSpawner {
 public:
-    explicit ProcessSpawner(std::string executable) : executable_(std::move(executable)) {}
+    explicit ProcessSpawner(asset_sdk::Result<std::string> executable)
+        : executable_(std::move(executable)) {}
 
     asset_sdk::Result<std::unique_ptr<WorkerProcess>> spawn(const std::string& label) override {
+        if (!executable_) return executable_.status();
         int fds[2];
         if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
             return failure(errno);
@@ -147,15 +151,15 @@ public:
         }
         SpawnSetup setup;
         int rc = setup.describe(child);
-        std::string arg0 = "asset-host", arg1 = kWorkerCommand, arg2 = label;
-        char* argv[] = {arg0.data(), arg1.data(), arg2.data(), nullptr};
+        std::string arg0 = kWorkerExecutable, arg1 = label;
+        char* argv[] = {arg0.data(), arg1.data(), nullptr};
         std::vector<std::string> env = worker_environment(environ);
         std::vector<char*> envp;
         for (auto& e : env) envp.push_back(e.data());
         envp.push_back(nullptr);
         pid_t pid = -1;
         if (rc == 0) {
-            rc = ::posix_spawn(&pid, executable_.c_str(), &setup.actions, &setup.attr, argv,
+            rc = ::posix_spawn(&pid, executable_->c_str(), &setup.actions, &setup.attr, argv,
                                envp.data());
         }
         ::close(child);
@@ -173,13 +177,45 @@ private:
                                  "cannot start a worker process: " + errno_message(err));
     }
 
-    std::string executable_;
+    asset_sdk::Result<std::string> executable_;
 };
+
+bool is_executable_file(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+           ::access(path.c_str(), X_OK) == 0;
+}
 
 }  // namespace
 
+std::shared_ptr<WorkerSpawner> process_spawner() {
+    // Looked for once: a daemon's workers all come from the installation it started with.
+    static const asset_sdk::Result<std::string> executable = worker_executable();
+    return std::make_shared<ProcessSpawner>(executable);
+}
+
 std::shared_ptr<WorkerSpawner> process_spawner(std::string executable) {
     return std::make_shared<ProcessSpawner>(std::move(executable));
+}
+
+asset_sdk::Result<std::string> worker_executable() {
+    return worker_executable(executable_dir().string(), ASSET_HOST_INSTALLED_WORKER);
+}
+
+asset_sdk::Result<std::string> worker_executable(const std::string& exe_dir,
+                                                 const std::string& installed_relative) {
+    const std::filesystem::path dir(exe_dir);
+    const std::string installed = (dir / installed_relative).lexically_normal().string();
+    const std::string beside = (dir / kWorkerExecutable).lexically_normal().string();
+    if (!exe_dir.empty()) {
+        if (is_executable_file(installed)) return installed;
+        if (is_executable_file(beside)) return beside;
+    }
+    return asset_sdk::Status(
+        asset_sdk::StatusCode::kNotFound,
+        "cannot start a worker process: its executable " + std::string(kWorkerExecutable) +
+            " is neither at " + installed + " nor at " + beside +
+            " (it is installed with asset-host; reinstall, or use isolation: thread)");
 }
 
 std::vector<std::string> worker_environment(char** environ_entries) {

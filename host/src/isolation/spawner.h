@@ -12,9 +12,9 @@
 
 namespace asset_host::isolation {
 
-// The hidden command line of a worker: `asset-host __worker <connector>` (the connector name is
-// there only so `ps` tells workers apart; nothing else is on the command line).
-inline constexpr const char* kWorkerCommand = "__worker";
+// The worker executable (worker_main.h) and its command line: `asset-host-worker <connector>`
+// (the connector name is there only so `ps` tells workers apart; nothing else is on it).
+inline constexpr const char* kWorkerExecutable = "asset-host-worker";
 // The worker's end of the socketpair, in the worker process.
 inline constexpr int kWorkerFd = 3;
 
@@ -48,15 +48,23 @@ public:
     virtual asset_sdk::Result<std::unique_ptr<WorkerProcess>> spawn(const std::string& label) = 0;
 };
 
-// The real spawner: this executable (/proc/self/exe, the very file running even when it was
-// replaced on disk) with kWorkerCommand, via posix_spawn: the worker's end of a socketpair as
-// fd kWorkerFd and no other descriptor, stdin from /dev/null, stdout onto stderr (stdout is for
-// command output such as `fetch --output -`), its own process group (a Ctrl-C at the terminal
-// reaches the host, which stops the worker through the protocol), the host's signal mask
-// (SIGINT/SIGTERM/SIGHUP stay blocked: only the host stops a worker), and worker_environment().
-// `executable` replaces /proc/self/exe where the caller is not asset-host (tests that run real
-// workers from a test executable).
-std::shared_ptr<WorkerSpawner> process_spawner(std::string executable = "/proc/self/exe");
+// The real spawner: `executable` (worker_executable()'s by default) via posix_spawn: the
+// worker's end of a socketpair as fd kWorkerFd and no other descriptor, stdin from /dev/null,
+// stdout onto stderr (stdout is for command output such as `fetch --output -`), its own process
+// group (a Ctrl-C at the terminal reaches the host, which stops the worker through the
+// protocol), the host's signal mask (SIGINT/SIGTERM/SIGHUP stay blocked: only the host stops a
+// worker), and worker_environment(). No executable (the installation lacks it): every spawn
+// fails with a message naming where it was looked for.
+std::shared_ptr<WorkerSpawner> process_spawner();
+std::shared_ptr<WorkerSpawner> process_spawner(std::string executable);
+
+// Where the worker executable is, relative to the running asset-host like its plugins (so /usr,
+// /opt/x and a DESTDIR staging all work): <libexecdir>/asset-host/asset-host-worker of an
+// installation, else beside asset-host (the build tree's bin/). The error names both places.
+asset_sdk::Result<std::string> worker_executable();
+// The same, from asset-host's directory and the installed location relative to it.
+asset_sdk::Result<std::string> worker_executable(const std::string& exe_dir,
+                                                 const std::string& installed_relative);
 
 // The environment a worker gets from `environ`: only PATH, HOME, LANG, LC_*, TZ, the proxy
 // variables (http_proxy, https_proxy, no_proxy, all_proxy in both cases), SSL_CERT_FILE,

@@ -213,9 +213,9 @@ bool is_socket(int fd) {
 int worker_main(int, char**) {
     if (!is_socket(kWorkerFd)) {
         std::fprintf(stderr,
-                     "asset-host: %s is internal: asset-host starts it for connectors with "
+                     "%s is internal: asset-host starts it for connectors with "
                      "isolation: process\n",
-                     kWorkerCommand);
+                     kWorkerExecutable);
         return 2;
     }
     // Processes the plugin starts must not inherit the channel.

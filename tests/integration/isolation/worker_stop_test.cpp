@@ -1,5 +1,5 @@
-// Stops that reach a real worker process (the asset-host binary in its worker mode, loading the
-// example plugin) through the real supervisor (isolation/session.h) and spawner.
+// Stops that reach a real worker process (asset-host-worker, loading the example plugin) through
+// the real supervisor (isolation/session.h) and spawner.
 #include "isolation/session.h"
 #include "isolation/spawner.h"
 
@@ -49,7 +49,7 @@ WorkerConfig slow_example_fetch() {
 // must still reach the plugin (it used to be dropped with the config reader's buffer: the
 // worker then ran its whole cycle, and `fetch` ignored SIGINT until the grace period).
 TEST_CASE("a stop sent before the worker has read its config still stops the plugin") {
-    auto spawner = process_spawner(ASSET_HOST_BIN);
+    auto spawner = process_spawner();  // bin/asset-host-worker: test executables are beside it
     CancelSource cancel;
     cancel.cancel();  // already shutting down: the stop is queued right after the config
     CountingSink sink;
