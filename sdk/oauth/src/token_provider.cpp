@@ -237,38 +237,53 @@ void TokenProvider::invalidate() {
 }
 
 AuthorizedResult TokenProvider::perform(HttpClient& http, HttpRequest request) {
+    if (auto error = authorize(request)) {
+        AuthorizedResult out;
+        out.token_error = std::move(error);
+        return out;
+    }
+    HttpResult answer = http.perform(request);
+    return complete(http, std::move(request), std::move(answer));
+}
+
+std::optional<TokenError> TokenProvider::authorize(HttpRequest& request) {
+    if (auto error = ensure_token()) return error;
+    const AccessToken& token = *s_->token;
+    if (token.dpop) {
+        auto proof =
+            make_dpop_proof(s_->dpop_key, {request.method, request.url, token.value, s_->rs_nonce},
+                            s_->clock.now(), new_jti());
+        if (!proof) return s_->fail(TokenFailure::kInternal);
+        request.headers.emplace_back("Authorization", "DPoP " + token.value);
+        request.headers.emplace_back("DPoP", std::move(*proof));
+    } else {
+        request.headers.emplace_back("Authorization", "Bearer " + token.value);
+    }
+    return std::nullopt;
+}
+
+AuthorizedResult TokenProvider::complete(HttpClient& http, HttpRequest request, HttpResult answer) {
     AuthorizedResult out;
-    const std::size_t base_headers = request.headers.size();
+    out.http = std::move(answer);
     for (int attempt = 0;; ++attempt) {
-        if (auto error = ensure_token()) {
-            out.token_error = std::move(error);
-            return out;
-        }
-        const AccessToken& token = *s_->token;
-        request.headers.resize(base_headers);
-        request.headers.emplace_back("Authorization",
-                                     (token.dpop ? "DPoP " : "Bearer ") + token.value);
-        if (token.dpop) {
-            auto proof = make_dpop_proof(s_->dpop_key,
-                                         {request.method, request.url, token.value, s_->rs_nonce},
-                                         s_->clock.now(), new_jti());
-            if (!proof) {
-                out.token_error = s_->fail(TokenFailure::kInternal);
-                return out;
-            }
-            request.headers.emplace_back("DPoP", std::move(*proof));
-        }
-        out.http = http.perform(request);
         if (!out.http.ok()) return out;
+        // What authorize() added: Authorization last, or Authorization then DPoP.
+        const bool sent_proof = !request.headers.empty() && request.headers.back().first == "DPoP";
         const HttpResponse& response = out.http.response;
         std::string previous_nonce = s_->rs_nonce;
         if (auto nonce = response.header("dpop-nonce")) s_->rs_nonce = std::string(*nonce);
         if (attempt > 0) return out;
-        const bool new_nonce = token.dpop && s_->rs_nonce != previous_nonce &&
+        const bool new_nonce = sent_proof && s_->rs_nonce != previous_nonce &&
                                response.status >= 400 && asks_for_nonce(response);
         if (!new_nonce && response.status != 401) return out;
         if (!new_nonce) invalidate();  // the token was rejected: fetch another once
         ++out.auth_retries;
+        request.headers.resize(request.headers.size() - (sent_proof ? 2 : 1));
+        if (auto error = authorize(request)) {
+            out.token_error = std::move(error);
+            return out;
+        }
+        out.http = http.perform(request);
     }
 }
 

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 
 namespace asset_sdk {
@@ -140,6 +142,7 @@ public:
     }
 
     ~CurlClient() override {
+        abandon();
         if (easy_ != nullptr) curl_easy_cleanup(easy_);
         // The multi handle owns the connection cache: cleaned up last.
         if (multi_ != nullptr) curl_multi_cleanup(multi_);
@@ -149,12 +152,32 @@ public:
     CurlClient& operator=(const CurlClient&) = delete;
 
     HttpResult perform(const HttpRequest& request) override;
+    void start(const HttpRequest& request) override;
+    HttpResult finish() override;
+    void abandon() override;
 
 private:
+    // A request from begin() to end(): perform() goes through both at once, start() and
+    // finish() leave it running in between. Never moved (transfer points into result).
+    struct Started {
+        HttpResult result;  // a failure before sending, else the response as it arrives
+        Transfer transfer;
+        curl_slist* headers = nullptr;
+        bool sent = false;     // configured and handed to libcurl (else `result` says why not)
+        bool running = false;  // the easy handle is in the multi handle
+        // start()'s transfers have no libcurl timeout (it would count the time the caller
+        // spends before finish()): end() enforces this one from its own start.
+        std::optional<Millis> own_timeout;
+    };
+
+    void begin(const HttpRequest& request, bool deferred);
+    HttpResult end();
+    bool preflight(const HttpRequest& request, HttpResult& result) const;
+    void release(Started& s);
     bool is_cancelled() const { return options_.cancelled && options_.cancelled(); }
     bool check_headers(const HttpRequest& request, HttpResult& result) const;
     curl_slist* configure(const HttpRequest& request, Transfer& transfer);
-    CURLcode run_transfer(bool& cancelled);
+    CURLcode run_transfer(bool& cancelled, std::optional<Millis> timeout);
     HttpResult classify(CURLcode code, const Transfer& transfer);
     TransportError connect_error();
     void classify_tls_failure(CURLcode code, HttpResult& r);
@@ -165,6 +188,7 @@ private:
     CURLM* multi_;
     detail::TrustStore trust_;  // the system store plus ca_file, read once
     char error_buffer_[CURL_ERROR_SIZE] = {};
+    std::optional<Started> started_;
 };
 
 curl_slist* CurlClient::configure(const HttpRequest& request, Transfer& transfer) {
@@ -226,36 +250,100 @@ curl_slist* CurlClient::configure(const HttpRequest& request, Transfer& transfer
 }
 
 HttpResult CurlClient::perform(const HttpRequest& request) {
-    HttpResult result;
+    begin(request, false);
+    return end();
+}
+
+void CurlClient::start(const HttpRequest& request) {
+    begin(request, true);
+}
+
+HttpResult CurlClient::finish() {
+    return end();
+}
+
+void CurlClient::abandon() {
+    if (!started_) return;
+    release(*started_);
+    started_.reset();
+}
+
+// The checks before anything is sent; false (and `result` says why) when the request must not go.
+bool CurlClient::preflight(const HttpRequest& request, HttpResult& result) const {
     if (easy_ == nullptr || multi_ == nullptr) {
         result.error = TransportError::kOther;
         result.error_message = "could not initialise libcurl";
-        return result;
+        return false;
     }
     if (is_cancelled()) {
         result.error = TransportError::kCancelled;
         result.error_message = "cancelled before the request was sent";
-        return result;
+        return false;
     }
-    if (!check_headers(request, result)) return result;
+    if (!check_headers(request, result)) return false;
     if (!trust_.error.empty() && request.url.size() > 6 &&
         iequals(request.url.substr(0, 6), "https:")) {
         result.error = TransportError::kTlsOther;  // a human must fix ca_file: not transient
         result.error_message = trust_.error;
-        return result;
+        return false;
     }
+    return true;
+}
 
-    Transfer transfer;
-    transfer.easy = easy_;
-    transfer.response = &result.response;
-    transfer.max_body = options_.max_body_bytes;
-    curl_slist* headers = configure(request, transfer);
+void CurlClient::begin(const HttpRequest& request, bool deferred) {
+    abandon();
+    Started& s = started_.emplace();
+    if (!preflight(request, s.result)) return;
+    s.transfer.easy = easy_;
+    s.transfer.response = &s.result.response;
+    s.transfer.max_body = options_.max_body_bytes;
+    s.headers = configure(request, s.transfer);
+    s.sent = true;
+    if (deferred) {
+        s.own_timeout = request.timeout;
+        curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, 0L);
+    }
+    if (curl_multi_add_handle(multi_, easy_) != CURLM_OK) return;  // end() says it failed
+    s.running = true;
+    if (!deferred) return;
+    // One step of the transfer: on a kept-alive connection it writes the request to the socket,
+    // and the answer then waits in the socket buffer until finish(). Completion messages stay
+    // queued for run_transfer.
+    int running = 0;
+    curl_multi_perform(multi_, &running);
+}
+
+// Removes the easy handle from the multi handle (mid-transfer, that closes its connection,
+// which is what cancelling or abandoning should do) and frees the request's header list.
+void CurlClient::release(Started& s) {
+    if (s.running) curl_multi_remove_handle(multi_, easy_);
+    s.running = false;
+    if (s.headers != nullptr) {
+        curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, nullptr);
+        curl_slist_free_all(s.headers);
+        s.headers = nullptr;
+    }
+}
+
+HttpResult CurlClient::end() {
+    if (!started_) {
+        HttpResult none;
+        none.error = TransportError::kOther;
+        none.error_message = "no request was started";
+        return none;
+    }
+    Started& s = *started_;
+    if (!s.sent) {  // refused before sending
+        HttpResult refused = std::move(s.result);
+        started_.reset();
+        return refused;
+    }
     bool cancelled = false;
-    const CURLcode code = run_transfer(cancelled);
-    // Removing a handle mid-transfer closes its connection, which is what cancel should do.
-    curl_multi_remove_handle(multi_, easy_);
-    curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, nullptr);
-    curl_slist_free_all(headers);
+    const CURLcode code = s.running ? run_transfer(cancelled, s.own_timeout) : CURLE_FAILED_INIT;
+    release(s);
+    HttpResult result = std::move(s.result);
+    const Transfer transfer = s.transfer;
+    started_.reset();
 
     if (cancelled) {
         result.error = TransportError::kCancelled;
@@ -293,10 +381,12 @@ bool CurlClient::check_headers(const HttpRequest& request, HttpResult& result) c
     return true;
 }
 
-// Drives the easy handle through the multi handle until it completes, polling the cancel check
-// between slices of kCancelPollMs.
-CURLcode CurlClient::run_transfer(bool& cancelled) {
-    if (curl_multi_add_handle(multi_, easy_) != CURLM_OK) return CURLE_FAILED_INIT;
+// Drives the easy handle (already in the multi handle) until it completes, polling the cancel
+// check between slices of kCancelPollMs. `timeout`: a whole-transfer limit from now, for a
+// transfer libcurl does not time itself (start()).
+CURLcode CurlClient::run_transfer(bool& cancelled, std::optional<Millis> timeout) {
+    using std::chrono::steady_clock;
+    const steady_clock::time_point began = steady_clock::now();
     for (;;) {
         int running = 0;
         if (curl_multi_perform(multi_, &running) != CURLM_OK) return CURLE_FAILED_INIT;
@@ -310,7 +400,21 @@ CURLcode CurlClient::run_transfer(bool& cancelled) {
             cancelled = true;
             return CURLE_OK;
         }
-        curl_multi_poll(multi_, nullptr, 0, kCancelPollMs, nullptr);
+        int slice = kCancelPollMs;
+        if (timeout) {
+            const auto waited =
+                std::chrono::duration_cast<Millis>(steady_clock::now() - began).count();
+            if (waited >= timeout->count()) {
+                // libcurl's own words for its timeout, so callers see one message either way.
+                std::snprintf(error_buffer_, sizeof error_buffer_,
+                              "Operation timed out after %lld milliseconds with %zu bytes received",
+                              static_cast<long long>(waited),
+                              started_->result.response.body.size());
+                return CURLE_OPERATION_TIMEDOUT;
+            }
+            slice = static_cast<int>(std::min<long long>(slice, timeout->count() - waited));
+        }
+        curl_multi_poll(multi_, nullptr, 0, slice, nullptr);
     }
 }
 
@@ -406,6 +510,27 @@ void CurlClient::classify_aborted(CURLcode code, const Transfer& transfer, HttpR
 }
 
 }  // namespace
+
+// The default for clients without a way to send early: the request goes out in finish().
+void HttpClient::start(const HttpRequest& request) {
+    deferred_ = request;
+}
+
+HttpResult HttpClient::finish() {
+    if (!deferred_) {
+        HttpResult none;
+        none.error = TransportError::kOther;
+        none.error_message = "no request was started";
+        return none;
+    }
+    const HttpRequest request = std::move(*deferred_);
+    deferred_.reset();
+    return perform(request);
+}
+
+void HttpClient::abandon() {
+    deferred_.reset();
+}
 
 std::vector<std::string_view> HttpResponse::header_values(std::string_view name) const {
     std::vector<std::string_view> out;

@@ -731,3 +731,142 @@ TEST_CASE("TLS: plain HTTP spoken to a TLS port fails as a TLS or connection err
         (r.error == TransportError::kTlsOther || r.error == TransportError::kConnectionLost),
         describe(r));
 }
+
+TEST_CASE("start() sends the request at once; finish() reads the answer later, untimed meanwhile") {
+    TestServer server;
+    std::mutex mu;
+    std::vector<int> client_ports;
+    std::atomic<int> arrived{0};
+    server.http().Get("/p", [&](const httplib::Request& req, httplib::Response& res) {
+        {
+            std::lock_guard lock(mu);
+            client_ports.push_back(req.remote_port);
+        }
+        ++arrived;
+        res.set_content("page " + req.get_param_value("n"), "text/plain");
+    });
+    server.start();
+    auto client = make_curl_client({});
+    REQUIRE(client->perform(get(server.url("/p?n=1"))).ok());  // a kept-alive connection
+    client->start(get(server.url("/p?n=2"), Millis(300)));
+    const auto until = Clock::now() + 5s;
+    while (arrived.load() < 2 && Clock::now() < until) std::this_thread::sleep_for(1ms);
+    CHECK(arrived.load() == 2);  // the server has it before finish() is called
+    // Longer than the request's timeout: the answer waits in the socket buffer, and the timeout
+    // counts from finish().
+    std::this_thread::sleep_for(500ms);
+    const HttpResult r = client->finish();
+    REQUIRE_MESSAGE(r.ok(), describe(r));
+    CHECK(r.response.status == 200);
+    CHECK(r.response.body == "page 2");
+    CHECK(r.response.body.capacity() >= r.response.body.size() + kBodyPadding);
+    REQUIRE(client->perform(get(server.url("/p?n=3"))).ok());
+    std::lock_guard lock(mu);
+    REQUIRE(client_ports.size() == 3);
+    CHECK(client_ports[0] == client_ports[1]);  // all on one connection
+    CHECK(client_ports[1] == client_ports[2]);
+}
+
+TEST_CASE("finish() times out from its own start; abandon() drops a request and its connection") {
+    TestServer server;
+    std::mutex mu;
+    std::vector<int> fast_ports;  // the connection of each /fast request, in order
+    server.http().Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
+        server.hold();
+        res.set_content("late", "text/plain");
+    });
+    server.http().Get("/fast", [&](const httplib::Request& req, httplib::Response& res) {
+        {
+            std::lock_guard lock(mu);
+            fast_ports.push_back(req.remote_port);
+        }
+        res.set_content("fast", "text/plain");
+    });
+    server.start();
+    auto client = make_curl_client({});
+    client->start(get(server.url("/slow"), Millis(300)));
+    const auto t0 = Clock::now();
+    const HttpResult timed_out = client->finish();
+    const auto elapsed = Clock::now() - t0;
+    CHECK_MESSAGE(timed_out.error == TransportError::kTimeout, describe(timed_out));
+    CHECK(elapsed >= 250ms);
+    CHECK(elapsed < 2s);
+    CHECK(timed_out.error_message.find("timed out") != std::string::npos);
+
+    REQUIRE(client->perform(get(server.url("/fast"))).ok());
+    client->start(get(server.url("/slow")));  // on /fast's kept-alive connection
+    client->abandon();
+    const HttpResult nothing = client->finish();
+    CHECK(nothing.error == TransportError::kOther);
+    CHECK(nothing.error_message == "no request was started");
+    const HttpResult after = client->perform(get(server.url("/fast")));
+    REQUIRE_MESSAGE(after.ok(), describe(after));
+    CHECK(after.response.body == "fast");
+    // perform() abandons a started request too.
+    client->start(get(server.url("/slow")));
+    CHECK(client->perform(get(server.url("/fast"))).ok());
+    std::lock_guard lock(mu);
+    REQUIRE(fast_ports.size() == 3);
+    // Each abandoned request's connection was closed: the next request came on a new one.
+    CHECK(fast_ports[1] != fast_ports[0]);
+    CHECK(fast_ports[2] != fast_ports[1]);
+}
+
+TEST_CASE("start(): a request refused before sending is reported by finish()") {
+    TestServer server;
+    std::atomic<int> hits{0};
+    server.http().Get("/p", [&](const httplib::Request&, httplib::Response& res) {
+        ++hits;
+        res.set_content("ok", "text/plain");
+    });
+    server.start();
+    std::atomic<bool> stop{false};
+    auto client = make_curl_client(
+        options_with([&](HttpClientOptions& o) { o.cancelled = [&] { return stop.load(); }; }));
+    HttpRequest bad = get(server.url("/p"));
+    bad.headers.emplace_back("X-Bad", "a\r\nInjected: yes");
+    client->start(bad);
+    const HttpResult refused = client->finish();
+    CHECK(refused.error == TransportError::kOther);
+    CHECK(refused.error_message.find("X-Bad") != std::string::npos);
+    stop = true;
+    client->start(get(server.url("/p")));
+    CHECK(client->finish().error == TransportError::kCancelled);
+    CHECK(hits.load() == 0);
+}
+
+namespace {
+
+// A client with only perform(), as one written before start() existed: it inherits the default.
+class PerformOnly final : public asset_sdk::HttpClient {
+public:
+    HttpResult perform(const HttpRequest& request) override {
+        ++calls;
+        return inner_->perform(request);
+    }
+    int calls = 0;
+
+private:
+    std::unique_ptr<asset_sdk::HttpClient> inner_ = make_curl_client({});
+};
+
+}  // namespace
+
+TEST_CASE("the default start()/finish() send in finish(); abandon() sends nothing") {
+    TestServer server;
+    server.http().Get("/p", [&](const httplib::Request&, httplib::Response& res) {
+        res.set_content("ok", "text/plain");
+    });
+    server.start();
+    PerformOnly client;
+    client.start(get(server.url("/p")));
+    CHECK(client.calls == 0);
+    const HttpResult r = client.finish();
+    CHECK(client.calls == 1);
+    REQUIRE_MESSAGE(r.ok(), describe(r));
+    CHECK(r.response.body == "ok");
+    client.start(get(server.url("/p")));
+    client.abandon();
+    CHECK(client.finish().error == TransportError::kOther);
+    CHECK(client.calls == 1);
+}

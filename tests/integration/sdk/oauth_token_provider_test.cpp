@@ -364,6 +364,38 @@ TEST_CASE("401 from the resource server: a new token, one retry; a second 401 is
     CHECK(token_requests(f) == 3);
 }
 
+TEST_CASE("authorize() + start/finish + complete(): what perform() does, nonce and 401 included") {
+    Fixture f(TestKeyKind::kRsa2048, DpopMode::kAlways);
+    f.server.with([](ServerScript& s) { return s.rs_nonce = "rs-nonce-9"; });
+    auto started = [&f] {
+        asset_sdk::HttpRequest req;
+        req.url = f.server.url("/api/things?page=2");
+        req.headers.emplace_back("Accept", "application/json");
+        REQUIRE_FALSE(f.provider->authorize(req).has_value());
+        CHECK(req.headers.size() == 3);  // Accept, Authorization, DPoP
+        f.http->start(req);
+        return f.provider->complete(*f.http, std::move(req), f.http->finish());
+    };
+    AuthorizedResult r = started();  // the nonce is asked for: re-sent once with it
+    REQUIRE(r.http.ok());
+    CHECK(r.http.response.status == 200);
+    CHECK(r.auth_retries == 1);
+    f.server.with([](ServerScript& s) { return s.reject_resource = 1; });
+    r = started();  // the token is refused: a new one, one retry
+    REQUIRE(r.http.ok());
+    CHECK(r.http.response.status == 200);
+    CHECK(r.auth_retries == 1);
+    f.server.with([](ServerScript& s) {
+        CHECK(s.token_requests == 2);
+        REQUIRE(s.resource_proofs.size() == 3);  // the refused token's request has none
+        CHECK_FALSE(s.resource_proofs[0].contains("nonce"));
+        CHECK(s.resource_proofs[1]["nonce"] == "rs-nonce-9");
+        CHECK(s.resource_proofs[2]["nonce"] == "rs-nonce-9");
+        CHECK(s.failures.empty());
+        return 0;
+    });
+}
+
 TEST_CASE("token endpoint failures are classified; messages never carry the assertion") {
     struct Case {
         int status;

@@ -102,6 +102,24 @@ class HttpClient {
 public:
     virtual ~HttpClient() = default;
     virtual HttpResult perform(const HttpRequest& request) = 0;
+
+    // A request sent now and answered later, so the caller works while the server prepares the
+    // answer (the Okta plugin asks for page n+1 before it reads page n). One at a time:
+    //  - start() sends `request` and returns without waiting for the answer (on a new
+    //    connection the connection set-up may finish only in finish()); a failure before
+    //    sending (cancelled, a bad header) is kept for finish();
+    //  - finish() waits for the answer as perform() would, and returns it. The request's
+    //    timeout counts from finish(): the time between start() and finish(), while the answer
+    //    waits in the socket buffer, is the caller's, not the server's;
+    //  - abandon() drops a started request (its connection is closed). perform(), start() and
+    //    the client's destructor abandon a started request that was not finished.
+    // The default sends nothing before finish(): correct for any client, only not earlier.
+    virtual void start(const HttpRequest& request);
+    virtual HttpResult finish();  // without a started request: kOther
+    virtual void abandon();
+
+private:
+    std::optional<HttpRequest> deferred_;  // the default start()'s request
 };
 
 // libcurl-backed client. One instance per thread; it keeps its connection alive between calls.

@@ -100,6 +100,13 @@ public:
     // server asks for a DPoP nonce or rejects the token with 401.
     AuthorizedResult perform(HttpClient& http, HttpRequest request);
 
+    // perform() in two halves, for a caller that sends the request itself (HttpClient::start
+    // now, finish later): authorize() adds Authorization (and DPoP) to `request`, fetching a
+    // token when needed; complete() takes the request as sent and its answer, and re-sends it
+    // through `http` once, with fresh credentials, when perform() would have.
+    std::optional<TokenError> authorize(HttpRequest& request);
+    AuthorizedResult complete(HttpClient& http, HttpRequest request, HttpResult answer);
+
     // What the last successful token response said (nullopt before the first one).
     bool has_token() const;
     bool token_is_dpop() const;
