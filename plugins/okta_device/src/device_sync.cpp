@@ -25,6 +25,16 @@ std::string page_label(std::int64_t page) {
     return "page " + std::to_string(page);
 }
 
+// A page without a device: "[]", maybe with whitespace.
+bool is_empty_page(std::string_view body) {
+    constexpr std::string_view kSpace = " \t\r\n";
+    const std::size_t open = body.find_first_not_of(kSpace);
+    if (open == std::string_view::npos || body[open] != '[') return false;
+    const std::size_t close = body.find_first_not_of(kSpace, open + 1);
+    return close != std::string_view::npos && body[close] == ']' &&
+           body.find_first_not_of(kSpace, close + 1) == std::string_view::npos;
+}
+
 // "1 page", "25 pages".
 std::string count(std::int64_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -158,6 +168,7 @@ Status DeviceSync::run(std::optional<std::string_view> marker_json, bool force_f
     Cycle cycle(plan_sync(marker_json, force_full, config_, clock_.now()), config_);
     begin(cycle);
     const Status walked = walk(cycle);
+    client_.cancel_prefetch();  // a walk that stopped early may have asked for a page it skips
     if (walked.code() == StatusCode::kCancelled) {
         host_.info("sync stopped in " + page_label(cycle.page) + ": " +
                    std::string(asset_host::describe(host_.stop_reason())) +
@@ -176,6 +187,7 @@ Status DeviceSync::walk(Cycle& cycle) {
         const asset_sdk::SteadyTime page_began = clock_.steady_now();
         ApiResult r;
         ASSET_RETURN_IF_ERROR(fetch_page(cycle, r));
+        prefetch_next(cycle, r);
         // Read the page; a broken body is fetched again (bounded), never skipped.
         PageStats stats;
         ASSET_RETURN_IF_ERROR(read_page(cycle.url, cycle.page, r, cycle.marker, stats));
@@ -231,6 +243,19 @@ Status DeviceSync::fetch_page(Cycle& cycle, ApiResult& r) {
     }
     summary_.client = client_.stats();
     return r.status.with_context(page_label(cycle.page) + ": ");
+}
+
+// Pages come one after the other (each names the next), so without this the server's time for
+// page n+1 adds to this thread's time for page n (gunzip, parse, map, emit). Its next link is
+// known from page n's headers, so page n+1 is asked for now and its answer waits in the socket
+// buffer until advance() moves on; no thread is needed, and emit and checkpoint stay on this one.
+// Only what advance() will follow: the link passes the pager's rules first (a link off the org
+// is never requested), and an empty page, which ends the sync, prefetches nothing. advance()
+// still decides; a re-read of page n (broken body) or a cancelled sync drops the prefetch.
+void DeviceSync::prefetch_next(const Cycle& cycle, const ApiResult& r) {
+    auto next = cycle.pager.peek_next(r.response);
+    if (!next || !*next || is_empty_page(r.response.body)) return;
+    client_.prefetch(**next);
 }
 
 void DeviceSync::note_sync_start(Cycle& cycle, const asset_sdk::HttpResponse& response) {

@@ -62,6 +62,8 @@ private:
     asset_sdk::Status walk(Cycle& cycle);
     // GETs cycle.url; a refused saved cursor restarts the sync from its first page.
     asset_sdk::Status fetch_page(Cycle& cycle, ApiResult& r);
+    // Asks for the page after `r` before `r` is read, when advance() will follow its link.
+    void prefetch_next(const Cycle& cycle, const ApiResult& r);
     void note_sync_start(Cycle& cycle, const asset_sdk::HttpResponse& response);
     // After a page was read: the next URL, the checkpoint. true when there is a next page.
     asset_sdk::Result<bool> advance(Cycle& cycle, const ApiResult& r, const PageStats& stats,

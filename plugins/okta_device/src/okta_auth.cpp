@@ -42,4 +42,32 @@ asset_sdk::oauth::AuthorizedResult OktaAuth::send(asset_sdk::HttpClient& http,
     return out;
 }
 
+void OktaAuth::start(asset_sdk::HttpClient& http, asset_sdk::HttpRequest request) {
+    start_error_.reset();
+    if (!provider_) {
+        request.headers.emplace_back("Authorization", "SSWS " + api_token_);
+        http.start(request);
+        return;
+    }
+    start_error_ = provider_->authorize(request);
+    if (start_error_) {
+        http.abandon();  // nothing of this request is sent
+        return;
+    }
+    http.start(request);
+    started_ = std::move(request);  // complete() may send it again with fresh credentials
+}
+
+asset_sdk::oauth::AuthorizedResult OktaAuth::finish(asset_sdk::HttpClient& http) {
+    asset_sdk::oauth::AuthorizedResult out;
+    if (start_error_) {
+        out.token_error = std::move(start_error_);
+        start_error_.reset();
+        return out;
+    }
+    if (provider_) return provider_->complete(http, std::move(started_), http.finish());
+    out.http = http.finish();
+    return out;
+}
+
 }  // namespace okta_device

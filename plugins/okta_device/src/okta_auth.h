@@ -13,6 +13,7 @@
 #include <asset_sdk/status.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace okta_device {
@@ -31,6 +32,12 @@ public:
     asset_sdk::oauth::AuthorizedResult send(asset_sdk::HttpClient& http,
                                             asset_sdk::HttpRequest request);
 
+    // send() in two halves (HttpClient::start, then finish): start() sends `request` with the
+    // credentials and returns without the answer; finish() returns what send() would have. An
+    // OAuth token that cannot be obtained is kept for finish() (nothing is sent then).
+    void start(asset_sdk::HttpClient& http, asset_sdk::HttpRequest request);
+    asset_sdk::oauth::AuthorizedResult finish(asset_sdk::HttpClient& http);
+
     // The OAuth token provider; nullptr with an API token.
     asset_sdk::oauth::TokenProvider* oauth() { return provider_.get(); }
 
@@ -38,6 +45,10 @@ private:
     OktaAuth() = default;
     std::string api_token_;
     std::unique_ptr<asset_sdk::oauth::TokenProvider> provider_;
+    // Between start() and finish(), with OAuth: the request as sent (complete() may send it
+    // again), or why no token could be obtained.
+    asset_sdk::HttpRequest started_;
+    std::optional<asset_sdk::oauth::TokenError> start_error_;
 };
 
 }  // namespace okta_device

@@ -92,6 +92,33 @@ OktaClient::OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http, Ok
       limiter_(config.rate_limit_reserve, clock, seed),
       seed_(seed) {}
 
+OktaClient::~OktaClient() {
+    cancel_prefetch();
+}
+
+void OktaClient::prefetch(const std::string& url) {
+    cancel_prefetch();
+    if (host_.cancelled() || limiter_.pacing_delay().count() > 0) return;  // get() paces
+    ++stats_.requests;
+    limiter_.count_sent();
+    auth_.start(http_, make_request(url, 0, {}));
+    prefetched_ = url;
+}
+
+void OktaClient::cancel_prefetch() {
+    if (!prefetched_) return;
+    prefetched_.reset();
+    http_.abandon();
+}
+
+ApiResult OktaClient::finish_prefetch() {
+    prefetched_.reset();
+    asset_sdk::oauth::AuthorizedResult sent = auth_.finish(http_);
+    stats_.requests += sent.auth_retries;
+    if (sent.token_error) return token_failure(std::move(*sent.token_error));
+    return to_result(std::move(sent.http));
+}
+
 // Statistics for the host (statistic(), plugin ABI 1.1; the host exports them as metrics):
 // requests by HTTP status ("transport" when no response came), and the rate-limit budget of
 // the last response (Okta's X-Rate-Limit-Limit / -Remaining).
@@ -181,6 +208,7 @@ ApiResult OktaClient::token_failure(asset_sdk::oauth::TokenError&& error) const 
 }
 
 ApiResult OktaClient::get_once(const std::string& url, bool with_token) {
+    cancel_prefetch();
     ++stats_.requests;
     ApiResult r = send(make_request(url, 0, {}), with_token);
     if (r.token_error) return r;  // Okta's API was not asked: nothing to count or observe
@@ -191,10 +219,11 @@ ApiResult OktaClient::get_once(const std::string& url, bool with_token) {
 }
 
 ApiResult OktaClient::get(const std::string& url, bool with_token) {
+    if (prefetched_ && (*prefetched_ != url || !with_token)) cancel_prefetch();
     if (host_.cancelled()) return cancelled_result();
     // Pacing first: it is the normal cost of sharing the budget, not a failure, so it does not
-    // eat into the retry budget below.
-    if (const Millis pace = limiter_.pacing_delay(); pace.count() > 0) {
+    // eat into the retry budget below. A prefetched request was paced when it was sent.
+    if (const Millis pace = prefetched_ ? Millis(0) : limiter_.pacing_delay(); pace.count() > 0) {
         host_.debug("rate limit: " + limiter_.headroom() + "; pausing " +
                     asset_sdk::format_duration(pace) + " to keep the reserve");
         report_rate_limit_wait(pace);
@@ -231,8 +260,12 @@ ApiResult OktaClient::get(const std::string& url, bool with_token) {
 
 asset_sdk::AttemptResult OktaClient::attempt(Attempt& a, asset_sdk::Retrier& retrier) {
     using asset_sdk::AttemptResult;
-    ++stats_.requests;
-    a.result = send(make_request(a.url, retrier.attempts() - 1, a.retry_for), a.with_token);
+    if (prefetched_) {  // get() kept it only for this URL: the first try is already on its way
+        a.result = finish_prefetch();
+    } else {
+        ++stats_.requests;
+        a.result = send(make_request(a.url, retrier.attempts() - 1, a.retry_for), a.with_token);
+    }
     ApiResult& r = a.result;
     if (r.status.code() == StatusCode::kCancelled || host_.cancelled()) {
         r = cancelled_result();

@@ -54,6 +54,9 @@ class OktaClient {
 public:
     OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http, OktaAuth& auth,
                asset_sdk::Clock& clock, asset_host::Host& host, std::uint64_t seed);
+    ~OktaClient();
+    OktaClient(const OktaClient&) = delete;
+    OktaClient& operator=(const OktaClient&) = delete;
 
     // GET with retries as described above. `with_token` false for public endpoints
     // (/.well-known/okta-organization).
@@ -62,6 +65,15 @@ public:
     // One attempt, no retry and no pacing: "Test connector" wants to see the first failure as
     // it is. The rate limiter still observes the response.
     ApiResult get_once(const std::string& url, bool with_token = true);
+
+    // Sends the first try of get(url) now, without waiting for the answer: the get(url) that
+    // follows reads it instead of sending (page n+1 travels and Okta prepares it while page n is
+    // read). Only when the rate limit needs no pause right now, as get() would check it; it counts
+    // as a request (stats, RateLimiter::count_sent) and its answer goes through get()'s handling
+    // (429 and rate-limit headers, retries). get() of another URL, cancel_prefetch() and the
+    // client's destructor drop it unread.
+    void prefetch(const std::string& url);
+    void cancel_prefetch();
 
     // Wait through the clock, stopping at once when the host cancels. false when cancelled.
     bool wait(asset_sdk::Millis d);
@@ -87,6 +99,7 @@ private:
     ApiResult send(asset_sdk::HttpRequest request, bool with_token);
     ApiResult to_result(asset_sdk::HttpResult&& result) const;
     ApiResult token_failure(asset_sdk::oauth::TokenError&& error) const;
+    ApiResult finish_prefetch();
 
     const OktaConfig& config_;
     asset_sdk::HttpClient& http_;
@@ -96,6 +109,7 @@ private:
     RateLimiter limiter_;
     std::uint64_t seed_;
     ClientStats stats_;
+    std::optional<std::string> prefetched_;  // the URL of the request prefetch() started
 };
 
 }  // namespace okta_device

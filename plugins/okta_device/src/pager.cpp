@@ -85,17 +85,23 @@ void Pager::mark_visited(const std::string& url) {
     visited_.insert(url_hash(url));
 }
 
-Result<std::optional<std::string>> Pager::next(const asset_sdk::HttpResponse& response) {
+Result<std::optional<std::string>> Pager::peek_next(const asset_sdk::HttpResponse& response) const {
     const auto link = asset_sdk::find_link(response.header_values("link"), "next");
     if (!link) return std::optional<std::string>{};
     auto vetted = vet(*link, "next-page link");
     if (!vetted) return vetted.status();
-    if (!visited_.insert(url_hash(*vetted)).second) {
+    if (visited_.contains(url_hash(*vetted))) {
         return protocol_error(
             "Okta sent a next-page link that was already fetched in this sync (a pagination "
             "loop); the cycle stops instead of looping");
     }
     return std::optional<std::string>(std::move(vetted).value());
+}
+
+Result<std::optional<std::string>> Pager::next(const asset_sdk::HttpResponse& response) {
+    auto next = peek_next(response);
+    if (next && *next) visited_.insert(url_hash(**next));
+    return next;
 }
 
 std::string Pager::path_and_query(const std::string& absolute_url) {

@@ -39,6 +39,11 @@ public:
     // naming the rule broken. Marks the returned URL as visited.
     asset_sdk::Result<std::optional<std::string>> next(const asset_sdk::HttpResponse& response);
 
+    // What next() would return for `response`, checked by the same rules, without marking it
+    // visited: the page the sync may ask for early (DeviceSync prefetches it).
+    asset_sdk::Result<std::optional<std::string>> peek_next(
+        const asset_sdk::HttpResponse& response) const;
+
     // Record a URL as fetched (the first page, a resumed page).
     void mark_visited(const std::string& url);
 

@@ -56,6 +56,10 @@ void RateLimiter::observe(const asset_sdk::HttpResponse& response) {
     seen_ = true;
 }
 
+void RateLimiter::count_sent() {
+    if (last_.remaining && *last_.remaining > 0) --*last_.remaining;
+}
+
 std::int64_t RateLimiter::reserve_requests() const {
     if (!last_.limit || *last_.limit <= 0) return 0;
     return static_cast<std::int64_t>(std::ceil(static_cast<double>(*last_.limit) * reserve_));

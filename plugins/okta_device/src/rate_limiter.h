@@ -46,6 +46,11 @@ public:
     // Remember the headers of a response that just arrived.
     void observe(const asset_sdk::HttpResponse& response);
 
+    // A request was sent whose answer is read later (a prefetched page): it spends one request
+    // of the window now, so pacing before any other request counts it even when its answer is
+    // never read. Its answer's headers, once observed, replace the estimate.
+    void count_sent();
+
     // Wait needed before the next request to keep the reserve; zero when there is room, when no
     // rate-limit headers were seen, or when the known window already ended.
     asset_sdk::Millis pacing_delay();
