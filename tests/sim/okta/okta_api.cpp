@@ -4,6 +4,7 @@
 
 #include "assurances.h"
 #include "exchange.h"
+#include "gzip_page.h"
 #include "okta_errors.h"
 #include "poison.h"
 #include "time_format.h"
@@ -234,7 +235,9 @@ void Simulator::serve_device_list(Exchange& ex) {
         }
     }
 
-    Page page = org_.page(query);
+    // The thread's page buffer, kept from request to request (see SimOrg::page).
+    thread_local std::string page_buffer;
+    Page page = org_.page(query, std::move(page_buffer));
 
     const std::string self_url = ex.origin() + ex.req.target;
     auto next_query = [&](const std::string& cursor) {
@@ -325,7 +328,8 @@ void Simulator::serve_device_list(Exchange& ex) {
                                     });
         return;
     }
-    set_json(ex.res, 200, std::move(body));
+    set_json_page(ex.req, ex.res, 200, body);
+    page_buffer = std::move(body);  // what the answer did not take
 }
 
 void Simulator::serve_device_by_id(Exchange& ex, const std::string& rest) {

@@ -87,9 +87,11 @@ void SimOrg::resort() {
               [](const Device& a, const Device& b) { return a.sort_key < b.sort_key; });
 }
 
-Page SimOrg::page(const PageQuery& q) const {
+Page SimOrg::page(const PageQuery& q, std::string buffer) const {
     std::shared_lock lock(mu_);
     Page page;
+    page.body = std::move(buffer);
+    page.body.clear();
     auto it = devices_.begin();
     if (q.after_key) {
         it = std::upper_bound(

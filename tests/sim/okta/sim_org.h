@@ -42,7 +42,9 @@ class SimOrg {
 public:
     void regenerate(const OrgShape& shape);
 
-    Page page(const PageQuery& query) const;
+    // `buffer`: storage for the body (cleared first). A server thread passes the same one for
+    // every page, so a 300 KB body is not mapped and faulted in afresh per request.
+    Page page(const PageQuery& query, std::string buffer = {}) const;
     // The single device with this id (as GET /api/v1/devices/{id} serves it), or nullopt.
     std::optional<std::string> device_json(const std::string& id) const;
     std::optional<std::string> device_users_json(const std::string& id, ExpandMode mode) const;
