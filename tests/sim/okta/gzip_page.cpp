@@ -10,7 +10,7 @@ namespace oktasim {
 
 namespace {
 
-// Level 1: on these pages about as small as zlib's default (JSON of repeated keys) for a
+// Level 1: pages 13 % larger than zlib's default level (64.2 vs 56.8 KiB for 200 devices) for a
 // fraction of the CPU.
 constexpr int kLevel = 1;
 

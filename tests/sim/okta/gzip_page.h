@@ -1,9 +1,10 @@
-// The device-list pages, gzipped by the simulator itself. They are its hot path: httplib gzips
-// every compressible body with zlib at the default level (6), which cost about 5 ms of CPU per
-// page of 200 devices (300 KB) — the simulator's own time, on the same cores as the client under
-// test, added to every page of a benchmark's sync. libdeflate at a low level does it several
-// times faster (tests/bench/README.md, "okta-sim's own time per page"); the encoding a client
-// negotiates is unchanged.
+// The device-list pages, gzipped by the simulator itself. They are its hot path, on the same
+// cores as the client under test: httplib gzipped every page with zlib at the default level (6)
+// into fresh buffers, and with the page body's own fresh 300 KB buffer that cost about 11 ms of
+// simulator CPU per page of 200 devices on the loaded dev VM, mostly page faults on the newly
+// mapped buffers, then deflate. libdeflate at level 1 into a buffer kept per server thread
+// (and the body built in one too, SimOrg::page): about 2.3 ms (tests/bench/README.md, "okta-sim's
+// own time per page"). The encoding a client negotiates is unchanged.
 #pragma once
 
 #include <httplib.h>
