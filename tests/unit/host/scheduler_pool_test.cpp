@@ -132,7 +132,11 @@ TEST_CASE("fair: a pool smaller than the connectors runs them all, in turn; none
     SchedulerOptions o = quiet(4);
     o.max_concurrent_cycles = 2;
     // Six connectors due every 10 ms, each cycle 5 ms: the pool cannot keep up, so who runs
-    // next is the queue's choice. Each gets its four cycles; none runs twice before all ran once.
+    // next is the queue's choice. Each gets its four cycles, and the first round holds all six:
+    // they are due at once, and a connector's next cycle is due 10 ms after its first ended.
+    // Later rounds are not asserted: a next due time counts from the end of a cycle, so on a
+    // loaded machine a cycle whose thread is held back past another's whole cycle (> 5 ms) is
+    // due again later than that other's next one, and the queue rightly serves the other first.
     Scheduler scheduler([] { return numbered(6, 10ms); },
                         factory(clock, journal,
                                 [](const std::string&) -> Body {
@@ -146,12 +150,12 @@ TEST_CASE("fair: a pool smaller than the connectors runs them all, in turn; none
     const SchedulerReport report = scheduler.run(shutdown.token());
     REQUIRE(journal.order.size() == 24);
     CHECK(journal.max_all_running <= 2);
-    for (int round = 0; round < 4; ++round) {
-        CAPTURE(round);
-        const std::set<std::string> turn(journal.order.begin() + round * 6,
-                                         journal.order.begin() + round * 6 + 6);
-        CHECK(turn.size() == 6);  // each connector once per round: no starvation
-    }
+    const std::set<std::string> first_round(journal.order.begin(), journal.order.begin() + 6);
+    CHECK(first_round.size() == 6);  // every connector before any runs twice: no starvation
+    std::map<std::string, int> cycles;
+    for (const std::string& name : journal.order) ++cycles[name];
+    CHECK(cycles.size() == 6);
+    for (const auto& [name, n] : cycles) CHECK(n == 4);
     for (const auto& [name, n] : journal.max_running) CHECK(n == 1);
     for (const auto& c : report.connectors) CHECK(c.cycles_ok == 4);
 }
