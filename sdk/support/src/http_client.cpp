@@ -134,6 +134,22 @@ bool is_tls_failure(CURLcode code) {
     }
 }
 
+// A request from begin() to end(): perform() goes through both at once, start() and
+// finish() leave it running in between. Never moved (transfer points into result).
+// Outside CurlClient because CurlClient holds a std::optional<Started>: declared inside it,
+// clang 14 sees Started while CurlClient is incomplete, its default member initializers not yet
+// parsed, and finds it not default-constructible (optional::emplace() fails to compile).
+struct Started {
+    HttpResult result;  // a failure before sending, else the response as it arrives
+    Transfer transfer;
+    curl_slist* headers = nullptr;
+    bool sent = false;     // configured and handed to libcurl (else `result` says why not)
+    bool running = false;  // the easy handle is in the multi handle
+    // start()'s transfers have no libcurl timeout (it would count the time the caller
+    // spends before finish()): end() enforces this one from its own start.
+    std::optional<Millis> own_timeout;
+};
+
 class CurlClient final : public HttpClient {
 public:
     explicit CurlClient(HttpClientOptions options)
@@ -157,19 +173,6 @@ public:
     void abandon() override;
 
 private:
-    // A request from begin() to end(): perform() goes through both at once, start() and
-    // finish() leave it running in between. Never moved (transfer points into result).
-    struct Started {
-        HttpResult result;  // a failure before sending, else the response as it arrives
-        Transfer transfer;
-        curl_slist* headers = nullptr;
-        bool sent = false;     // configured and handed to libcurl (else `result` says why not)
-        bool running = false;  // the easy handle is in the multi handle
-        // start()'s transfers have no libcurl timeout (it would count the time the caller
-        // spends before finish()): end() enforces this one from its own start.
-        std::optional<Millis> own_timeout;
-    };
-
     void begin(const HttpRequest& request, bool deferred);
     HttpResult end();
     bool preflight(const HttpRequest& request, HttpResult& result) const;
