@@ -134,6 +134,14 @@ bool is_tls_failure(CURLcode code) {
     }
 }
 
+// finish() without a request start() sent.
+HttpResult nothing_started() {
+    HttpResult none;
+    none.error = TransportError::kOther;
+    none.error_message = "no request was started";
+    return none;
+}
+
 // A request from begin() to end(): perform() goes through both at once, start() and
 // finish() leave it running in between. Never moved (transfer points into result).
 // Outside CurlClient because CurlClient holds a std::optional<Started>: declared inside it,
@@ -329,12 +337,7 @@ void CurlClient::release(Started& s) {
 }
 
 HttpResult CurlClient::end() {
-    if (!started_) {
-        HttpResult none;
-        none.error = TransportError::kOther;
-        none.error_message = "no request was started";
-        return none;
-    }
+    if (!started_) return nothing_started();
     Started& s = *started_;
     if (!s.sent) {  // refused before sending
         HttpResult refused = std::move(s.result);
@@ -520,12 +523,7 @@ void HttpClient::start(const HttpRequest& request) {
 }
 
 HttpResult HttpClient::finish() {
-    if (!deferred_) {
-        HttpResult none;
-        none.error = TransportError::kOther;
-        none.error_message = "no request was started";
-        return none;
-    }
+    if (!deferred_) return nothing_started();
     const HttpRequest request = std::move(*deferred_);
     deferred_.reset();
     return perform(request);
