@@ -71,6 +71,31 @@ TEST_CASE("server errors fire on the requested device request, count times, then
     CHECK(stats.at("status_counts").at("503") == 2);
 }
 
+TEST_CASE("page: a fault numbers the requests for one page, whatever came in between") {
+    OktaSim sim({"--devices", "30"});
+    sim.faults({{{"kind", "http_503"}, {"page", 2}, {"on_request", 2}},
+                {{"kind", "malformed_json"}, {"page", 3}}});
+    const Reply first = get(sim.port(), "/api/v1/devices?limit=10");
+    REQUIRE(first.status == 200);
+    const std::string page2 = first.link("next").value();
+    const std::string page2_target = page2.substr(page2.find("/api/"));
+    CHECK(get(sim.port(), page2_target).status == 200);                // page 2, its request 1
+    CHECK(get(sim.port(), "/api/v1/devices?limit=10").status == 200);  // page 1 again
+    const Reply again = get(sim.port(), page2_target);                 // page 2, its request 2
+    CHECK(again.status == 503);
+    const Reply second = get(sim.port(), page2_target);  // page 2, its request 3
+    REQUIRE(second.status == 200);
+    const std::string page3 = second.link("next").value();
+    const Reply third = get(sim.port(), page3.substr(page3.find("/api/")));
+    CHECK(third.status == 200);
+    CHECK_FALSE(json::accept(third.body));  // page 3, its first request
+    CHECK(get(sim.port(), page3.substr(page3.find("/api/"))).status == 200);
+    const json plan = sim.process().get_json("/_sim/faults");
+    CHECK(plan.at("faults").at(0).at("page") == 2);
+    CHECK(plan.at("faults").at(0).at("fired") == 1);
+    CHECK(plan.at("faults").at(1).at("fired") == 1);
+}
+
 TEST_CASE("429 faults: rate limit (window reset) and concurrency (Limit 0)") {
     OktaSim sim({"--devices", "30", "--rate-limit", "50"});
     sim.faults({{{"kind", "rate_limit_429"}},

@@ -60,11 +60,14 @@ std::string FaultPlan::arm(const Json& body, uint64_t seen) {
         uint64_t on_request = 1;
         for (const auto& [key, v] : f.items()) {
             if (key == "kind") continue;
-            if (key == "on_request" || key == "count") {
+            if (key == "on_request" || key == "count" || key == "page") {
                 if (!v.is_number_unsigned() || v.get<uint64_t>() < 1) {
                     return fault.name + "." + key + " must be an integer >= 1";
                 }
-                (key == "count" ? fault.count : on_request) = v.get<uint64_t>();
+                uint64_t& target = key == "count"  ? fault.count
+                                   : key == "page" ? fault.page
+                                                   : on_request;
+                target = v.get<uint64_t>();
             } else if (key == "delay_ms" || key == "retry_after" || key == "reset_after_ms") {
                 if (!v.is_number_unsigned()) {
                     return fault.name + "." + key + " must be a non-negative integer";
@@ -101,20 +104,25 @@ std::string FaultPlan::arm(const Json& body, uint64_t seen) {
         } else if (!fault.variant.empty()) {
             return fault.name + " takes no variant";
         }
-        fault.first = seen + on_request;
+        fault.first = fault.page > 0 ? on_request : seen + on_request;
         parsed.push_back(std::move(fault));
     }
     const bool append =
         body.contains("append") && body["append"].is_boolean() && body["append"].get<bool>();
-    if (!append) faults_.clear();
+    if (!append) clear();
     for (auto& f : parsed) faults_.push_back(std::move(f));
     return "";
 }
 
-std::vector<Fault> FaultPlan::on_device_request(uint64_t n) {
+std::vector<Fault> FaultPlan::on_device_request(uint64_t n, const std::string& cursor) {
+    if (faults_.empty()) return {};  // nothing armed: pages are counted from the next plan on
+    PageSeen& page = pages_[cursor];
+    if (page.number == 0) page.number = pages_.size();
+    ++page.requests;
     std::vector<Fault> hits;
     for (auto& f : faults_) {
-        if (n >= f.first && n < f.first + f.count) {
+        const uint64_t at = f.page > 0 ? page.requests : n;
+        if ((f.page == 0 || f.page == page.number) && at >= f.first && at < f.first + f.count) {
             ++f.fired;
             hits.push_back(f);
         }
@@ -130,6 +138,7 @@ Json FaultPlan::to_json() const {
         if (!f.variant.empty()) j["variant"] = f.variant;
         if (f.kind == FaultKind::kSlow) j["delay_ms"] = f.delay_ms;
         if (f.kind == FaultKind::kPoisonDevice) j["device"] = f.device;
+        if (f.page > 0) j["page"] = f.page;
         arr.push_back(j);
     }
     return arr;

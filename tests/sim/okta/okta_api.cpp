@@ -75,7 +75,12 @@ void Simulator::serve_api(Exchange& ex) {
         rate = limiter_.consume(real_now_ms());
         if (device_list) {
             const uint64_t n = ++stats_.device_requests;
-            ex.faults = faults_.on_device_request(n);
+            // The page by its cursor (a query that does not parse is refused later anyway).
+            std::string cursor;
+            if (const auto params = QueryParams::parse(ex.raw_query)) {
+                if (const std::string* after = params->find("after")) cursor = *after;
+            }
+            ex.faults = faults_.on_device_request(n, cursor);
             for (const auto& f : ex.faults) ++stats_.faults_fired[f.name];
         }
     }
