@@ -74,7 +74,11 @@ asset_sdk::HttpRequest sekoia_push_request(const SekoiaDestinationSpec& spec) {
     request.headers = {{"Authorization", "Bearer " + spec.api_key},
                        {"User-Agent", sekoia_user_agent(spec)},
                        {"Content-Type", "application/json"},
-                       {"Accept", "application/json"}};
+                       {"Accept", "application/json"},
+                       // The answer is a few dozen bytes: compressing it costs both sides more
+                       // than it saves (libcurl offers br, gzip and deflate, and a server that
+                       // takes br makes the client set up a Brotli decoder for every push).
+                       {"Accept-Encoding", "identity"}};
     return request;
 }
 

@@ -48,8 +48,9 @@ asset_sdk::HttpClientOptions sekoia_client_options(const SekoiaDestinationSpec& 
 std::string sekoia_api_root(const SekoiaDestinationSpec& spec);
 
 // A push without its body: POST to the connector's endpoint with the key, the connector's
-// User-Agent (sekoia_user_agent) and JSON headers. Every header a push needs is in the request,
-// so a client shared with other connectors (client_pool.h) carries nothing of theirs.
+// User-Agent (sekoia_user_agent), JSON headers and Accept-Encoding: identity (the answer is too
+// small to be worth compressing). Every header a push needs is in the request, so a client
+// shared with other connectors (client_pool.h) carries nothing of theirs.
 asset_sdk::HttpRequest sekoia_push_request(const SekoiaDestinationSpec& spec);
 
 // "sekoiaio-asset-connector-<uuid>", the User-Agent of Sekoia's own asset connectors.

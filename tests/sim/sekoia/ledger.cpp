@@ -6,9 +6,10 @@
 
 namespace sekoiasim {
 
-void Ledger::count_request(const std::string& connector) {
+void Ledger::count_request(const std::string& connector, const std::string& accept_encoding) {
     std::lock_guard lock(mu_);
     ++posts_;
+    ++accept_encodings_[accept_encoding];
     ++connectors_[connector].posts;
 }
 
@@ -53,6 +54,7 @@ void Ledger::reset() {
     std::lock_guard lock(mu_);
     posts_ = accepted_posts_ = rejected_posts_ = hangs_ = validates_ = 0;
     status_counts_.clear();
+    accept_encodings_.clear();
     items_.clear();
     uid_counts_.clear();
     dropped_keys_.clear();
@@ -78,6 +80,7 @@ nlohmann::json Ledger::stats() const {
             {"hangs", hangs_},
             {"auth_validate_requests", validates_},
             {"status_counts", status_counts_},
+            {"accept_encodings", accept_encodings_},
             {"items_received", received},
             {"unique_uids", unique},
             {"duplicates", received - unique},

@@ -16,8 +16,9 @@ namespace sekoiasim {
 
 class Ledger {
 public:
-    // Counts one intake POST, whatever became of it.
-    void count_request(const std::string& connector);
+    // Counts one intake POST, whatever became of it, and the Accept-Encoding it carried
+    // ("" when none): what the client asked the answer to be compressed with.
+    void count_request(const std::string& connector, const std::string& accept_encoding);
     // Records the answer status of an intake POST (accepted = 2xx with items recorded).
     void count_status(const std::string& connector, int status, bool accepted);
     // Records the items of an accepted request (each must have device.uid) and, per item, the
@@ -47,6 +48,7 @@ private:
     std::int64_t hangs_ = 0;
     std::int64_t validates_ = 0;
     std::map<std::string, std::int64_t> status_counts_;
+    std::map<std::string, std::int64_t> accept_encodings_;  // Accept-Encoding value -> POSTs
     std::vector<std::string> items_;  // compact JSON text of each accepted item
     std::map<std::string, std::int64_t> uid_counts_;
     std::map<std::string, std::int64_t> dropped_keys_;  // "device.os.version" -> items

@@ -159,7 +159,7 @@ void Simulator::handle_intake(const httplib::Request& req, httplib::Response& re
     // included, is delayed. Each request holds its own server thread, so concurrent pushes
     // overlap as they would against the real API.
     if (config_.latency_ms > 0) hold(config_.latency_ms);
-    ledger_.count_request(connector);
+    ledger_.count_request(connector, req.get_header_value("Accept-Encoding"));
     std::optional<Fault> fault;
     {
         std::lock_guard lock(mu_);
