@@ -218,8 +218,15 @@ curl_slist* CurlClient::configure(const HttpRequest& request, Transfer& transfer
     curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(options_.connect_timeout.count()));
     curl_easy_setopt(easy_, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
-    if (!request.decode_body) curl_easy_setopt(easy_, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+    if (request.decode_body) {
+        curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
+    } else {
+        // The caller decodes, so only the caller knows what it can decode: it sends its own
+        // Accept-Encoding (none means identity). libcurl must not offer br, deflate or zstd on
+        // its behalf, which a server may then pick and the caller cannot read. Without
+        // CURLOPT_ACCEPT_ENCODING (reset above) libcurl sends no such header of its own.
+        curl_easy_setopt(easy_, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+    }
     curl_easy_setopt(easy_, CURLOPT_TCP_KEEPALIVE, 1L);
     detail::apply_trust_store(easy_, trust_);
     if (!options_.proxy.empty()) curl_easy_setopt(easy_, CURLOPT_PROXY, options_.proxy.c_str());

@@ -50,11 +50,13 @@ TEST_CASE("full sync: one record per device, a marker per page, the last one com
     for (const auto& d : sim.devices())
         max_lu = std::max(max_lu, d["lastUpdated"].get<std::string>());
     CHECK(last["watermark"] == max_lu);
-    // Every request sent the expand and limit it asked for.
+    // Every request was authenticated and offered gzip only, the one encoding the plugin
+    // decodes itself (libcurl's own list would add deflate, br, zstd).
     const json stats = sim.stats();  // a named copy: a temporary would die before the loop
     for (const auto& r : stats["requests_log"]) {
         if (r["path_and_query"].get<std::string>().rfind("/api/v1/devices", 0) != 0) continue;
         CHECK(r["had_valid_auth"] == true);
+        CHECK(r["accept_encoding"] == "gzip");
     }
 }
 

@@ -25,6 +25,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 using asset_sdk::HttpClientOptions;
 using asset_sdk::HttpRequest;
@@ -348,6 +349,55 @@ TEST_CASE("decode_body false: the body arrives as the server encoded it") {
     const HttpResult decoded = client->perform(get(server.url("/big")));
     REQUIRE_MESSAGE(decoded.ok(), describe(decoded));
     CHECK(decoded.response.body == payload);
+}
+
+TEST_CASE("decode_body false: the server sees the caller's Accept-Encoding only, or none") {
+    TestServer server;
+    std::mutex mu;
+    std::vector<std::string> seen;  // per request: every Accept-Encoding value, "|"-separated
+    std::string payload;
+    for (int i = 0; i < 2000; ++i) payload += "{\"id\":\"guo" + std::to_string(i) + "\"},";
+    server.http().Get("/big", [&](const httplib::Request& req, httplib::Response& res) {
+        std::string values = "n=" + std::to_string(req.get_header_value_count("Accept-Encoding"));
+        for (std::size_t i = 0; i < req.get_header_value_count("Accept-Encoding"); ++i) {
+            values += "|" + req.get_header_value("Accept-Encoding", i);
+        }
+        {
+            std::lock_guard lock(mu);
+            seen.push_back(values);
+        }
+        res.set_content(payload, "application/json");  // httplib compresses when accepted
+    });
+    server.start();
+    auto client = make_curl_client({});
+
+    // What the Okta plugin sends: exactly its own "gzip", not libcurl's list (br, zstd, ...).
+    HttpRequest own = get(server.url("/big"));
+    own.headers = {{"Accept-Encoding", "gzip"}};
+    own.decode_body = false;
+    const HttpResult gz = client->perform(own);
+    REQUIRE_MESSAGE(gz.ok(), describe(gz));
+    CHECK(gz.response.header("content-encoding") == std::optional<std::string_view>("gzip"));
+
+    // No header from the caller: none on the wire, and the body comes as it is.
+    HttpRequest none = get(server.url("/big"));
+    none.decode_body = false;
+    const HttpResult plain = client->perform(none);
+    REQUIRE_MESSAGE(plain.ok(), describe(plain));
+    CHECK_FALSE(plain.response.header("content-encoding").has_value());
+    CHECK(plain.response.body == payload);
+
+    // The same client still offers its own list when it decodes.
+    const HttpResult decoded = client->perform(get(server.url("/big")));
+    REQUIRE_MESSAGE(decoded.ok(), describe(decoded));
+    CHECK(decoded.response.body == payload);
+
+    std::lock_guard lock(mu);
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[0] == "n=1|gzip");
+    CHECK(seen[1] == "n=0");
+    CHECK(seen[2].rfind("n=1|", 0) == 0);
+    CHECK(seen[2].find("gzip") != std::string::npos);
 }
 
 TEST_CASE("timeout: a server that never answers gives kTimeout within the request timeout") {

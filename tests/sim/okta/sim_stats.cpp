@@ -30,7 +30,8 @@ Json SimStats::to_json() const {
                {"path_and_query", r.path_and_query},
                {"status", r.status},
                {"had_valid_auth", r.had_valid_auth},
-               {"had_authorization", r.had_authorization}};
+               {"had_authorization", r.had_authorization},
+               {"accept_encoding", r.accept_encoding}};
         if (!r.fault.empty()) e["fault"] = r.fault;
         log.push_back(std::move(e));
     }

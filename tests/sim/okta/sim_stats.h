@@ -19,6 +19,9 @@ struct RequestRecord {
     bool had_valid_auth = false;
     bool had_authorization = false;
     std::string fault;  // name of the fault that shaped the answer, if any
+    // Every Accept-Encoding value the request carried, joined with ", " ("" when none): what
+    // the client offered, so a test can see that nothing beyond what it decodes was offered.
+    std::string accept_encoding;
 };
 
 struct DecoyRecord {

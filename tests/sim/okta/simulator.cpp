@@ -226,12 +226,17 @@ void Simulator::handle_main(const httplib::Request& req, httplib::Response& res)
     }
 
     const int status = ex.dropped ? 0 : res.status;
+    std::string accept_encoding;
+    for (std::size_t i = 0; i < req.get_header_value_count("Accept-Encoding"); ++i) {
+        if (i > 0) accept_encoding += ", ";
+        accept_encoding += req.get_header_value("Accept-Encoding", i);
+    }
     {
         std::lock_guard lock(control_mu_);
         ++stats_.requests;
         if (ex.page_served) ++stats_.device_pages_served;
-        stats_.record(
-            {req.method, req.target, status, ex.valid_auth, ex.had_authorization, ex.fault_name});
+        stats_.record({req.method, req.target, status, ex.valid_auth, ex.had_authorization,
+                       ex.fault_name, std::move(accept_encoding)});
     }
     if (ex.dropped && !shutdown_connection(req.local_port, req.remote_addr, req.remote_port)) {
         std::fprintf(stderr, "okta-sim: drop_connection: socket not found\n");

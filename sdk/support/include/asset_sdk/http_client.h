@@ -26,7 +26,8 @@ struct HttpRequest {
     Millis timeout{30'000};       // whole transfer
     // false: the body is returned as the server encoded it (its Content-Encoding), for a caller
     // that decodes it itself (the Okta plugin gunzips pages with libdeflate: less CPU than
-    // libcurl's streaming zlib). Accept-Encoding is then the caller's header to send.
+    // libcurl's streaming zlib). Accept-Encoding is then the caller's header to send: the
+    // client offers no encoding of its own (without one the server answers in identity).
     bool decode_body = true;
 };
 
