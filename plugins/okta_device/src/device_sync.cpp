@@ -100,6 +100,9 @@ Status DeviceSync::read_page(const std::string& url, std::int64_t page, ApiResul
 }
 
 Status DeviceSync::refetch(const std::string& url, std::int64_t page, ApiResult& r) {
+    // The broken body's reader has returned (read_page calls this only between attempts), so
+    // its buffer can take the page again; see walk() for why nothing else points into it.
+    client_.recycle(std::move(r.response.body));
     r = client_.get(url);
     if (r.ok()) return Status::ok();
     summary_.client = client_.stats();
@@ -194,6 +197,18 @@ Status DeviceSync::walk(Cycle& cycle) {
         auto next = advance(cycle, r, stats, page_began);
         if (!next) return next.status();
         more = *next;
+        // Page n's decoded body becomes page n+1's buffer (GzipBodyDecoder: no fresh ~300 KB
+        // mapping per page). Safe because nothing points into it any more, prefetch or not:
+        //  - the reader has returned: simdjson On-Demand parses in place over this buffer, but
+        //    only inside read_page(); the records it emitted were copied by the host, the
+        //    reader keeps only id hashes, and advance() reads headers, not the body;
+        //  - the prefetched page n+1 (prefetch_next, started before page n was read) is not
+        //    decoded yet: its answer waits, still gzip-encoded, in the HTTP client (its own
+        //    buffer) and is decoded by the next fetch_page()'s get(), which runs after this
+        //    line, into this buffer. Decoding happens only inside get(), on this thread, so a
+        //    held prefetch can never write into the body of the page being read;
+        //  - `r` dies at the end of this iteration and is not read again.
+        client_.recycle(std::move(r.response.body));
     }
     return Status::ok();
 }

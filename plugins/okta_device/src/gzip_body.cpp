@@ -6,17 +6,13 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <memory>
 #include <string>
+#include <utility>
 
 namespace okta_device {
 namespace {
 
 using asset_sdk::TransportError;
-
-struct FreeDecompressor {
-    void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
-};
 
 // A member's ISIZE trailer: its decoded size modulo 2^32, little-endian. Only a first guess of
 // the buffer's size (a server could lie; libdeflate never writes past what it is given).
@@ -38,9 +34,37 @@ void corrupt(asset_sdk::HttpResult& result, const char* what) {
     fail(result, TransportError::kOther, std::move(message));
 }
 
+// Makes `out` hold at least `n` bytes. A recycled buffer is usually big enough already: only
+// bytes past its current size are zero-filled, and none when it is not grown, so a page
+// costs neither a fresh mapping nor a memset of the whole buffer. Its old bytes are garbage
+// that libdeflate overwrites.
+void ensure_size(std::string& out, std::size_t n) {
+    if (out.size() < n) out.resize(n);
+}
+
+// The largest buffer kept for the next page. A page of 200 devices is ~300 KB; a buffer far
+// larger was sized from a corrupt or lying trailer (up to max_bytes) and is not worth holding
+// for the rest of the cycle.
+constexpr std::size_t kMaxKept = 8u << 20;
+
 }  // namespace
 
-void gunzip_body(asset_sdk::HttpResult& result, std::size_t max_bytes) {
+void GzipBodyDecoder::FreeDecompressor::operator()(libdeflate_decompressor* d) const {
+    libdeflate_free_decompressor(d);
+}
+
+GzipBodyDecoder::GzipBodyDecoder(std::size_t max_bytes)
+    : max_bytes_(max_bytes), decompressor_(libdeflate_alloc_decompressor()) {}
+
+GzipBodyDecoder::~GzipBodyDecoder() = default;
+
+void GzipBodyDecoder::recycle(std::string&& body) {
+    if (body.capacity() > spare_.capacity() && body.capacity() <= kMaxKept) {
+        spare_ = std::move(body);
+    }
+}
+
+void GzipBodyDecoder::decode(asset_sdk::HttpResult& result) {
     if (!result.ok()) return;
     asset_sdk::HttpResponse& response = result.response;
     const std::optional<std::string_view> encoding = response.header("content-encoding");
@@ -54,14 +78,16 @@ void gunzip_body(asset_sdk::HttpResult& result, std::size_t max_bytes) {
     constexpr std::size_t kSmallestMember = 18;  // 10-byte header, empty block, 8-byte trailer
     if (in.size() < kSmallestMember) return corrupt(result, "is cut short");
 
-    const std::unique_ptr<libdeflate_decompressor, FreeDecompressor> decompressor(
-        libdeflate_alloc_decompressor());
-    if (!decompressor) return fail(result, TransportError::kOther, "out of memory for gunzip");
+    // Allocated with the client; asked for again only if that failed.
+    if (!decompressor_) decompressor_.reset(libdeflate_alloc_decompressor());
+    if (!decompressor_) return fail(result, TransportError::kOther, "out of memory for gunzip");
 
-    // The room to decode into, allocated with the reader's padding at once: reserving the
-    // padding afterwards would copy the whole page into a second buffer.
-    std::size_t room = std::min(std::max<std::size_t>(trailer_size(in), 4096), max_bytes);
-    std::string out(room + asset_sdk::kBodyPadding, '\0');
+    // The room to decode into, with the reader's padding from the start: reserving the padding
+    // afterwards would copy the whole page into a second buffer. The buffer is the one the
+    // previous page was read from (recycle()); on any failure below it stays the spare.
+    std::string out = std::exchange(spare_, std::string());
+    std::size_t room = std::min(std::max<std::size_t>(trailer_size(in), 4096), max_bytes_);
+    ensure_size(out, room + asset_sdk::kBodyPadding);
     std::size_t in_at = 0;
     std::size_t out_at = 0;
     bool decoded_one = false;
@@ -69,22 +95,24 @@ void gunzip_body(asset_sdk::HttpResult& result, std::size_t max_bytes) {
         std::size_t in_used = 0;
         std::size_t out_used = 0;
         const libdeflate_result decoded =
-            libdeflate_gzip_decompress_ex(decompressor.get(), in.data() + in_at, in.size() - in_at,
+            libdeflate_gzip_decompress_ex(decompressor_.get(), in.data() + in_at, in.size() - in_at,
                                           out.data() + out_at, room - out_at, &in_used, &out_used);
         if (decoded == LIBDEFLATE_INSUFFICIENT_SPACE) {
-            if (room >= max_bytes) {
+            if (room >= max_bytes_) {
+                recycle(std::move(out));
                 // Appended piecewise: GCC 12 at -O3 warns falsely on "literal" + std::string.
                 std::string message = "response body larger than the limit of ";
-                message += std::to_string(max_bytes);
+                message += std::to_string(max_bytes_);
                 message += " bytes (decoded)";
                 return fail(result, TransportError::kTooLarge, std::move(message));
             }
-            room = std::min(room * 2, max_bytes);  // the member is decoded again
-            out.resize(room + asset_sdk::kBodyPadding);
+            room = std::min(room * 2, max_bytes_);  // the member is decoded again
+            ensure_size(out, room + asset_sdk::kBodyPadding);
             continue;
         }
         if (decoded != LIBDEFLATE_SUCCESS) {
             if (decoded_one) break;  // trailing bytes that are no member: ignored, like libcurl
+            recycle(std::move(out));
             return corrupt(result, "is corrupt or cut short");
         }
         decoded_one = true;
@@ -93,6 +121,10 @@ void gunzip_body(asset_sdk::HttpResult& result, std::size_t max_bytes) {
     }
     out.resize(out_at);  // shrinking keeps the capacity, and with it the padding
     response.body = std::move(out);
+}
+
+void gunzip_body(asset_sdk::HttpResult& result, std::size_t max_bytes) {
+    GzipBodyDecoder(max_bytes).decode(result);
 }
 
 }  // namespace okta_device

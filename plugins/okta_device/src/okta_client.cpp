@@ -90,7 +90,8 @@ OktaClient::OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http, Ok
       clock_(clock),
       host_(host),
       limiter_(config.rate_limit_reserve, clock, seed),
-      seed_(seed) {}
+      seed_(seed),
+      gunzip_(asset_sdk::HttpClientOptions{}.max_body_bytes) {}  // the plugin's limit
 
 OktaClient::~OktaClient() {
     cancel_prefetch();
@@ -164,8 +165,8 @@ asset_sdk::HttpRequest OktaClient::make_request(const std::string& url, int retr
     return req;
 }
 
-ApiResult OktaClient::to_result(asset_sdk::HttpResult&& result) const {
-    gunzip_body(result, asset_sdk::HttpClientOptions{}.max_body_bytes);  // the plugin's limit
+ApiResult OktaClient::to_result(asset_sdk::HttpResult&& result) {
+    gunzip_.decode(result);
     ApiResult out;
     out.transport = result.error;
     out.transport_detail = result.error_message;

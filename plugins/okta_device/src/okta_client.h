@@ -12,6 +12,7 @@
 #pragma once
 
 #include "config.h"
+#include "gzip_body.h"
 #include "okta_auth.h"
 #include "okta_error.h"
 #include "rate_limiter.h"
@@ -75,6 +76,12 @@ public:
     void prefetch(const std::string& url);
     void cancel_prefetch();
 
+    // Gives back the body of a response the caller has finished reading: the next response is
+    // decoded into its buffer (GzipBodyDecoder::recycle). Only a body nothing points into any
+    // more. A prefetch never touches it: a prefetched answer is decoded by the get() that reads
+    // it, not when it arrives.
+    void recycle(std::string&& body) { gunzip_.recycle(std::move(body)); }
+
     // Wait through the clock, stopping at once when the host cancels. false when cancelled.
     bool wait(asset_sdk::Millis d);
 
@@ -97,7 +104,7 @@ private:
                                         const std::string& retry_for) const;
     // Sends with or without credentials; counts the requests an OAuth retry added.
     ApiResult send(asset_sdk::HttpRequest request, bool with_token);
-    ApiResult to_result(asset_sdk::HttpResult&& result) const;
+    ApiResult to_result(asset_sdk::HttpResult&& result);
     ApiResult token_failure(asset_sdk::oauth::TokenError&& error) const;
     ApiResult finish_prefetch();
 
@@ -110,6 +117,7 @@ private:
     std::uint64_t seed_;
     ClientStats stats_;
     std::optional<std::string> prefetched_;  // the URL of the request prefetch() started
+    GzipBodyDecoder gunzip_;                 // every response body, the client's whole life
 };
 
 }  // namespace okta_device

@@ -1,7 +1,7 @@
-// gunzip_body (plugins/okta_device/src/gzip_body.h): Okta's gzip-encoded pages decoded with
-// libdeflate. Bodies here are made by libdeflate's compressor at several levels and by hand
-// (several members, cut, corrupt, trailing bytes); the pages themselves go through it against
-// okta-sim in the integration tests (sim_sync_test, okta_device_host_test).
+// gunzip_body and GzipBodyDecoder (plugins/okta_device/src/gzip_body.h): Okta's gzip-encoded
+// pages decoded with libdeflate. Bodies here are made by libdeflate's compressor at several
+// levels and by hand (several members, cut, corrupt, trailing bytes); the pages themselves go
+// through it against okta-sim in the integration tests (sim_sync_test, okta_device_host_test).
 #include "gzip_body.h"
 
 #include <doctest/doctest.h>
@@ -148,4 +148,53 @@ TEST_CASE("a body that decodes past the limit is refused, whatever its trailer s
     okta_device::gunzip_body(fits, 1u << 20);
     REQUIRE(fits.ok());
     CHECK(fits.response.body == text);
+}
+
+TEST_CASE("one decoder for a client: a page is decoded into the buffer of the page read before") {
+    okta_device::GzipBodyDecoder decoder(64u << 20);
+    const std::string big = page(2000), small = page(300), other = page(1999);
+
+    HttpResult first = response(gzip(big));
+    decoder.decode(first);
+    REQUIRE(first.ok());
+    REQUIRE(first.response.body == big);
+    const char* buffer = first.response.body.data();
+    decoder.recycle(std::move(first.response.body));  // read: its bytes are no longer needed
+
+    // Same buffer (no fresh allocation), whatever was in it before, with the reader's padding.
+    HttpResult second = response(gzip(small));
+    decoder.decode(second);
+    REQUIRE(second.ok());
+    CHECK(second.response.body == small);
+    CHECK(second.response.body.data() == buffer);
+    CHECK(second.response.body.capacity() >= second.response.body.size() + asset_sdk::kBodyPadding);
+
+    // Not given back: the next page gets a buffer of its own, and this one is left alone.
+    HttpResult third = response(gzip(other));
+    decoder.decode(third);
+    REQUIRE(third.ok());
+    CHECK(third.response.body == other);
+    CHECK(third.response.body.data() != buffer);
+    CHECK(second.response.body == small);
+
+    // A failure keeps the buffer given back for the next page; the error is as without reuse.
+    decoder.recycle(std::move(second.response.body));
+    std::string flipped = gzip(big);
+    flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x55);
+    HttpResult corrupt = response(flipped);
+    decoder.decode(corrupt);
+    CHECK(corrupt.error == TransportError::kOther);
+    CHECK(corrupt.response.body.empty());
+    HttpResult after = response(gzip(big));
+    decoder.decode(after);
+    REQUIRE(after.ok());
+    CHECK(after.response.body == big);
+    CHECK(after.response.body.data() == buffer);
+
+    // The limit holds with a recycled buffer larger than it.
+    okta_device::GzipBodyDecoder limited(1000);
+    limited.recycle(std::move(after.response.body));
+    HttpResult over = response(gzip(small));
+    limited.decode(over);
+    CHECK(over.error == TransportError::kTooLarge);
 }
