@@ -220,7 +220,7 @@ SinkResult DeliveryPipeline::checkpoint(std::string_view marker_json) {
         } else {
             markers_.push_back(std::move(marker));
         }
-        persistable = take_persistable_marker_locked();
+        persistable = take_marker_to_save_locked(false);
         if (intake_stopped_locked()) result = SinkResult::kStop;
     }
     if (persistable) persist(std::move(*persistable));
@@ -283,6 +283,16 @@ bool DeliveryPipeline::nothing_left_locked() const {
 void DeliveryPipeline::worker_loop() {
     std::unique_lock lock(mu_);
     for (;;) {
+        // A held marker is saved once its interval is over even if no ack or marker comes
+        // (a plugin waiting on a rate limit): what a crash resends stays bounded by the interval.
+        if (held_) {
+            if (std::optional<Marker> due = take_marker_to_save_locked(false)) {
+                lock.unlock();
+                persist(std::move(*due));
+                lock.lock();
+                continue;
+            }
+        }
         std::unique_ptr<Batch> batch = take_work_locked();
         if (batch) {
             lock.unlock();
@@ -332,7 +342,7 @@ void DeliveryPipeline::complete(std::unique_ptr<Batch> batch, const BisectResult
             stats_.acked_prefix = pending_.front().last_seq;
             pending_.pop_front();
         }
-        persistable = take_persistable_marker_locked();
+        persistable = take_marker_to_save_locked(false);
     }
     space_cv_.notify_all();
     work_cv_.notify_all();
@@ -349,6 +359,23 @@ std::optional<DeliveryPipeline::Marker> DeliveryPipeline::take_persistable_marke
         markers_.pop_front();
     }
     return best;
+}
+
+std::optional<DeliveryPipeline::Marker> DeliveryPipeline::take_marker_to_save_locked(bool force) {
+    if (std::optional<Marker> covered = take_persistable_marker_locked()) {
+        held_ = std::move(covered);  // newer than any held one: markers arrive in order
+    }
+    if (!held_) return std::nullopt;
+    const asset_sdk::SteadyTime now = clock_.steady_now();
+    // Cancellation and failures save at once: the cycle is about to end, maybe by a kill after
+    // the grace period, and what is acknowledged should not be sent again.
+    const bool due = force || failed_ || cancel_requested() || !last_save_ ||
+                     now - *last_save_ >= options_.min_save_interval;
+    if (!due) return std::nullopt;
+    last_save_ = now;
+    std::optional<Marker> out = std::move(held_);
+    held_.reset();
+    return out;
 }
 
 void DeliveryPipeline::persist(Marker marker) {
@@ -403,7 +430,7 @@ asset_sdk::Status DeliveryPipeline::finish() {
     std::optional<Marker> persistable;
     {
         std::lock_guard lock(mu_);
-        persistable = take_persistable_marker_locked();
+        persistable = take_marker_to_save_locked(true);  // the last covered marker, always
     }
     if (persistable) persist(std::move(*persistable));
 

@@ -5,6 +5,7 @@
 //   plugin thread: record() ──► open batch ──► ready queue ──► up to K workers ──► destination
 //                  checkpoint() ──► markers, each tagged "covers records 1..n"
 //   acks ──► highest contiguous acknowledged record ──► persist the latest marker it covers
+//            (at most once per min_save_interval; the newest covered marker wins)
 //
 // - Records are numbered 1, 2, 3, ... in emission order; a marker received after record n
 //   covers 1..n. Markers never cut a batch.
@@ -15,6 +16,11 @@
 //   persisted only when every record before it is acknowledged.
 // - Bounded memory: at most batch_size × (K + 2) records (open batch + one ready batch + K in
 //   flight) and max_buffered_bytes bytes are held; record() blocks when full (back-pressure).
+// - Saves are coalesced: a covered marker is saved at once when the last save is at least
+//   min_save_interval old, else held until then (a newer covered marker replaces it), and
+//   always at the end of the cycle (finish()), on cancellation and after a failure. Each save
+//   is a write + two fsyncs; a crash resends at most what was acknowledged within the last
+//   interval, and nothing past the first unacknowledged record is ever saved.
 // - A failed batch stops intake (record() returns kStop), aborts batches emitted after it,
 //   lets earlier ones finish, and nothing past the first unacknowledged record is persisted.
 // - Cancellation (the cycle's CancelToken, i.e. SIGTERM): intake stops, the open batch is
@@ -64,6 +70,9 @@ struct PipelineOptions {
     std::size_t max_buffered_bytes = 64u << 20;  // record() blocks beyond (one record always fits)
     asset_sdk::Millis linger{1'000};             // a partial batch older than this is sent
     asset_sdk::Millis grace_period{10'000};      // after cancellation, for batches already cut
+    // Checkpoint saves at most this often (0: every covered marker at once). Measured on the
+    // injected clock.
+    asset_sdk::Millis min_save_interval{250};
     std::size_t max_record_bytes = kDefaultMaxRecordBytes;  // larger records are dead-lettered
     // Where refused records go (the connector's dead-letter file). nullptr: a refusal fails the
     // batch (no bisection) and an oversized record is only counted.
@@ -143,6 +152,10 @@ private:
     void complete(std::unique_ptr<Batch> batch, const BisectResult& result);
     bool keep_oversized(std::string_view json, const RecordProblem& problem);
     std::optional<Marker> take_persistable_marker_locked();
+    // The covered marker to save now, if any: the newest covered one when the last save is
+    // min_save_interval old, or `force` (end of cycle), or cancellation or a failure is seen;
+    // otherwise it is held in held_ until then.
+    std::optional<Marker> take_marker_to_save_locked(bool force);
     void persist(Marker marker);
     void note_cancel() const;
     bool cancel_requested() const;
@@ -175,6 +188,8 @@ private:
     std::vector<std::unique_ptr<Batch>> spare_;  // recycled buffers
     std::deque<Pending> pending_;                // cut, not yet part of the acked prefix
     std::deque<Marker> markers_;                 // received, not yet persisted
+    std::optional<Marker> held_;  // covered, waiting for min_save_interval since the last save
+    std::optional<asset_sdk::SteadyTime> last_save_;  // when a marker was last handed to a save
     std::optional<std::string> last_marker_;
     std::uint64_t next_seq_ = 0;    // records received so far
     std::uint64_t next_index_ = 0;  // batches cut so far

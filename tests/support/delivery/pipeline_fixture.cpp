@@ -40,8 +40,8 @@ asset_host::delivery::DeliveryPipeline& PipelineFixture::start(
     const asset_host::delivery::PipelineOptions& options, ScriptedDestination::Script script,
     int max_concurrency) {
     dest.set_script(std::move(script), max_concurrency);
-    return pipeline_.emplace(dest, persist.fn(), cancel.token(), asset_sdk::SystemClock::instance(),
-                             options);
+    return pipeline_.emplace(dest, persist.fn(), cancel.token(),
+                             clock ? *clock : asset_sdk::SystemClock::instance(), options);
 }
 
 }  // namespace deliverytest

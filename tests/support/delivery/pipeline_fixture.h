@@ -6,6 +6,7 @@
 #include "delivery/pipeline.h"
 #include "delivery_test_util.h"
 
+#include <asset_sdk/clock.h>
 #include <asset_sdk/status.h>
 
 #include <cstdint>
@@ -41,7 +42,8 @@ private:
 };
 
 struct PipelineFixture {
-    // Scripts the destination, then builds the pipeline on the system clock.
+    // Scripts the destination, then builds the pipeline on `clock` (the system clock unless a
+    // test set one).
     asset_host::delivery::DeliveryPipeline& start(
         const asset_host::delivery::PipelineOptions& options,
         ScriptedDestination::Script script = {},
@@ -52,6 +54,7 @@ struct PipelineFixture {
     ScriptedDestination dest;
     PersistRecorder persist{dest};
     asset_host::CancelSource cancel;
+    asset_sdk::Clock* clock = nullptr;  // nullptr: the system clock
 
 private:
     std::optional<asset_host::delivery::DeliveryPipeline> pipeline_;  // last: destroyed first

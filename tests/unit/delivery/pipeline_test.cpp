@@ -401,3 +401,103 @@ TEST_CASE_FIXTURE(PipelineFixture,
     CHECK(dest.aborted() == 2);
     CHECK(persist.saved().empty());
 }
+
+namespace {
+
+// Records first..last, then a marker after the last: a whole batch when the batch size is 10.
+void emit_batch(RecordSink& sink, std::uint64_t first, std::uint64_t last) {
+    for (std::uint64_t i = first; i <= last; ++i) {
+        REQUIRE(sink.record(deliverytest::device_record(i)) == SinkResult::kContinue);
+    }
+    REQUIRE(sink.checkpoint(marker(last)) == SinkResult::kContinue);
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(PipelineFixture,
+                  "checkpoint saves are coalesced to one per min_save_interval; the newest covered "
+                  "marker wins and the last one is always saved") {
+    // Time moves only when the test says so: what is saved cannot depend on the machine's speed.
+    asset_sdk::ManualClock manual;
+    clock = &manual;
+    PipelineOptions o = options(10, 2);
+    o.min_save_interval = 250ms;
+    auto& pipeline = start(o);
+
+    emit_batch(pipeline, 1, 10);  // the first covered marker is saved at once: no save before it
+    REQUIRE(wait_until([&] { return persist.saved().size() == 1; }));
+    CHECK(persist.saved() == std::vector<std::uint64_t>{10});
+
+    emit_batch(pipeline, 11, 20);
+    emit_batch(pipeline, 21, 30);
+    REQUIRE(wait_until([&] { return pipeline.stats().acked_prefix == 30; }));
+    std::this_thread::sleep_for(100ms);  // the workers look again: still within the interval
+    CHECK(persist.saved() == std::vector<std::uint64_t>{10});
+
+    // Once the interval is over the newest covered marker is saved, although no acknowledgement
+    // or marker arrives any more (a plugin waiting on a rate limit); 20 is never written.
+    manual.advance(250ms);
+    CHECK(wait_until([&] { return persist.saved().size() == 2; }));
+    CHECK(persist.saved() == std::vector<std::uint64_t>{10, 30});
+
+    emit_batch(pipeline, 31, 40);
+    REQUIRE(wait_until([&] { return pipeline.stats().acked_prefix == 40; }));
+    for (std::uint64_t i = 41; i <= 45; ++i) {  // a partial batch, sent by finish()
+        REQUIRE(pipeline.record(deliverytest::device_record(i)) == SinkResult::kContinue);
+    }
+    REQUIRE(pipeline.checkpoint(marker(45)) == SinkResult::kContinue);
+    std::this_thread::sleep_for(50ms);
+    CHECK(persist.saved().size() == 2);  // 40 is covered but held
+
+    // The end of the cycle saves the last marker whatever the interval.
+    CHECK(pipeline.finish().is_ok());
+    CHECK(persist.saved() == std::vector<std::uint64_t>{10, 30, 45});
+    CHECK(persist.violations() == 0);
+    CHECK(pipeline.stats().checkpoints_saved == 3);
+    CHECK(pipeline.stats().saved_covers == 45);
+}
+
+TEST_CASE_FIXTURE(PipelineFixture,
+                  "a held checkpoint is saved at once on cancellation and after a failed batch") {
+    asset_sdk::ManualClock manual;
+    clock = &manual;
+    PipelineOptions o = options(10, 2);
+    o.min_save_interval = 250ms;
+
+    SUBCASE("cancellation") {
+        auto& pipeline = start(o);
+        emit_batch(pipeline, 1, 10);
+        REQUIRE(wait_until([&] { return persist.saved().size() == 1; }));
+        emit_batch(pipeline, 11, 20);
+        REQUIRE(wait_until([&] { return pipeline.stats().acked_prefix == 20; }));
+        CHECK(persist.saved() == std::vector<std::uint64_t>{10});
+        cancel.cancel();  // before finish(): the workers save it, the clock has not moved
+        CHECK(wait_until([&] { return persist.saved().size() == 2; }));
+        CHECK(persist.last() == 20);
+        CHECK(pipeline.finish().code() == asset_sdk::StatusCode::kCancelled);
+        CHECK(persist.saved() == std::vector<std::uint64_t>{10, 20});
+    }
+    SUBCASE("a failed batch") {
+        std::atomic<bool> fail_third{false};
+        auto& pipeline = start(o, [&](std::uint64_t index) {
+            BatchScript s;
+            if (index == 2) {
+                while (!fail_third) std::this_thread::sleep_for(1ms);
+                s.status = asset_sdk::Status(asset_sdk::StatusCode::kHttp, "refused");
+            }
+            return s;
+        });
+        emit_batch(pipeline, 1, 10);
+        REQUIRE(wait_until([&] { return persist.saved().size() == 1; }));
+        emit_batch(pipeline, 11, 20);
+        emit_batch(pipeline, 21, 30);  // batch 2: held until the test lets it fail
+        REQUIRE(wait_until([&] { return pipeline.stats().acked_prefix == 20; }));
+        CHECK(persist.saved() == std::vector<std::uint64_t>{10});
+        fail_third = true;
+        CHECK(wait_until([&] { return persist.saved().size() == 2; }));
+        CHECK(persist.last() == 20);  // up to the failure, never past it
+        CHECK_FALSE(pipeline.finish().is_ok());
+        CHECK(persist.saved() == std::vector<std::uint64_t>{10, 20});
+        CHECK(persist.violations() == 0);
+    }
+}
