@@ -11,6 +11,8 @@ namespace okta_device {
 
 namespace {
 
+using namespace asset_sdk::json_literals;
+
 // diskEncryptionType → Sekoia's Storage_encryption.partitions. Okta documents FULL, USER and
 // ALL_INTERNAL_VOLUMES as "encryption ON" and everything else as OFF; the partition names say
 // what each value covers, so SYSTEM_VOLUME is reported as encrypted system volume with the other
@@ -48,7 +50,7 @@ void DeviceMapper::write_device_signals(EnrichmentList& list) {
     if (v_.disk_encryption) {
         asset_sdk::JsonWriter& w = list.begin("disk_encryption", *v_.disk_encryption);
         if (const EncryptionMapping* m = encryption_for(*v_.disk_encryption)) {
-            w.key("Storage_encryption").begin_object().key("partitions").begin_object();
+            w.key("Storage_encryption"_key).begin_object().key("partitions"_key).begin_object();
             for (int i = 0; i < m->count; ++i) w.field(m->parts[i].name, m->parts[i].state);
             w.end_object().end_object();
         }

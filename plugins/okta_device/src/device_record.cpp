@@ -11,7 +11,9 @@ namespace okta_device {
 
 namespace {
 
-void write_opt(asset_sdk::JsonWriter& w, std::string_view key,
+using namespace asset_sdk::json_literals;
+
+void write_opt(asset_sdk::JsonWriter& w, asset_sdk::JsonKey key,
                const std::optional<std::string_view>& v) {
     if (v) w.field(key, *v);
 }
@@ -39,31 +41,31 @@ void DeviceMapper::write(asset_sdk::SystemTime collected_at,
 
 void DeviceMapper::write_device(asset_sdk::JsonWriter& w,
                                 std::optional<std::int64_t> last_updated_ms) {
-    w.key("device").begin_object();
-    w.field("uid", *v_.id);
-    w.field("name", *v_.display_name);
-    w.field("hostname", *v_.display_name);
+    w.key("device"_key).begin_object();
+    w.field("uid"_key, *v_.id);
+    w.field("name"_key, *v_.display_name);
+    w.field("hostname"_key, *v_.display_name);
     const DeviceClass dc = device_class_for(v_.platform);
-    w.field("type", dc.type).field("type_id", dc.type_id);
+    w.field("type"_key, dc.type).field("type_id"_key, dc.type_id);
     write_os(w);
 
-    write_opt(w, "vendor_name", v_.manufacturer);
-    write_opt(w, "model", v_.model);
+    write_opt(w, "vendor_name"_key, v_.manufacturer);
+    write_opt(w, "model"_key, v_.model);
     write_identifiers(w);
 
     if (v_.created_ms) {
         // The record's creation in Okta is when Okta first saw the device (enrollment).
-        envelope_.write_time(w, "created_time", *v_.created_ms);
-        envelope_.write_time(w, "first_seen_time", *v_.created_ms);
+        envelope_.write_time(w, "created_time"_key, *v_.created_ms);
+        envelope_.write_time(w, "first_seen_time"_key, *v_.created_ms);
     }
     if (last_updated_ms) {
         // Okta has no last-seen time. lastUpdated moves when Okta collects the device's signals
         // at a sign-in (or its lifecycle changes): the recency Sekoia keeps, as its own Okta
         // connector sends it; modified_time is OCSF's exact meaning of it.
-        envelope_.write_time(w, "last_seen_time", *last_updated_ms);
-        envelope_.write_time(w, "modified_time", *last_updated_ms);
+        envelope_.write_time(w, "last_seen_time"_key, *last_updated_ms);
+        envelope_.write_time(w, "modified_time"_key, *last_updated_ms);
     }
-    if (const std::optional<bool> managed = is_managed()) w.field("is_managed", *managed);
+    if (const std::optional<bool> managed = is_managed()) w.field("is_managed"_key, *managed);
     write_owner(w);
     w.end_object();
 }
@@ -71,20 +73,20 @@ void DeviceMapper::write_device(asset_sdk::JsonWriter& w,
 void DeviceMapper::write_identifiers(asset_sdk::JsonWriter& w) {
     // The serial number is the identifier other sources (EDR, MDM, CMDB) also know: uid_alt,
     // as Sekoia's current Okta mapping does, and hw_info.serial_number, OCSF's own place for it.
-    write_opt(w, "uid_alt", v_.serial_number);
+    write_opt(w, "uid_alt"_key, v_.serial_number);
     // profile.udid is Apple's UDID on MACOS/IOS (OCSF device.udid); elsewhere a hardware UUID
     // (Windows: the SMBIOS system UUID), OCSF's hw_info.uuid.
     const bool apple = is_apple_platform(v_.platform);
     const bool hw_uuid = v_.udid && !apple;
     if (v_.serial_number || hw_uuid) {
-        w.key("hw_info").begin_object();
-        write_opt(w, "serial_number", v_.serial_number);
-        if (hw_uuid) w.field("uuid", *v_.udid);
+        w.key("hw_info"_key).begin_object();
+        write_opt(w, "serial_number"_key, v_.serial_number);
+        if (hw_uuid) w.field("uuid"_key, *v_.udid);
         w.end_object();
     }
-    if (apple) write_opt(w, "udid", v_.udid);
-    write_opt(w, "meid", v_.meid);
-    if (v_.imei) w.key("imei_list").begin_array().value(*v_.imei).end_array();
+    if (apple) write_opt(w, "udid"_key, v_.udid);
+    write_opt(w, "meid"_key, v_.meid);
+    if (v_.imei) w.key("imei_list"_key).begin_array().value(*v_.imei).end_array();
 }
 
 // os.name carries the version (device_os.h says why); os.version keeps Okta's value whole, as
@@ -93,10 +95,10 @@ void DeviceMapper::write_os(asset_sdk::JsonWriter& w) {
     if (!os_) return;
     text_.clear();
     append_os_name(*os_, text_);
-    w.key("os").begin_object();
-    w.field("name", std::string_view(text_));
-    w.field("type", os_->type).field("type_id", os_->type_id);
-    write_opt(w, "version", v_.os_version);
+    w.key("os"_key).begin_object();
+    w.field("name"_key, std::string_view(text_));
+    w.field("type"_key, os_->type).field("type_id"_key, os_->type_id);
+    write_opt(w, "version"_key, v_.os_version);
     w.end_object();
 }
 
@@ -118,15 +120,15 @@ std::optional<bool> DeviceMapper::is_managed() const {
 void DeviceMapper::write_owner(asset_sdk::JsonWriter& w) {
     if (!owner_) return;
     const UserLink& u = users_[*owner_];
-    w.key("owner").begin_object();
-    write_opt(w, "uid", u.id);
+    w.key("owner"_key).begin_object();
+    write_opt(w, "uid"_key, u.id);
     if (u.login) {
-        w.field("name", *u.login);
+        w.field("name"_key, *u.login);
     } else if (u.email) {
-        w.field("name", *u.email);
+        w.field("name"_key, *u.email);
     }
-    write_opt(w, "email_addr", u.email);
-    if (full_name(u, text_)) w.field("full_name", std::string_view(text_));
+    write_opt(w, "email_addr"_key, u.email);
+    if (full_name(u, text_)) w.field("full_name"_key, std::string_view(text_));
     w.end_object();
 }
 

@@ -11,6 +11,8 @@
 
 namespace okta_device {
 
+using namespace asset_sdk::json_literals;
+
 class EnrichmentList {
 public:
     explicit EnrichmentList(asset_sdk::JsonWriter& w) : w_(w) {}
@@ -23,13 +25,13 @@ public:
     // Opens an entry and its "data" object; the caller fills data and calls end().
     asset_sdk::JsonWriter& begin(std::string_view name, std::string_view value) {
         if (!open_) {
-            w_.key("enrichments").begin_array();
+            w_.key("enrichments"_key).begin_array();
             open_ = true;
         }
         return w_.begin_object()
-            .field("name", name)
-            .field("value", value)
-            .key("data")
+            .field("name"_key, name)
+            .field("value"_key, value)
+            .key("data"_key)
             .begin_object();
     }
     void end() { w_.end_object().end_object(); }
@@ -41,7 +43,7 @@ public:
     // {"name": name, "value": value, "data": {"Users": [labels...]}}
     void users(std::string_view name, std::string_view value,
                const std::vector<std::string_view>& labels) {
-        begin(name, value).key("Users").begin_array();
+        begin(name, value).key("Users"_key).begin_array();
         for (std::string_view l : labels) w_.value(l);
         w_.end_array();
         end();

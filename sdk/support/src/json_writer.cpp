@@ -11,14 +11,6 @@ namespace asset_sdk {
 
 namespace {
 
-constexpr int kMaxDepth = 64;  // one bit of has_element_ per level
-
-// The has_element_ bit of nesting level `depth` (1-based). Levels past 64 are a programming error
-// (asserted); in release builds they get no bit rather than an undefined shift.
-std::uint64_t level_bit(int depth) {
-    return depth >= 1 && depth <= kMaxDepth ? std::uint64_t{1} << (depth - 1) : 0;
-}
-
 // Appends the escape of the byte at s[i] (a quote, backslash, control character or the start of a
 // UTF-8 sequence) and returns how many bytes of `s` it stood for. The slow path: it runs only where
 // clean_prefix stopped.

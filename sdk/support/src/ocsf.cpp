@@ -2,6 +2,21 @@
 
 namespace asset_sdk::ocsf {
 
+namespace {
+
+// The value of a timestamp field (TimeUnit says how).
+void write_time_value(JsonWriter& w, std::int64_t epoch_ms, TimeUnit unit) {
+    if (unit == TimeUnit::kMilliseconds) {
+        w.value(epoch_ms);
+    } else if (epoch_ms % 1000 == 0) {
+        w.value(static_cast<std::int64_t>(epoch_ms / 1000));
+    } else {
+        w.value(static_cast<double>(epoch_ms) / 1000.0);
+    }
+}
+
+}  // namespace
+
 std::string_view severity_name(Severity severity) {
     switch (severity) {
         case Severity::kUnknown:
@@ -62,15 +77,18 @@ void Envelope::write_time(JsonWriter& w, std::string_view key, std::int64_t epoc
     write_timestamp(w, key, epoch_ms, time_unit_);
 }
 
+void Envelope::write_time(JsonWriter& w, JsonKey key, std::int64_t epoch_ms) const {
+    write_timestamp(w, key, epoch_ms, time_unit_);
+}
+
 void write_timestamp(JsonWriter& w, std::string_view key, std::int64_t epoch_ms, TimeUnit unit) {
     w.key(key);
-    if (unit == TimeUnit::kMilliseconds) {
-        w.value(epoch_ms);
-    } else if (epoch_ms % 1000 == 0) {
-        w.value(static_cast<std::int64_t>(epoch_ms / 1000));
-    } else {
-        w.value(static_cast<double>(epoch_ms) / 1000.0);
-    }
+    write_time_value(w, epoch_ms, unit);
+}
+
+void write_timestamp(JsonWriter& w, JsonKey key, std::int64_t epoch_ms, TimeUnit unit) {
+    w.key(key);
+    write_time_value(w, epoch_ms, unit);
 }
 
 }  // namespace asset_sdk::ocsf

@@ -148,3 +148,46 @@ TEST_CASE("keys are escaped and invalid UTF-8 in values still yields parseable J
     const auto parsed = nlohmann::json::parse(out);  // throws on invalid UTF-8
     CHECK(parsed["k\"\n"] == "bad\xEF\xBF\xBD\xEF\xBF\xBDtail");
 }
+
+// Literal keys ("uid"_key) are written from text built at compile time, without the escaper: the
+// same bytes as key(std::string_view) must come out in every position a key can take (first
+// member, after a member, after a nested container, in nested objects).
+TEST_CASE("literal keys write the same bytes as escaped keys") {
+    using namespace asset_sdk::json_literals;
+    const auto document = [](bool literal) {
+        std::string out = "x";  // the writer appends
+        JsonWriter w(out);
+        const auto key = [&](asset_sdk::JsonKey k) -> JsonWriter& {
+            return literal ? w.key(k) : w.key(k.name());
+        };
+        w.begin_object();
+        key("uid"_key).value("d-1");
+        key("name"_key).value("n");
+        key("os"_key).begin_object();
+        key("type"_key).value("Linux");
+        key("type_id"_key).value(200);
+        w.end_object();
+        key("imei_list"_key).begin_array().value("1").end_array();
+        key("empty"_key).begin_object().end_object();
+        key(""_key).null();
+        key("a_b-c.d e/f~0"_key).value(true);
+        w.end_object();
+        return out;
+    };
+    const std::string escaped_keys = document(false);
+    CHECK(document(true) == escaped_keys);
+    CHECK(escaped_keys ==
+          R"(x{"uid":"d-1","name":"n","os":{"type":"Linux","type_id":200},"imei_list":["1"],)"
+          R"("empty":{},"":null,"a_b-c.d e/f~0":true})");
+}
+
+TEST_CASE("a literal key's text: the comma, the quoted key and the colon") {
+    using namespace asset_sdk::json_literals;
+    CHECK("uid"_key.with_comma() == R"(,"uid":)");
+    CHECK("uid"_key.name() == "uid");
+    CHECK(""_key.with_comma() == R"(,"":)");
+    CHECK(""_key.name().empty());
+    std::string out;
+    JsonWriter(out).begin_object().field("a"_key, 1).field("b"_key, "x").end_object();
+    CHECK(out == R"({"a":1,"b":"x"})");
+}

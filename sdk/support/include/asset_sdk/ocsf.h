@@ -88,6 +88,7 @@ public:
 
     // `key`: a timestamp in this envelope's time unit (for the class's other time fields).
     void write_time(JsonWriter& w, std::string_view key, std::int64_t epoch_ms) const;
+    void write_time(JsonWriter& w, JsonKey key, std::int64_t epoch_ms) const;  // "created_time"_key
 
     std::int64_t type_uid() const { return type_uid_; }
     const std::string& type_name() const { return type_name_; }
@@ -104,5 +105,6 @@ private:
 
 // A timestamp in `unit` (see TimeUnit).
 void write_timestamp(JsonWriter& w, std::string_view key, std::int64_t epoch_ms, TimeUnit unit);
+void write_timestamp(JsonWriter& w, JsonKey key, std::int64_t epoch_ms, TimeUnit unit);
 
 }  // namespace asset_sdk::ocsf
