@@ -179,4 +179,12 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
     return *this;
 }
 
+JsonWriter& JsonWriter::members(std::string_view json) {
+    assert(depth_ > 0 && !after_key_ && "JsonWriter: members outside an object or after a key");
+    if (json.empty()) return *this;
+    before_value();  // the comma, when the object already holds a member
+    out_.append(json);
+    return *this;
+}
+
 }  // namespace asset_sdk

@@ -4,6 +4,8 @@ namespace asset_sdk::ocsf {
 
 namespace {
 
+using namespace json_literals;
+
 // The value of a timestamp field (TimeUnit says how).
 void write_time_value(JsonWriter& w, std::int64_t epoch_ms, TimeUnit unit) {
     if (unit == TimeUnit::kMilliseconds) {
@@ -40,37 +42,40 @@ std::string_view severity_name(Severity severity) {
 }
 
 Envelope::Envelope(const EnvelopeSpec& spec)
-    : class_uid_(spec.event_class.uid),
-      category_uid_(spec.event_class.category_uid),
-      activity_id_(spec.activity.id),
-      class_name_(spec.event_class.name),
-      category_name_(spec.event_class.category_name),
-      activity_name_(spec.activity.name),
-      severity_(spec.severity),
-      product_name_(spec.product.name),
-      product_vendor_(spec.product.vendor_name),
-      product_version_(spec.product.version),
-      schema_version_(spec.schema_version),
-      time_unit_(spec.time_unit),
-      type_uid_(static_cast<std::int64_t>(class_uid_) * 100 + activity_id_),
-      type_name_(class_name_ + ": " + activity_name_) {}
+    : time_unit_(spec.time_unit),
+      type_uid_(static_cast<std::int64_t>(spec.event_class.uid) * 100 + spec.activity.id),
+      type_name_(std::string(spec.event_class.name) + ": " + std::string(spec.activity.name)) {
+    // Each part is written as the members of an object whose '{' is then dropped.
+    {
+        JsonWriter w(head_);
+        w.begin_object();
+        w.field("activity_id", spec.activity.id).field("activity_name", spec.activity.name);
+        w.field("category_name", spec.event_class.category_name)
+            .field("category_uid", spec.event_class.category_uid);
+        w.field("class_name", spec.event_class.name).field("class_uid", spec.event_class.uid);
+        w.field("type_name", std::string_view(type_name_)).field("type_uid", type_uid_);
+        w.field("severity", severity_name(spec.severity))
+            .field("severity_id", static_cast<int>(spec.severity));
+        head_.erase(0, 1);
+    }
+    JsonWriter w(metadata_);
+    w.begin_object();
+    w.key("metadata").begin_object();
+    w.key("product").begin_object();
+    w.field("name", spec.product.name);
+    w.field("vendor_name", spec.product.vendor_name);
+    if (!spec.product.version.empty()) w.field("version", spec.product.version);
+    w.end_object();
+    w.field("version", spec.schema_version);
+    w.end_object();
+    metadata_.erase(0, 1);
+}
 
 void Envelope::begin(JsonWriter& w, std::int64_t time_epoch_ms) const {
     w.begin_object();
-    w.field("activity_id", activity_id_).field("activity_name", std::string_view(activity_name_));
-    w.field("category_name", std::string_view(category_name_)).field("category_uid", category_uid_);
-    w.field("class_name", std::string_view(class_name_)).field("class_uid", class_uid_);
-    w.field("type_name", std::string_view(type_name_)).field("type_uid", type_uid_);
-    w.field("severity", severity_name(severity_)).field("severity_id", static_cast<int>(severity_));
-    write_time(w, "time", time_epoch_ms);
-    w.key("metadata").begin_object();
-    w.key("product").begin_object();
-    w.field("name", std::string_view(product_name_));
-    w.field("vendor_name", std::string_view(product_vendor_));
-    if (!product_version_.empty()) w.field("version", std::string_view(product_version_));
-    w.end_object();
-    w.field("version", std::string_view(schema_version_));
-    w.end_object();
+    w.members(head_);
+    write_time(w, "time"_key, time_epoch_ms);
+    w.members(metadata_);
 }
 
 void Envelope::write_time(JsonWriter& w, std::string_view key, std::int64_t epoch_ms) const {

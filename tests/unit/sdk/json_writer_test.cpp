@@ -191,3 +191,13 @@ TEST_CASE("a literal key's text: the comma, the quoted key and the colon") {
     JsonWriter(out).begin_object().field("a"_key, 1).field("b"_key, "x").end_object();
     CHECK(out == R"({"a":1,"b":"x"})");
 }
+
+TEST_CASE("members(): already-written members join the object with the right commas") {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().members(R"("a":1,"b":[2])").members("").field("c", 3);
+    w.key("o").begin_object().members(R"("d":{})").end_object();
+    w.key("e").begin_object().members("").end_object();
+    w.members(R"("f":null)").end_object();
+    CHECK(out == R"({"a":1,"b":[2],"c":3,"o":{"d":{}},"e":{},"f":null})");
+}

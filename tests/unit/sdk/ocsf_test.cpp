@@ -84,3 +84,70 @@ TEST_CASE("every severity has its OCSF name") {
     CHECK(ocsf::severity_name(ocsf::Severity::kFatal) == "Fatal");
     CHECK(ocsf::severity_name(ocsf::Severity::kOther) == "Other");
 }
+
+namespace {
+
+// The envelope as begin() wrote it field by field before it copied members written once by the
+// constructor: the new begin() must write the same bytes for any spec.
+void reference_begin(asset_sdk::JsonWriter& w, const ocsf::EnvelopeSpec& spec, std::int64_t ms) {
+    const std::string type_name =
+        std::string(spec.event_class.name) + ": " + std::string(spec.activity.name);
+    w.begin_object();
+    w.field("activity_id", spec.activity.id).field("activity_name", spec.activity.name);
+    w.field("category_name", spec.event_class.category_name)
+        .field("category_uid", spec.event_class.category_uid);
+    w.field("class_name", spec.event_class.name).field("class_uid", spec.event_class.uid);
+    w.field("type_name", std::string_view(type_name))
+        .field("type_uid",
+               static_cast<std::int64_t>(spec.event_class.uid) * 100 + spec.activity.id);
+    w.field("severity", ocsf::severity_name(spec.severity))
+        .field("severity_id", static_cast<int>(spec.severity));
+    ocsf::write_timestamp(w, "time", ms, spec.time_unit);
+    w.key("metadata").begin_object();
+    w.key("product").begin_object();
+    w.field("name", spec.product.name);
+    w.field("vendor_name", spec.product.vendor_name);
+    if (!spec.product.version.empty()) w.field("version", spec.product.version);
+    w.end_object();
+    w.field("version", spec.schema_version);
+    w.end_object();
+}
+
+}  // namespace
+
+TEST_CASE("the envelope writes the same bytes as writing its fields one by one") {
+    const ocsf::EnvelopeSpec specs[] = {
+        device_inventory(ocsf::TimeUnit::kSeconds),
+        device_inventory(ocsf::TimeUnit::kMilliseconds),
+        {{3002, "Authentication", 3, "Identity & Access Management"},
+         {1, "Logon"},
+         ocsf::Severity::kHigh,
+         {"Pro\"duct\\", "Vendor\n\xC3\xA9\xFF", "2.1"},  // escapes, UTF-8, an invalid byte
+         "1.3.0",
+         ocsf::TimeUnit::kMilliseconds},
+        {{0, "", 0, ""},
+         {0, ""},
+         ocsf::Severity::kOther,
+         {"", "", ""},
+         "",
+         ocsf::TimeUnit::kSeconds},
+    };
+    for (const auto& spec : specs) {
+        const ocsf::Envelope envelope(spec);
+        for (const std::int64_t ms :
+             {std::int64_t{1'700'000'000'000}, std::int64_t{1'700'000'000'250},
+              std::int64_t{-1'500}, std::int64_t{0}}) {
+            // In an array after another element (the comma), with the class's own field after it.
+            std::string expected, actual;
+            asset_sdk::JsonWriter e(expected), a(actual);
+            e.begin_array().value(1);
+            a.begin_array().value(1);
+            reference_begin(e, spec, ms);
+            envelope.begin(a, ms);
+            e.field("device", "d").end_object().end_array();
+            a.field("device", "d").end_object().end_array();
+            CHECK(actual == expected);
+            CHECK(nlohmann::json::parse(actual).size() == 2);
+        }
+    }
+}

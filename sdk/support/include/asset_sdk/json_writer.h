@@ -102,6 +102,9 @@ public:
     JsonWriter& value(double d);         // finite only; non-finite written as null
     JsonWriter& null();
     JsonWriter& raw(std::string_view json);  // an already-serialized JSON value
+    // Already-serialized members of the current object: `"k":v` or several, comma-separated,
+    // without braces (e.g. a part of every record written once, ocsf::Envelope). Empty: nothing.
+    JsonWriter& members(std::string_view json);
 
     // Convenience: key + value.
     template <typename T>
