@@ -123,8 +123,4 @@ void GzipBodyDecoder::decode(asset_sdk::HttpResult& result) {
     response.body = std::move(out);
 }
 
-void gunzip_body(asset_sdk::HttpResult& result, std::size_t max_bytes) {
-    GzipBodyDecoder(max_bytes).decode(result);
-}
-
 }  // namespace okta_device

@@ -55,7 +55,4 @@ private:
     std::string spare_;  // the buffer of a body read and given back; empty: none
 };
 
-// One body with a decoder of its own (tests, and callers with a single response).
-void gunzip_body(asset_sdk::HttpResult& result, std::size_t max_bytes);
-
 }  // namespace okta_device

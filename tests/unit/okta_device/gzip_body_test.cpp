@@ -1,4 +1,4 @@
-// gunzip_body and GzipBodyDecoder (plugins/okta_device/src/gzip_body.h): Okta's gzip-encoded
+// GzipBodyDecoder (plugins/okta_device/src/gzip_body.h): Okta's gzip-encoded
 // pages decoded with libdeflate. Bodies here are made by libdeflate's compressor at several
 // levels and by hand (several members, cut, corrupt, trailing bytes); the pages themselves go
 // through it against okta-sim in the integration tests (sim_sync_test, okta_device_host_test).
@@ -14,6 +14,11 @@ namespace {
 
 using asset_sdk::HttpResult;
 using asset_sdk::TransportError;
+
+// One body through a decoder of its own, with the plugin's 64 MiB limit.
+void gunzip_body(HttpResult& r) {
+    okta_device::GzipBodyDecoder(64u << 20).decode(r);
+}
 
 std::string gzip(const std::string& text, int level = 6) {
     libdeflate_compressor* c = libdeflate_alloc_compressor(level);
@@ -54,14 +59,14 @@ TEST_CASE("a gzip body is decoded in place, with padding for the page reader") {
     const std::string text = page(500);
     for (const int level : {1, 6, 12}) {
         HttpResult r = response(gzip(text, level));
-        okta_device::gunzip_body(r, 64u << 20);
+        gunzip_body(r);
         REQUIRE(r.ok());
         CHECK(r.response.body == text);
         CHECK(r.response.body.capacity() >= r.response.body.size() + asset_sdk::kBodyPadding);
         CHECK(r.response.status == 200);
     }
     HttpResult x = response(gzip(text), " X-GZIP ");
-    okta_device::gunzip_body(x, 64u << 20);
+    gunzip_body(x);
     REQUIRE(x.ok());
     CHECK(x.response.body == text);
 }
@@ -69,14 +74,14 @@ TEST_CASE("a gzip body is decoded in place, with padding for the page reader") {
 TEST_CASE("a body without gzip encoding is left alone") {
     for (const char* encoding : {"", "identity"}) {
         HttpResult r = response("{\"a\":1}", encoding);
-        okta_device::gunzip_body(r, 64u << 20);
+        gunzip_body(r);
         REQUIRE(r.ok());
         CHECK(r.response.body == "{\"a\":1}");
     }
     HttpResult failed;
     failed.error = TransportError::kTimeout;
     failed.error_message = "timed out";
-    okta_device::gunzip_body(failed, 64u << 20);
+    gunzip_body(failed);
     CHECK(failed.error == TransportError::kTimeout);
     CHECK(failed.error_message == "timed out");
 }
@@ -84,12 +89,12 @@ TEST_CASE("a body without gzip encoding is left alone") {
 TEST_CASE("several members are decoded one after the other; trailing bytes are ignored") {
     const std::string a = page(3), b = page(200);
     HttpResult r = response(gzip(a) + gzip(b, 1));
-    okta_device::gunzip_body(r, 64u << 20);
+    gunzip_body(r);
     REQUIRE(r.ok());
     CHECK(r.response.body == a + b);
 
     HttpResult trailing = response(gzip(a) + std::string(20, '\0'));
-    okta_device::gunzip_body(trailing, 64u << 20);
+    gunzip_body(trailing);
     REQUIRE(trailing.ok());
     CHECK(trailing.response.body == a);
 }
@@ -99,21 +104,21 @@ TEST_CASE("the buffer is sized from the last trailer and grows when that is too 
     // Two members: the buffer is first sized for the last one ("[]"), then doubled until the
     // first fits.
     HttpResult two = response(gzip(text) + gzip("[]"));
-    okta_device::gunzip_body(two, 64u << 20);
+    gunzip_body(two);
     REQUIRE(two.ok());
     CHECK(two.response.body == text + "[]");
     // A trailer whose size is wrong: libdeflate checks it, so the stream is corrupt.
     std::string body = gzip(text);
     for (std::size_t i = body.size() - 4; i < body.size(); ++i) body[i] = 0;
     HttpResult lying = response(body);
-    okta_device::gunzip_body(lying, 64u << 20);
+    gunzip_body(lying);
     CHECK(lying.error == TransportError::kOther);
 }
 
 TEST_CASE("a cut or corrupt stream, or another encoding, is a transient transport failure") {
     const std::string good = gzip(page(100));
     HttpResult cut = response(good.substr(0, good.size() / 2));
-    okta_device::gunzip_body(cut, 64u << 20);
+    gunzip_body(cut);
     CHECK(cut.error == TransportError::kOther);
     CHECK(asset_sdk::is_transient(cut.error));
     CHECK(cut.error_message.find("gzip") != std::string::npos);
@@ -122,15 +127,15 @@ TEST_CASE("a cut or corrupt stream, or another encoding, is a transient transpor
     std::string flipped = good;
     flipped[good.size() / 2] = static_cast<char>(flipped[good.size() / 2] ^ 0x55);
     HttpResult corrupt = response(flipped);
-    okta_device::gunzip_body(corrupt, 64u << 20);
+    gunzip_body(corrupt);
     CHECK(corrupt.error == TransportError::kOther);
 
     HttpResult tiny = response("\x1f\x8b");
-    okta_device::gunzip_body(tiny, 64u << 20);
+    gunzip_body(tiny);
     CHECK(tiny.error == TransportError::kOther);
 
     HttpResult brotli = response("\x0b\x02\x80{}\x03", "br");
-    okta_device::gunzip_body(brotli, 64u << 20);
+    gunzip_body(brotli);
     CHECK(brotli.error == TransportError::kOther);
     CHECK(brotli.error_message.find("other than gzip") != std::string::npos);
 }
@@ -138,14 +143,14 @@ TEST_CASE("a cut or corrupt stream, or another encoding, is a transient transpor
 TEST_CASE("a body that decodes past the limit is refused, whatever its trailer says") {
     const std::string text(1u << 20, 'a');  // 1 MiB of one byte: a ~1 KB gzip stream
     HttpResult r = response(gzip(text));
-    okta_device::gunzip_body(r, 100'000);
+    okta_device::GzipBodyDecoder(100'000).decode(r);
     CHECK(r.error == TransportError::kTooLarge);
     CHECK_FALSE(asset_sdk::is_transient(r.error));
     CHECK(r.error_message.find("100000") != std::string::npos);
     CHECK(r.response.body.empty());
 
     HttpResult fits = response(gzip(text));
-    okta_device::gunzip_body(fits, 1u << 20);
+    okta_device::GzipBodyDecoder(1u << 20).decode(fits);
     REQUIRE(fits.ok());
     CHECK(fits.response.body == text);
 }
