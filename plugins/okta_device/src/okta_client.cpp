@@ -94,7 +94,7 @@ OktaClient::OktaClient(const OktaConfig& config, asset_sdk::HttpClient& http, Ok
       gunzip_(asset_sdk::HttpClientOptions{}.max_body_bytes) {}  // the plugin's limit
 
 OktaClient::~OktaClient() {
-    cancel_prefetch();
+    abandon_prefetch();  // not counted: the cycle, and with it the host's statistics, has ended
 }
 
 void OktaClient::prefetch(const std::string& url) {
@@ -107,9 +107,14 @@ void OktaClient::prefetch(const std::string& url) {
 }
 
 void OktaClient::cancel_prefetch() {
-    if (!prefetched_) return;
+    if (abandon_prefetch()) host_.count("requests_total", 1, {{"status", "abandoned"}});
+}
+
+bool OktaClient::abandon_prefetch() {
+    if (!prefetched_) return false;
     prefetched_.reset();
     http_.abandon();
+    return true;
 }
 
 ApiResult OktaClient::finish_prefetch() {

@@ -72,7 +72,9 @@ public:
     // read). Only when the rate limit needs no pause right now, as get() would check it; it counts
     // as a request (stats, RateLimiter::count_sent) and its answer goes through get()'s handling
     // (429 and rate-limit headers, retries). get() of another URL, cancel_prefetch() and the
-    // client's destructor drop it unread.
+    // client's destructor drop it unread. A dropped request was sent all the same (Okta counts
+    // it against the rate limit), so cancel_prefetch() reports it as
+    // requests_total{status="abandoned"}: the statistic then adds up to what Okta saw.
     void prefetch(const std::string& url);
     void cancel_prefetch();
 
@@ -107,6 +109,8 @@ private:
     ApiResult to_result(asset_sdk::HttpResult&& result);
     ApiResult token_failure(asset_sdk::oauth::TokenError&& error) const;
     ApiResult finish_prefetch();
+    // Drops a prefetched request unread; false when there was none.
+    bool abandon_prefetch();
 
     const OktaConfig& config_;
     asset_sdk::HttpClient& http_;

@@ -380,6 +380,10 @@ TEST_CASE("a page re-read after a break neither re-sends nor re-warns") {
     int skip_warnings = 0;
     for (const auto& l : run.io.logs) skip_warnings += l.text.rfind("skipped device #", 0) == 0;
     CHECK(skip_warnings == 6);
+    // Each broken page dropped the prefetch of the page after it, sent but never read: the
+    // statistic counts those requests too, as "abandoned", beside the pages read.
+    CHECK(run.io.counter("requests_total", {{"status", "abandoned"}}) == 2);
+    CHECK(run.io.counter("requests_total", {{"status", "200"}}) == 6);
 }
 
 TEST_CASE("expand and limit dropped from next links are put back") {
