@@ -136,11 +136,13 @@ TEST_CASE("Retrier: cancellation ends the loop during a wait, with no further at
         std::atomic<bool> stop{false};
         Retrier retrier(asset_sdk::SystemClock::instance(), policy(1h), 5,
                         [&] { return stop.load(); });
+        // t0 before the canceller starts: its 100 ms must lie inside the measured span (read
+        // after the thread started, t0 missed the start of its sleep and `took` could be 99.9 ms).
+        const auto t0 = std::chrono::steady_clock::now();
         std::thread canceller([&] {
             std::this_thread::sleep_for(100ms);
             stop = true;
         });
-        const auto t0 = std::chrono::steady_clock::now();
         const RetryEnd end = retrier.run([] { return AttemptResult::retry(10min); });
         const auto took = std::chrono::steady_clock::now() - t0;
         canceller.join();
