@@ -6,6 +6,12 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
 namespace ocsf = asset_sdk::ocsf;
 
 namespace {
@@ -75,6 +81,66 @@ TEST_CASE("seconds keep the milliseconds as a fraction, and are whole when there
     ocsf::write_timestamp(w, "ms", 1'700'000'000'250, ocsf::TimeUnit::kMilliseconds);
     w.end_object();
     CHECK(out == R"({"whole":1700000000,"fraction":1700000000.25,"ms":1700000000250})");
+}
+
+namespace {
+
+// A time in seconds as the writer wrote it before it formatted the decimal itself: whole seconds
+// as an integer, else the double's shortest round-trip text (std::to_chars).
+std::string seconds_by_double(std::int64_t epoch_ms) {
+    char buf[64];
+    const auto end = epoch_ms % 1000 == 0
+                         ? std::to_chars(buf, buf + sizeof buf, epoch_ms / 1000).ptr
+                         : std::to_chars(buf, buf + sizeof buf, epoch_ms / 1000.0).ptr;
+    return std::string(buf, end);
+}
+
+std::string seconds_written(std::int64_t epoch_ms) {
+    std::string out;
+    asset_sdk::JsonWriter w(out);
+    w.begin_object();
+    ocsf::write_timestamp(w, "t", epoch_ms, ocsf::TimeUnit::kSeconds);
+    return out.substr(5);  // after {"t":
+}
+
+}  // namespace
+
+TEST_CASE("seconds are the same text as the shortest double, over every length of time") {
+    std::vector<std::int64_t> times;
+    // Every value around the ends of the decimal path (1,000 ms and 10^15 ms), around every power
+    // of ten between, and small and negative ones (the double path).
+    for (std::int64_t ms = -5'000; ms <= 200'000; ++ms) times.push_back(ms);
+    for (std::int64_t p = 10'000; p <= 100'000'000'000'000'000; p *= 10) {
+        for (std::int64_t d = -2'000; d <= 2'000; ++d) times.push_back(p + d);
+    }
+    // Random times of every length, and times with each of the 1,000 fractions.
+    std::mt19937_64 rng(20261202);
+    for (std::int64_t lo = 1'000; lo < 1'000'000'000'000'000'000; lo *= 10) {
+        std::uniform_int_distribution<std::int64_t> pick(lo, lo * 10 - 1);
+        for (int i = 0; i < 40'000; ++i) times.push_back(pick(rng));
+    }
+    std::uniform_int_distribution<std::int64_t> seconds(1, 999'999'999'999);
+    for (int i = 0; i < 300; ++i) {
+        const std::int64_t s = seconds(rng) * 1000;
+        for (std::int64_t f = 0; f < 1000; ++f) times.push_back(s + f);
+    }
+    times.push_back(INT64_MAX);
+    times.push_back(INT64_MIN + 1);
+
+    std::size_t differ = 0;
+    for (const std::int64_t ms : times) {
+        const std::string written = seconds_written(ms);
+        const std::string expected = seconds_by_double(ms);
+        if (written != expected && ++differ <= 5) {
+            CHECK_MESSAGE(written == expected, ms << " ms: " << written << " vs " << expected);
+        }
+    }
+    CHECK(differ == 0);
+    CHECK(times.size() > 1'000'000);
+    CHECK(seconds_written(1'700'000'000'005) == "1700000000.005");
+    CHECK(seconds_written(1'700'000'000'050) == "1700000000.05");
+    CHECK(seconds_written(1'001) == "1.001");
+    CHECK(seconds_written(999'999'999'999'999) == "999999999999.999");
 }
 
 TEST_CASE("every severity has its OCSF name") {
