@@ -3,6 +3,9 @@
 // written another way): the same output for every input.
 #include <asset_sdk/json_writer.h>
 
+// The scans themselves, private to asset_sdk: each is tested here, not only the one this CPU uses.
+#include "../../../sdk/support/src/json_scan.h"
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -131,9 +134,10 @@ TEST_CASE("escape: empty and clean inputs of every length up to a few words") {
 TEST_CASE("escape: every byte value at every position of the first words") {
     std::mt19937 rng(2);
     for (int byte = 0; byte < 256; ++byte) {
+        // Every length of tail after the byte (the last word is loaded from the string's end;
+        // a string shorter than a word is two overlapping halves).
         for (std::size_t before = 0; before <= 17; ++before) {
-            for (const std::size_t after :
-                 {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{9}}) {
+            for (std::size_t after = 0; after <= 9; ++after) {
                 std::string s = printable(rng, before);
                 s.push_back(static_cast<char>(byte));
                 s += printable(rng, after);
@@ -211,4 +215,46 @@ TEST_CASE("escape: random inputs, mostly ASCII with specials and UTF-8 pieces") 
         const auto parsed = nlohmann::json::parse(escaped(s), nullptr, false);
         REQUIRE(parsed.is_string());
     }
+}
+
+TEST_CASE(
+    "scan: both scans find the first special byte, whatever its value, position and the length") {
+    // Every byte value at every position of strings of 0-40 bytes (all the paths: byte loop,
+    // halves, one block or word plus the end, several), the rest clean, and a second special byte
+    // after it that must not win.
+    const auto reference = [](std::string_view s) {
+        std::size_t i = 0;
+        while (i < s.size() && !asset_sdk::detail::is_special(static_cast<unsigned char>(s[i]))) {
+            ++i;
+        }
+        return i;
+    };
+    std::mt19937 rng(3);
+    std::size_t cases = 0;
+    for (std::size_t n = 0; n <= 40; ++n) {
+        for (std::size_t at = 0; at <= n; ++at) {  // at == n: no special byte
+            for (int byte = 0; byte < 256; ++byte) {
+                if (at == n && byte > 0) break;
+                std::string s = printable(rng, n);
+                if (at < n) s[at] = static_cast<char>(byte);
+                if (at + 3 < n) s[at + 3] = '"';
+                // In a buffer of exactly n bytes, so that a sanitizer build sees any read past it.
+                const std::vector<char> exact(s.begin(), s.end());
+                const std::string_view view(exact.data(), n);
+                const std::size_t want = reference(view);
+                ++cases;
+                if (asset_sdk::detail::clean_prefix_words(view) != want) {
+                    FAIL_CHECK("words: n=" << n << " at=" << at << " byte=" << byte);
+                    return;
+                }
+#if defined(__SSE2__)
+                if (asset_sdk::detail::clean_prefix_sse2(view) != want) {
+                    FAIL_CHECK("sse2: n=" << n << " at=" << at << " byte=" << byte);
+                    return;
+                }
+#endif
+            }
+        }
+    }
+    CHECK(cases > 200'000);
 }
