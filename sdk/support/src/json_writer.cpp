@@ -57,19 +57,29 @@ std::size_t escape_special(std::string& out, std::string_view s, std::size_t i) 
     return 1;
 }
 
-}  // namespace
-
-void JsonWriter::escape_into(std::string& out, std::string_view s) {
-    out.push_back('"');
-    std::size_t i = 0;
+// The rest of `s` from `i`, where the first byte to escape is: runs copied in one go, only the
+// bytes that stop them take escape_special. Out of line, so that the common case (nothing to
+// escape) stays a function with no loop and few registers to save.
+[[gnu::noinline, gnu::cold]] void escape_rest(std::string& out, std::string_view s, std::size_t i) {
     while (i < s.size()) {
-        // Plain ASCII runs (nearly all of a record's text) are found a word at a time and copied
-        // in one go; only the byte that stopped the run takes the slow path.
+        i += escape_special(out, s, i);
         const std::size_t run = detail::clean_prefix(s.substr(i));
         out.append(s.data() + i, run);
         i += run;
-        if (i < s.size()) i += escape_special(out, s, i);
     }
+}
+
+}  // namespace
+
+void JsonWriter::escape_into(std::string& out, std::string_view s) {
+    // Plain ASCII runs (nearly all of a record's text, and most strings whole) are found many
+    // bytes at a time and copied in one go. Why the split: with the loop inline, the call's
+    // register saves and restores cost as much as the scan of a short string (callgrind,
+    // tests/bench/README.md "Issue 14, session 8").
+    const std::size_t run = detail::clean_prefix(s);
+    out.push_back('"');
+    out.append(s.data(), run);
+    if (run < s.size()) escape_rest(out, s, run);
     out.push_back('"');
 }
 
