@@ -83,50 +83,6 @@ void JsonWriter::escape_into(std::string& out, std::string_view s) {
     out.push_back('"');
 }
 
-void JsonWriter::before_value() {
-    if (after_key_) {
-        after_key_ = false;
-        return;
-    }
-    if (depth_ == 0) return;
-    const std::uint64_t bit = level_bit(depth_);
-    if (has_element_ & bit) out_.push_back(',');
-    has_element_ |= bit;
-}
-
-JsonWriter& JsonWriter::begin_object() {
-    before_value();
-    // Deeper nesting is a programming error: records are shallow by construction.
-    assert(depth_ < kMaxDepth && "JsonWriter: nesting deeper than 64 levels");
-    out_.push_back('{');
-    ++depth_;
-    has_element_ &= ~level_bit(depth_);
-    return *this;
-}
-
-JsonWriter& JsonWriter::end_object() {
-    assert(depth_ > 0 && !after_key_ && "JsonWriter: unbalanced end_object");
-    --depth_;
-    out_.push_back('}');
-    return *this;
-}
-
-JsonWriter& JsonWriter::begin_array() {
-    before_value();
-    assert(depth_ < kMaxDepth && "JsonWriter: nesting deeper than 64 levels");
-    out_.push_back('[');
-    ++depth_;
-    has_element_ &= ~level_bit(depth_);
-    return *this;
-}
-
-JsonWriter& JsonWriter::end_array() {
-    assert(depth_ > 0 && !after_key_ && "JsonWriter: unbalanced end_array");
-    --depth_;
-    out_.push_back(']');
-    return *this;
-}
-
 JsonWriter& JsonWriter::key(std::string_view k) {
     assert(depth_ > 0 && !after_key_ && "JsonWriter: key outside an object or twice");
     before_value();
