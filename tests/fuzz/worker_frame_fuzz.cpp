@@ -2,29 +2,47 @@
 // bytes a worker process sends, fed to the FrameDecoder in pieces whose sizes come from the
 // input, every frame's items walked and every item decoded as each kind. Invariants: nothing
 // crashes or reads out of bounds; a frame handed out is never larger than the decoder's bound;
-// once the decoder reports an error it keeps reporting it.
+// once the decoder reports an error it keeps reporting it. A kItemsInRing frame's reference is
+// checked against a "ring" made of the input itself, as the host checks it against its mapping,
+// and the run it names (when inside) walked as items: a reference that passes the check never
+// reads outside the ring.
 // Build: asset_host_fuzzer(worker_frame asset_host::isolation) in tests/fuzz/CMakeLists.txt.
 #include "isolation/frame.h"
 #include "isolation/messages.h"
+#include "isolation/shared_ring.h"
 
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 namespace {
 
 using namespace asset_host::isolation;
 
-void walk_payload(FrameType type, std::string_view payload) {
-    if (type == FrameType::kResult) (void)decode_result(payload);
-    if (type == FrameType::kConfig) (void)decode_config(payload);
-    if (type == FrameType::kCredit) (void)decode_credit(payload);
-    if (type == FrameType::kStop) (void)decode_stop(payload);
+void walk_items(std::string_view payload) {
     ItemReader items(payload);
     for (auto item = items.next(); item && *item; item = items.next()) {
         (void)decode_log((*item)->data);
         if (auto stat = decode_statistic((*item)->data)) (void)stat->as_abi();
         (void)decode_check((*item)->data);
     }
+}
+
+void walk_payload(FrameType type, std::string_view payload, std::string_view ring) {
+    if (type == FrameType::kItemsInRing) {
+        auto ref = decode_ring_ref(payload);
+        if (ref && check_ring_ref(*ref, ring.size()).is_ok()) {
+            // The host's copy out of its mapping (HostRing::copy_out), then only the copy.
+            const std::string copy(ring.substr(ref->offset, ref->size));
+            if (copy.size() != ref->size) std::abort();  // the check let a short run through
+            walk_items(copy);
+        }
+    }
+    if (type == FrameType::kResult) (void)decode_result(payload);
+    if (type == FrameType::kConfig) (void)decode_config(payload);
+    if (type == FrameType::kCredit) (void)decode_credit(payload);
+    if (type == FrameType::kStop) (void)decode_stop(payload);
+    walk_items(payload);
 }
 
 }  // namespace
@@ -49,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
             if (broken) std::abort();  // an error must stick
             if (!*frame) break;
             if ((*frame)->payload.size() > kBound) std::abort();
-            walk_payload((*frame)->type, (*frame)->payload);
+            walk_payload((*frame)->type, (*frame)->payload, bytes);
         }
     }
     return 0;

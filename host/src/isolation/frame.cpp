@@ -19,6 +19,7 @@ bool known_type(std::uint8_t type) {
         case FrameType::kStop:
         case FrameType::kItems:
         case FrameType::kResult:
+        case FrameType::kItemsInRing:
             return true;
     }
     return false;

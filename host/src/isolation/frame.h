@@ -10,6 +10,7 @@
 //
 // host -> worker: kConfig (first and once), kCredit, kStop
 // worker -> host: kItems (records, markers, logs, statistics, checks, in the plugin's order),
+//                 or kItemsInRing (the same, written in the shared ring: shared_ring.h),
 //                 kResult (last; then the worker exits)
 // The payloads are in messages.h; isolation/README.md describes the protocol and flow control.
 //
@@ -32,11 +33,12 @@
 namespace asset_host::isolation {
 
 enum class FrameType : std::uint8_t {
-    kConfig = 1,  // host -> worker: WorkerConfig
-    kCredit = 2,  // host -> worker: uint64 bytes of kItems payload the host has consumed
-    kStop = 3,    // host -> worker: uint32 ah_stop_reason
-    kItems = 16,  // worker -> host: a run of items (messages.h)
-    kResult = 17  // worker -> host: WorkerResult
+    kConfig = 1,       // host -> worker: WorkerConfig
+    kCredit = 2,       // host -> worker: uint64 bytes of kItems payload the host has consumed
+    kStop = 3,         // host -> worker: uint32 ah_stop_reason
+    kItems = 16,       // worker -> host: a run of items (messages.h)
+    kResult = 17,      // worker -> host: WorkerResult
+    kItemsInRing = 18  // worker -> host: RingRef, a run of items in the shared ring
 };
 
 inline constexpr std::uint8_t kFrameMagic = 0xA5;

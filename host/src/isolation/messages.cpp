@@ -34,7 +34,8 @@ std::string encode_config(const WorkerConfig& c) {
         .u8(c.log_level)
         .u64(c.memory_limit)
         .u32(c.window_bytes)
-        .u32(c.flush_bytes);
+        .u32(c.flush_bytes)
+        .u32(c.ring_bytes);
     return out;
 }
 
@@ -55,7 +56,9 @@ asset_sdk::Result<WorkerConfig> decode_config(std::string_view payload) {
     c.memory_limit = in.u64();
     c.window_bytes = in.u32();
     c.flush_bytes = in.u32();
-    if (!finished(in) || command < 1 || command > 3 || c.window_bytes == 0 || c.flush_bytes == 0) {
+    c.ring_bytes = in.u32();
+    if (!finished(in) || command < 1 || command > 3 || c.window_bytes == 0 || c.flush_bytes == 0 ||
+        c.ring_bytes > kMaxRingBytes) {
         return malformed("config");
     }
     c.command = static_cast<WorkerCommand>(command);
@@ -87,6 +90,21 @@ asset_sdk::Result<ah_stop_reason> decode_stop(std::string_view payload) {
     // Both ends are the same binary: a reason it does not know is garbage.
     if (!finished(in) || reason > AH_STOP_HOST_ERROR) return malformed("stop");
     return static_cast<ah_stop_reason>(reason);
+}
+
+std::string encode_ring_ref(RingRef ref) {
+    std::string out;
+    PayloadWriter(out).u32(ref.offset).u32(ref.size);
+    return out;
+}
+
+asset_sdk::Result<RingRef> decode_ring_ref(std::string_view payload) {
+    PayloadReader in(payload);
+    RingRef ref;
+    ref.offset = in.u32();
+    ref.size = in.u32();
+    if (!finished(in)) return malformed("shared-memory frame");
+    return ref;
 }
 
 std::string encode_result(const WorkerResult& result) {

@@ -12,6 +12,7 @@
 #include <asset_host/plugin_abi.h>
 #include <asset_sdk/status.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,6 +29,12 @@ enum class WorkerCommand : std::uint8_t { kConfigure = 1, kTest = 2, kFetch = 3 
 // window_bytes of kItems payload sent but not yet credited by the host.
 inline constexpr std::uint32_t kDefaultWindowBytes = 1u << 20;
 inline constexpr std::uint32_t kDefaultFlushBytes = 256u << 10;
+// The shared ring (shared_ring.h) carries items of at most this size (header included); a
+// larger one (a big marker) goes inline in a kItems frame. Records are a few KiB.
+inline constexpr std::size_t kMaxRingItem = 64u << 10;
+// The largest ring a config may name (a sanity bound: ring_bytes_for() of the defaults is
+// about 1.6 MiB).
+inline constexpr std::size_t kMaxRingBytes = 256u << 20;
 
 // kConfig: everything a worker needs, and the only way secrets reach it.
 struct WorkerConfig {
@@ -43,6 +50,9 @@ struct WorkerConfig {
     std::uint64_t memory_limit = 0;         // bytes of address space (RLIMIT_AS); 0: none
     std::uint32_t window_bytes = kDefaultWindowBytes;
     std::uint32_t flush_bytes = kDefaultFlushBytes;
+    // fetch: the size of the shared ring whose memfd comes with this frame (SCM_RIGHTS); 0:
+    // none, items travel inline in kItems frames.
+    std::uint32_t ring_bytes = 0;
 };
 
 std::string encode_config(const WorkerConfig& config);
@@ -52,6 +62,15 @@ std::string encode_credit(std::uint64_t bytes);
 asset_sdk::Result<std::uint64_t> decode_credit(std::string_view payload);
 std::string encode_stop(ah_stop_reason reason);
 asset_sdk::Result<ah_stop_reason> decode_stop(std::string_view payload);
+
+// kItemsInRing: the next run of items is the `size` bytes of the shared ring at `offset` (a
+// kItems payload, written there by the worker). Credited like a kItems frame of `size` bytes.
+struct RingRef {
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+};
+std::string encode_ring_ref(RingRef ref);
+asset_sdk::Result<RingRef> decode_ring_ref(std::string_view payload);
 
 // kResult: how the command ended, as the worker saw it.
 enum class ResultCode : std::uint8_t {

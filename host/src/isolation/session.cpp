@@ -2,12 +2,16 @@
 
 #include "common/redactor.h"
 #include "isolation/frame.h"
+#include "isolation/shared_ring.h"
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <memory>
 
 namespace asset_host::isolation {
 
@@ -36,7 +40,16 @@ public:
           out_(out) {}
 
     void run(const WorkerConfig& config) {
-        queue(FrameType::kConfig, encode_config(config));
+        WorkerConfig c = config;
+        if (c.command == WorkerCommand::kFetch) {
+            // The records' way (shared_ring.h). Without one (the system refused a memfd) they
+            // travel inline, as they always could.
+            if (auto ring = HostRing::create(ring_bytes_for(c.window_bytes, c.flush_bytes))) {
+                ring_ = std::move(*ring);
+                c.ring_bytes = static_cast<std::uint32_t>(ring_->size());
+            }
+        }
+        queue(FrameType::kConfig, encode_config(c));
         if (limits_.cycle_timeout && config.command == WorkerCommand::kFetch) {
             timeout_at_ = clock_.steady_now() + *limits_.cycle_timeout;
         }
@@ -135,10 +148,11 @@ private:
 
     void send_queued() {
         while (sent_ < outgoing_.size()) {
-            const ssize_t n = ::send(worker_.socket(), outgoing_.data() + sent_,
-                                     outgoing_.size() - sent_, MSG_NOSIGNAL | MSG_DONTWAIT);
+            const ssize_t n = send_some();
             if (n > 0) {
                 sent_ += static_cast<std::size_t>(n);
+                // The worker has the ring's descriptor (with the config's first bytes).
+                if (ring_) ring_->release_fd();
             } else if (n < 0 && errno == EINTR) {
                 continue;
             } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -149,6 +163,26 @@ private:
         }
         outgoing_.clear();
         sent_ = 0;
+    }
+
+    // The next bytes of outgoing_; the ring's memfd rides with the first ones (SCM_RIGHTS).
+    ssize_t send_some() {
+        iovec iov{outgoing_.data() + sent_, outgoing_.size() - sent_};
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+        if (ring_ && ring_->fd() >= 0) {
+            msg.msg_control = control;
+            msg.msg_controllen = sizeof control;
+            cmsghdr* c = CMSG_FIRSTHDR(&msg);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(sizeof(int));
+            const int fd = ring_->fd();
+            std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+        }
+        return ::sendmsg(worker_.socket(), &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
     }
 
     void read_available() {
@@ -188,6 +222,8 @@ private:
         if (frame.type == FrameType::kItems) {
             serve_items(frame.payload);
             if (!discard_) queue(FrameType::kCredit, encode_credit(frame.payload.size()));
+        } else if (frame.type == FrameType::kItemsInRing) {
+            serve_ring_items(frame.payload);
         } else if (frame.type == FrameType::kResult) {
             auto result = decode_result(frame.payload);
             if (!result) return protocol_error(result.status().message());
@@ -197,6 +233,20 @@ private:
             protocol_error("a host frame (type " + std::to_string(static_cast<int>(frame.type)) +
                            ") from the worker");
         }
+    }
+
+    // A run of items in the shared ring: checked against the ring this host made, copied out
+    // (the worker can rewrite the ring at any time; only the copy is decoded), then served and
+    // credited like a kItems frame.
+    void serve_ring_items(std::string_view payload) {
+        if (!ring_) return protocol_error("a shared-memory frame, and no ring was given");
+        auto ref = decode_ring_ref(payload);
+        if (!ref) return protocol_error(ref.status().message());
+        if (auto st = ring_->copy_out(*ref, ring_copy_); !st.is_ok()) {
+            return protocol_error(st.message());
+        }
+        serve_items(ring_copy_);
+        if (!discard_) queue(FrameType::kCredit, encode_credit(ref->size));
     }
 
     void serve_items(std::string_view payload) {
@@ -270,6 +320,8 @@ private:
     SessionOutcome& out_;
 
     FrameDecoder decoder_;
+    std::unique_ptr<HostRing> ring_;  // fetch: the shared ring
+    std::string ring_copy_;           // the run being served, out of the ring
     std::string outgoing_;
     std::size_t sent_ = 0;
     bool eof_ = false;

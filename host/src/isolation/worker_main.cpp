@@ -17,6 +17,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <spdlog/sinks/base_sink.h>
@@ -24,6 +25,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 namespace asset_host::isolation {
@@ -122,10 +124,38 @@ void listen_to_host(int fd, std::string early, Outbox& outbox, CancelSource& can
     }
 }
 
+// Receives into `room`; a descriptor that came with the bytes (the shared ring's memfd, sent
+// with the config frame's first bytes) is kept in `passed_fd` (close-on-exec), any other closed.
+ssize_t receive(int fd, std::span<char> room, int& passed_fd) {
+    iovec iov{room.data(), room.size()};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)] = {};
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const ssize_t got = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+    if (got <= 0) return got;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (std::size_t i = 0; i < count; ++i) {
+            int received = -1;
+            std::memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof received);
+            if (passed_fd < 0) {
+                passed_fd = received;
+            } else {
+                ::close(received);
+            }
+        }
+    }
+    return got;
+}
+
 // The first frame, read before anything else runs. One recv() may take more than the config
 // frame (the host queues a stop right behind it when it is cancelled early): what follows it
-// stays in `decoder`, for the listener.
-asset_sdk::Result<WorkerConfig> read_config(int fd, FrameDecoder& decoder) {
+// stays in `decoder`, for the listener. The ring's descriptor, if any, lands in `ring_fd`.
+asset_sdk::Result<WorkerConfig> read_config(int fd, FrameDecoder& decoder, int& ring_fd) {
     for (;;) {
         auto frame = decoder.next();
         if (!frame) return frame.status();
@@ -137,7 +167,7 @@ asset_sdk::Result<WorkerConfig> read_config(int fd, FrameDecoder& decoder) {
             return decode_config((*frame)->payload);
         }
         const std::span<char> room = decoder.prepare(64u << 10);
-        const ssize_t got = ::recv(fd, room.data(), room.size(), 0);
+        const ssize_t got = receive(fd, room, ring_fd);
         if (got == 0) ::_exit(1);  // the host went away before saying anything
         if (got < 0 && errno != EINTR) ::_exit(1);
         if (got > 0) decoder.commit(static_cast<std::size_t>(got));
@@ -221,9 +251,14 @@ int worker_main(int, char**) {
     // Processes the plugin starts must not inherit the channel.
     ::fcntl(kWorkerFd, F_SETFD, FD_CLOEXEC);
     FrameDecoder decoder;
-    auto config = read_config(kWorkerFd, decoder);
+    int ring_fd = -1;
+    auto config = read_config(kWorkerFd, decoder, ring_fd);
     const WorkerConfig c = config ? *config : WorkerConfig{};
-    Outbox outbox(kWorkerFd, c.window_bytes, c.flush_bytes);
+    // Mapped before the memory limit applies, and the descriptor closed: the plugin never
+    // sees it. No ring (or one that cannot be mapped): items travel inline.
+    const WorkerRingMapping ring = map_worker_ring(ring_fd, c.ring_bytes);
+    if (ring_fd >= 0) ::close(ring_fd);
+    Outbox outbox(kWorkerFd, c.window_bytes, c.flush_bytes, ring);
     if (!config) {
         outbox.finish({ResultCode::kBadRequest, config.status().message()});
         return 2;

@@ -6,6 +6,7 @@
 #include "isolation/session.h"
 #include "isolation/frame.h"
 #include "isolation/messages.h"
+#include "isolation/shared_ring.h"
 #include "isolation/worker_end.h"
 
 #include <asset_sdk/clock.h>
@@ -15,9 +16,11 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstring>
 #include <functional>
 #include <thread>
 
@@ -138,12 +141,13 @@ struct Run {
 };
 
 Run run_fetch(FakeSpawner::Script script, CollectingSink& sink, CancelSource& cancel,
-              asset_sdk::Clock& clock) {
+              asset_sdk::Clock& clock, WorkerCommand command = WorkerCommand::kFetch) {
     FakeSpawner spawner(std::move(script));
     WorkerConfig config;
+    config.command = command;
     config.connector = "c";
     SessionTargets targets;
-    targets.sink = &sink;
+    if (command == WorkerCommand::kFetch) targets.sink = &sink;
     SessionLimits limits;
     limits.grace_period = asset_sdk::Millis(2000);
     Run r;
@@ -153,6 +157,62 @@ Run run_fetch(FakeSpawner::Script script, CollectingSink& sink, CancelSource& ca
     context.grace_period = limits.grace_period;
     r.described = describe_worker_end(r.outcome, context);
     return r;
+}
+
+// The config frame as a real worker reads it: with the shared ring's descriptor, mapped.
+struct RingWorker {
+    WorkerConfig config;
+    WorkerRingMapping ring;
+    ~RingWorker() { unmap_worker_ring(ring); }
+
+    bool start(int fd) {
+        FrameDecoder decoder;
+        int ring_fd = -1;
+        for (;;) {
+            auto frame = decoder.next();
+            if (!frame) return false;
+            if (*frame) {
+                auto c = decode_config((*frame)->payload);
+                if (!c) return false;
+                config = *c;
+                break;
+            }
+            const std::span<char> room = decoder.prepare(4096);
+            iovec iov{room.data(), room.size()};
+            msghdr msg{};
+            msg.msg_iov = &iov;
+            msg.msg_iovlen = 1;
+            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+            msg.msg_control = control;
+            msg.msg_controllen = sizeof control;
+            const ssize_t n = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+            if (n <= 0) return false;
+            if (cmsghdr* c = CMSG_FIRSTHDR(&msg); c && c->cmsg_type == SCM_RIGHTS) {
+                std::memcpy(&ring_fd, CMSG_DATA(c), sizeof ring_fd);
+            }
+            decoder.commit(static_cast<std::size_t>(n));
+        }
+        ring = map_worker_ring(ring_fd, config.ring_bytes);
+        if (ring_fd >= 0) ::close(ring_fd);
+        return ring.base != nullptr;
+    }
+
+    // Writes `items` into the ring at `offset` and names them in a kItemsInRing frame.
+    RingRef write(int fd, std::uint32_t offset,
+                  const std::vector<std::pair<ItemKind, std::string>>& items) {
+        std::string run;
+        for (const auto& [kind, data] : items) append_item(run, kind, data);
+        std::memcpy(ring.base + offset, run.data(), run.size());
+        const RingRef ref{offset, static_cast<std::uint32_t>(run.size())};
+        send_all(fd, make_frame(FrameType::kItemsInRing, encode_ring_ref(ref)));
+        return ref;
+    }
+};
+
+std::uint64_t credit_of(const std::optional<std::pair<FrameType, std::string>>& frame) {
+    if (!frame || frame->first != FrameType::kCredit) return 0;
+    auto bytes = decode_credit(frame->second);
+    return bytes ? *bytes : 0;
 }
 
 }  // namespace
@@ -264,4 +324,108 @@ TEST_CASE("a shutdown sends stop; a worker ignoring it is killed after the grace
     CHECK(r.described ==
           "plugin fake did not stop within the grace period (2s) after the shutdown request and "
           "was killed (SIGKILL)");
+}
+
+TEST_CASE(
+    "fetch: runs of items in the shared ring reach the sink in the worker's order, between "
+    "inline frames; each run is credited with its size") {
+    CollectingSink sink;
+    CancelSource cancel;
+    asset_sdk::Clock& clock = asset_sdk::SystemClock::instance();
+    std::vector<std::uint64_t> credits;
+    std::vector<std::uint64_t> sizes;
+    std::uint32_t ring_bytes = 0;
+    const Run r = run_fetch(
+        [&](int fd, const std::atomic<bool>&) {
+            RingWorker worker;
+            if (!worker.start(fd)) {
+                FAIL_CHECK("the fake worker got no ring");
+                return WorkerExit{};
+            }
+            ring_bytes = worker.config.ring_bytes;
+            HostFrames host{fd, FrameDecoder{}};
+            const RingRef first = worker.write(
+                fd, 0,
+                {{ItemKind::kRecord, R"({"uid":"a"})"}, {ItemKind::kMarker, R"({"next":1})"}});
+            sizes.push_back(first.size);
+            credits.push_back(credit_of(host.next()));
+            // After the host credited the first run, the worker may reuse its bytes.
+            const RingRef second = worker.write(fd, 0, {{ItemKind::kRecord, R"({"uid":"b"})"}});
+            sizes.push_back(second.size);
+            send_all(fd, items_frame({{ItemKind::kRecord, R"({"uid":"c"})"}}));
+            const RingRef third = worker.write(fd, worker.config.ring_bytes - 20,
+                                               {{ItemKind::kRecord, R"({"uid":"d"})"}});
+            sizes.push_back(third.size);
+            for (int i = 0; i < 3; ++i) credits.push_back(credit_of(host.next()));
+            send_all(fd, make_frame(FrameType::kResult, encode_result({ResultCode::kOk, ""})));
+            return WorkerExit{};
+        },
+        sink, cancel, clock);
+    CHECK(r.described.empty());
+    CHECK(ring_bytes == ring_bytes_for(kDefaultWindowBytes, kDefaultFlushBytes));
+    CHECK(sink.seen == std::vector<std::string>{R"(record {"uid":"a"})", R"(marker {"next":1})",
+                                                R"(record {"uid":"b"})", R"(record {"uid":"c"})",
+                                                R"(record {"uid":"d"})"});
+    REQUIRE(credits.size() == 4);
+    REQUIRE(sizes.size() == 3);
+    CHECK(credits[0] == sizes[0]);
+    CHECK(credits[1] == sizes[1]);
+    CHECK(credits[2] == kItemHeaderSize + 11);  // the inline frame's payload
+    CHECK(credits[3] == sizes[2]);
+}
+
+TEST_CASE(
+    "a shared-memory frame naming bytes outside the ring: what came before is kept, the worker "
+    "is killed, the cycle fails naming the protocol error") {
+    CollectingSink sink;
+    CancelSource cancel;
+    asset_sdk::Clock& clock = asset_sdk::SystemClock::instance();
+    std::uint32_t ring_bytes = 0;
+    const Run r = run_fetch(
+        [&](int fd, const std::atomic<bool>& killed) {
+            RingWorker worker;
+            if (!worker.start(fd)) {
+                FAIL_CHECK("the fake worker got no ring");
+                return WorkerExit{};
+            }
+            ring_bytes = worker.config.ring_bytes;
+            worker.write(fd, 0, {{ItemKind::kRecord, R"({"uid":"a"})"}});
+            // Valid items, but the frame claims 100 bytes starting 4 bytes before the end.
+            send_all(fd,
+                     make_frame(FrameType::kItemsInRing, encode_ring_ref({ring_bytes - 4, 100})));
+            while (!killed.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return WorkerExit{};
+        },
+        sink, cancel, clock);
+    CHECK(sink.seen == std::vector<std::string>{R"(record {"uid":"a"})"});
+    CHECK(r.outcome.killed == KillReason::kProtocol);
+    CHECK(r.described ==
+          "plugin fake broke the worker protocol (a shared-memory frame of 100 "
+          "bytes at offset " +
+              std::to_string(ring_bytes - 4) + " is outside the ring of " +
+              std::to_string(ring_bytes) + " bytes); its worker was killed");
+}
+
+TEST_CASE("a shared-memory frame when the host gave no ring (not a fetch) is a protocol error") {
+    CollectingSink sink;
+    CancelSource cancel;
+    asset_sdk::Clock& clock = asset_sdk::SystemClock::instance();
+    std::uint32_t ring_bytes = 99;
+    const Run r = run_fetch(
+        [&](int fd, const std::atomic<bool>& killed) {
+            HostFrames host{fd, FrameDecoder{}};
+            auto config = host.next();
+            if (config) {
+                if (auto c = decode_config(config->second)) ring_bytes = c->ring_bytes;
+            }
+            send_all(fd, make_frame(FrameType::kItemsInRing, encode_ring_ref({0, 16})));
+            while (!killed.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return WorkerExit{};
+        },
+        sink, cancel, clock, WorkerCommand::kConfigure);
+    CHECK(ring_bytes == 0);
+    CHECK(r.outcome.killed == KillReason::kProtocol);
+    CHECK(r.described ==
+          "plugin fake broke the worker protocol (a shared-memory frame, and no ring was given); "
+          "its worker was killed");
 }

@@ -3,6 +3,7 @@
 // a clean protocol error, never an overflow.
 #include "isolation/frame.h"
 #include "isolation/messages.h"
+#include "isolation/shared_ring.h"
 
 #include <doctest/doctest.h>
 
@@ -129,6 +130,7 @@ TEST_CASE("payloads round-trip") {
     config.checkpoint = std::string("{\"next\":2}");
     config.full = true;
     config.memory_limit = 512u << 20;
+    config.ring_bytes = 1u << 21;
     auto decoded = decode_config(encode_config(config));
     REQUIRE(decoded);
     CHECK(decoded->command == WorkerCommand::kTest);
@@ -136,7 +138,17 @@ TEST_CASE("payloads round-trip") {
     CHECK(decoded->checkpoint == config.checkpoint);
     CHECK(decoded->full);
     CHECK(decoded->memory_limit == config.memory_limit);
+    CHECK(decoded->ring_bytes == config.ring_bytes);
     CHECK_FALSE(decode_config(encode_config(config) + "x"));  // trailing bytes
+    config.ring_bytes = static_cast<std::uint32_t>(kMaxRingBytes + 1);
+    CHECK_FALSE(decode_config(encode_config(config)));
+
+    auto ref = decode_ring_ref(encode_ring_ref({4096, 300}));
+    REQUIRE(ref);
+    CHECK(ref->offset == 4096u);
+    CHECK(ref->size == 300u);
+    CHECK_FALSE(decode_ring_ref(encode_ring_ref({1, 2}) + "x"));
+    CHECK_FALSE(decode_ring_ref("1234567"));
 
     auto result = decode_result(encode_result({ResultCode::kFailed, "boom"}));
     REQUIRE(result);
@@ -158,4 +170,23 @@ TEST_CASE("payloads round-trip") {
     ItemReader truncated(std::string_view(items).substr(0, items.size() - 1));
     (void)truncated.next();
     CHECK_FALSE(truncated.next());
+}
+
+TEST_CASE("a shared-memory frame must name bytes inside the ring the host made") {
+    CHECK(check_ring_ref({0, 8192}, 8192).is_ok());
+    CHECK(check_ring_ref({8191, 1}, 8192).is_ok());
+    const asset_sdk::Status past_end = check_ring_ref({8000, 193}, 8192);
+    CHECK(past_end.code() == asset_sdk::StatusCode::kProtocol);
+    CHECK(past_end.message() ==
+          "a shared-memory frame of 193 bytes at offset 8000 is outside the ring of 8192 bytes");
+    CHECK_FALSE(check_ring_ref({8192, 1}, 8192).is_ok());
+    CHECK_FALSE(check_ring_ref({0, 0}, 8192).is_ok());  // an empty run is no run
+    // offset + size wraps in 32 bits: still refused
+    CHECK_FALSE(check_ring_ref({0xFFFFFFFFu, 2}, 8192).is_ok());
+    CHECK_FALSE(check_ring_ref({0, 0xFFFFFFFFu}, std::size_t{1} << 33).is_ok());  // > a frame
+
+    // The ring's size covers the window, the run being written and a wrap's padding.
+    CHECK(ring_bytes_for(kDefaultWindowBytes, kDefaultFlushBytes) >=
+          kDefaultWindowBytes + 2 * (kDefaultFlushBytes + kMaxRingItem));
+    CHECK(ring_bytes_for(kDefaultWindowBytes, kDefaultFlushBytes) % 4096 == 0);
 }
