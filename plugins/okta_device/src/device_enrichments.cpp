@@ -44,9 +44,9 @@ const EncryptionMapping* encryption_for(std::string_view okta) {
 }  // namespace
 
 void DeviceMapper::write_device_signals(EnrichmentList& list) {
-    if (v_.status) list.simple("device_status", *v_.status);
-    if (v_.registered) list.flag("registered", *v_.registered);
-    if (v_.secure_hardware) list.flag("secure_hardware_present", *v_.secure_hardware);
+    if (v_.status) list.simple("device_status"_entry, *v_.status);
+    if (v_.registered) list.flag("registered"_entry, *v_.registered);
+    if (v_.secure_hardware) list.flag("secure_hardware_present"_entry, *v_.secure_hardware);
     if (v_.disk_encryption) {
         asset_sdk::JsonWriter& w = list.begin("disk_encryption", *v_.disk_encryption);
         if (const EncryptionMapping* m = encryption_for(*v_.disk_encryption)) {
@@ -56,13 +56,14 @@ void DeviceMapper::write_device_signals(EnrichmentList& list) {
         }
         list.end();
     }
-    if (v_.jailbreak) list.flag("jailbroken", *v_.jailbreak);
-    if (v_.tpm_hash) list.simple("tpm_public_key_hash", *v_.tpm_hash);
-    if (v_.sid) list.simple("windows_sid", *v_.sid);
+    if (v_.jailbreak) list.flag("jailbroken"_entry, *v_.jailbreak);
+    if (v_.tpm_hash) list.simple("tpm_public_key_hash"_entry, *v_.tpm_hash);
+    if (v_.sid) list.simple("windows_sid"_entry, *v_.sid);
     // Android's "14:2024-05-01": the version went into os.name, the patch level comes here.
-    if (os_ && !os_->patch_level.empty()) list.simple("security_patch_level", os_->patch_level);
+    if (os_ && !os_->patch_level.empty())
+        list.simple("security_patch_level"_entry, os_->patch_level);
     // hw_info.uuid is OCSF's place for it, but Sekoia's model has no hw_info.
-    if (v_.udid && !is_apple_platform(v_.platform)) list.simple("hardware_uuid", *v_.udid);
+    if (v_.udid && !is_apple_platform(v_.platform)) list.simple("hardware_uuid"_entry, *v_.udid);
 }
 
 // The owner, the users, and the per-user signals grouped by value: {"name":"screen_lock_type",
@@ -75,16 +76,15 @@ void DeviceMapper::write_user_enrichments(EnrichmentList& list) {
         const UserLink& owner = users_[*owner_];
         owner_display(owner, text_);
         names_.assign(1, *user_label(owner));
-        list.users("owner", text_, names_);
+        list.users("owner"_entry, text_, names_);
     }
     names_.clear();
     for (std::size_t i = 0; i < v_.user_count; ++i) {
         if (auto l = user_label(users_[i])) names_.push_back(*l);
     }
-    if (!names_.empty()) list.users("users", std::to_string(names_.size()), names_);
+    if (!names_.empty()) list.users("users"_entry, std::to_string(names_.size()), names_);
 
-    const auto grouped = [&](std::string_view name,
-                             std::optional<std::string_view> UserLink::*member) {
+    const auto grouped = [&](EntryName name, std::optional<std::string_view> UserLink::*member) {
         for (std::size_t i = 0; i < v_.user_count; ++i) {
             const auto& val = users_[i].*member;
             if (!val) continue;
@@ -99,8 +99,8 @@ void DeviceMapper::write_user_enrichments(EnrichmentList& list) {
             list.users(name, *val, names_);
         }
     };
-    grouped("management_status", &UserLink::management_status);
-    grouped("screen_lock_type", &UserLink::screen_lock_type);
+    grouped("management_status"_entry, &UserLink::management_status);
+    grouped("screen_lock_type"_entry, &UserLink::screen_lock_type);
 }
 
 }  // namespace okta_device

@@ -97,6 +97,7 @@ private:
     std::vector<UserLink> users_;          // reused across devices: no per-device allocation
     std::vector<std::string_view> names_;  // scratch for grouping users by a value
     std::string text_;                     // scratch for composed strings (OS name, owner)
+    std::string entry_;                    // scratch for one enrichment entry (EnrichmentList)
 };
 
 }  // namespace okta_device

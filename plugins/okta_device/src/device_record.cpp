@@ -32,7 +32,7 @@ void DeviceMapper::write(asset_sdk::SystemTime collected_at,
 
     write_device(w, last_updated_ms);
     {
-        EnrichmentList list(w);
+        EnrichmentList list(w, entry_);
         write_device_signals(list);
         write_user_enrichments(list);
     }
