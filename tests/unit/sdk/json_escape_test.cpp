@@ -1,6 +1,7 @@
-// The JSON string escaper's word-at-a-time scan against the byte-at-a-time escaper it replaced
-// (kept below as the reference: its byte-at-a-time loop and UTF-8 check as they were, its escapes
-// written another way): the same output for every input.
+// The JSON string escaper's scans, many bytes at a time (SSE2, and 8-byte words elsewhere),
+// against the byte-at-a-time escaper they replaced (kept below as the reference: its byte-at-a-time
+// loop and UTF-8 check as they were, its escapes written another way): the same output for every
+// input.
 #include <asset_sdk/json_writer.h>
 
 // The scans themselves, private to asset_sdk: each is tested here, not only the one this CPU uses.
