@@ -5,6 +5,8 @@
 // exit-time check stops threads with ptrace, which fails under strace.
 #pragma once
 
+#include <chrono>
+
 namespace testsupport {
 
 #if defined(__SANITIZE_ADDRESS__)  // GCC
@@ -18,5 +20,20 @@ inline constexpr bool kSanitizerBuild = false;
 #else
 inline constexpr bool kSanitizerBuild = false;
 #endif
+
+// How many times longer a wall-clock bound may be in the instrumented build, which runs our
+// code two to three times slower (measured per test entry in tests/README.md, "Sanitizers").
+// The one factor for all such bounds: a bound that only that slowness breaks is written
+// scaled_bound(normal bound), and the normal build keeps its own. The ctest TIMEOUTs of a
+// sanitizer build are multiplied by the same factor (ASSET_HOST_TEST_TIME_SCALE in
+// tests/CMakeLists.txt): keep the two equal. No factor covers a test process that waits for a
+// CPU: run the suite at the priority of the machine's other work, not under nice -n 19 beside
+// builds.
+inline constexpr int kTimeScale = kSanitizerBuild ? 3 : 1;
+
+template <class Rep, class Period>
+constexpr std::chrono::duration<Rep, Period> scaled_bound(std::chrono::duration<Rep, Period> d) {
+    return d * kTimeScale;
+}
 
 }  // namespace testsupport
