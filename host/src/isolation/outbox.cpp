@@ -125,11 +125,17 @@ char* Outbox::ring_room_locked(std::size_t n, bool may_wait) {
     const std::uint64_t size = ring_.size;
     for (;;) {
         if (stop_.load() != AH_STOP_NONE) return nullptr;
-        const std::uint64_t at = head_ % size;
+        // Where the item would go: right after the run, which must stay contiguous. (Not
+        // head_ % size: a run that ends exactly at the ring's end has head_ % size == 0, and
+        // the next item there would make the run wrap.)
+        const std::uint64_t at = run_bytes() > 0 ? run_start_ % size + run_bytes() : head_ % size;
         if (at + n > size) {
             // A run is contiguous: send this one, then start the next at the ring's start (the
             // bytes skipped are freed with that run's credit).
-            if (run_bytes() > 0 && !flush_locked(may_wait)) return nullptr;
+            if (run_bytes() > 0) {
+                if (!flush_locked(may_wait)) return nullptr;
+                continue;  // sent (or dropped by a stop): look again
+            }
             head_ += size - at;
             run_start_ = head_;
             continue;

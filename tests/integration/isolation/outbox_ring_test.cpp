@@ -107,9 +107,14 @@ TEST_CASE(
 
     std::vector<std::string> expected;
     HostView view;
-    std::thread host([&] { view = read_as_host(fds[0], **ring); });
     {
         Outbox outbox(fds[1], kWindow, kFlush, mapping);
+        // A host that refuses a frame stops reading: stop the outbox, so the test fails instead
+        // of hanging on credit that never comes.
+        std::thread host([&] {
+            view = read_as_host(fds[0], **ring);
+            if (!view.error.empty()) outbox.stop(AH_STOP_HOST_ERROR);
+        });
         // The host's frames come back on the same socket: a reader thread as in the worker.
         std::thread credits([&] {
             FrameDecoder decoder(64);
@@ -126,7 +131,7 @@ TEST_CASE(
         const auto add = [&](ItemKind kind, const std::string& data) {
             expected.push_back(std::to_string(static_cast<int>(kind)) + " " + data);
             if (kind == ItemKind::kRecord || kind == ItemKind::kMarker) {
-                CHECK(outbox.add_data(kind, data));
+                (void)outbox.add_data(kind, data);
             } else {
                 outbox.add_other(kind, data);
             }
@@ -153,4 +158,63 @@ TEST_CASE(
     CHECK(view.ring_frames > 100);
     CHECK(view.inline_frames >= 4);                 // the big records, at least
     CHECK(view.ring_bytes > 10 * (*ring)->size());  // the ring was reused many times
+}
+
+TEST_CASE(
+    "outbox with a shared ring: a run that reaches the ring's end exactly is never continued "
+    "at its start") {
+    // Items of 1,408 bytes tile the 176 KiB ring exactly (128 per lap), and a run is sent every
+    // 6 items (8,448 >= the 8 KiB flush size): a lap ends in the middle of a run, at the ring's
+    // very last byte. The next item must start a new run at offset 0, not extend the run past
+    // the end (the host would refuse the frame as outside the ring).
+    constexpr std::uint32_t kWindow = 32u << 10;
+    constexpr std::uint32_t kFlush = 8u << 10;
+    constexpr std::size_t kItem = 1408;
+    REQUIRE(ring_bytes_for(kWindow, kFlush) % kItem == 0);
+    auto ring = HostRing::create(ring_bytes_for(kWindow, kFlush));
+    REQUIRE(ring);
+    int fds[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
+    const WorkerRingMapping mapping = map_worker_ring((*ring)->fd(), (*ring)->size());
+    REQUIRE(mapping.base != nullptr);
+
+    std::vector<std::string> expected;
+    HostView view;
+    {
+        Outbox outbox(fds[1], kWindow, kFlush, mapping);
+        // A host that refuses a frame stops reading: stop the outbox, so the test fails instead
+        // of hanging on credit that never comes.
+        std::thread host([&] {
+            view = read_as_host(fds[0], **ring);
+            if (!view.error.empty()) outbox.stop(AH_STOP_HOST_ERROR);
+        });
+        std::thread credits([&] {
+            FrameDecoder decoder(64);
+            for (;;) {
+                const std::span<char> room = decoder.prepare(512);
+                const ssize_t n = ::recv(fds[1], room.data(), room.size(), 0);
+                if (n <= 0) return;
+                decoder.commit(static_cast<std::size_t>(n));
+                for (auto f = decoder.next(); f && *f; f = decoder.next()) {
+                    if (auto bytes = decode_credit((*f)->payload)) outbox.credit(*bytes);
+                }
+            }
+        });
+        for (int i = 0; i < 1000; ++i) {
+            std::string record = "{\"uid\":\"" + std::to_string(100000 + i) + "\"}";
+            record.insert(record.size() - 1, kItem - kItemHeaderSize - record.size(), ' ');
+            expected.push_back("1 " + record);
+            if (!outbox.add_data(ItemKind::kRecord, record)) break;
+        }
+        outbox.finish({ResultCode::kOk, ""});
+        host.join();
+        ::shutdown(fds[0], SHUT_RDWR);
+        credits.join();
+    }
+    ::close(fds[0]);
+    ::close(fds[1]);
+
+    CHECK(view.error.empty());
+    CHECK(view.items == expected);
+    CHECK(view.ring_bytes == 1000 * kItem);  // every item went through the ring
 }
