@@ -54,13 +54,18 @@ void Outbox::wake() {
 }
 
 // An item goes into the empty buffer: it is stale after a while, so the reader must be
-// awake to send it then.
+// awake to send it then. While a frame is in flight its credit will wake the reader anyway
+// (which then sets its timer from first_item_at_): no eventfd wake-up, which in a long cycle
+// was one per run — the run after a flush starts with the flushed frame not yet credited.
 void Outbox::note_first_item_locked() {
     first_item_at_ = std::chrono::steady_clock::now();
-    if (reader_sleeps_) {
-        reader_sleeps_ = false;
-        wake();
+    if (!reader_sleeps_) return;
+    {
+        std::lock_guard credit_lock(credit_mu_);
+        if (outstanding_ > 0 && stop_.load() == AH_STOP_NONE) return;
     }
+    reader_sleeps_ = false;
+    wake();
 }
 
 bool Outbox::add_data(ItemKind kind, std::string_view data) {

@@ -60,7 +60,8 @@ public:
     void flush_stale(std::chrono::steady_clock::duration age);
     // How long the reader thread may sleep before flush_stale(age) has something to do: -1
     // (until the socket or wake_fd() is readable) when nothing is buffered — the next item put
-    // into the empty buffer then signals wake_fd() — or when what is buffered waits for credit
+    // into the empty buffer then signals wake_fd(), unless a frame is in flight, whose credit
+    // wakes the reader — or when what is buffered waits for credit
     // (a kCredit frame wakes the reader); else the milliseconds until it is `age` old (>= 1),
     // or age / 2 when the plugin's thread holds the buffer. The reader does not wake up while
     // the plugin is quiet: no timer ticks for nothing.
