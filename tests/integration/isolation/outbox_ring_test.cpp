@@ -91,28 +91,24 @@ HostView read_as_host(int fd, const HostRing& ring) {
     }
 }
 
-}  // namespace
-
-TEST_CASE(
-    "outbox with a shared ring: every item arrives once and in order through many wraps, big "
-    "items and log lines inline between runs") {
-    constexpr std::uint32_t kWindow = 32u << 10;
-    constexpr std::uint32_t kFlush = 8u << 10;
-    auto ring = HostRing::create(ring_bytes_for(kWindow, kFlush));
-    REQUIRE(ring);
+// Runs `fill(outbox)` as the plugin's thread against a host thread (read_as_host) and a credit
+// reader as in the worker, over a socketpair and a real ring of `window` and `flush`, then
+// finishes the outbox (which unmaps the worker's mapping); returns what the host saw. `fill` adds
+// the items (returning early is fine).
+template <typename Fill>
+HostView run_through_ring(const HostRing& ring, std::uint32_t window, std::uint32_t flush,
+                          Fill fill) {
     int fds[2];
     REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
-    const WorkerRingMapping mapping = map_worker_ring((*ring)->fd(), (*ring)->size());
+    const WorkerRingMapping mapping = map_worker_ring(ring.fd(), ring.size());
     REQUIRE(mapping.base != nullptr);
-
-    std::vector<std::string> expected;
     HostView view;
     {
-        Outbox outbox(fds[1], kWindow, kFlush, mapping);
+        Outbox outbox(fds[1], window, flush, mapping);
         // A host that refuses a frame stops reading: stop the outbox, so the test fails instead
         // of hanging on credit that never comes.
         std::thread host([&] {
-            view = read_as_host(fds[0], **ring);
+            view = read_as_host(fds[0], ring);
             if (!view.error.empty()) outbox.stop(AH_STOP_HOST_ERROR);
         });
         // The host's frames come back on the same socket: a reader thread as in the worker.
@@ -128,6 +124,28 @@ TEST_CASE(
                 }
             }
         });
+        fill(outbox);
+        outbox.finish({ResultCode::kOk, ""});
+        host.join();
+        ::shutdown(fds[0], SHUT_RDWR);
+        credits.join();
+    }
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return view;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "outbox with a shared ring: every item arrives once and in order through many wraps, big "
+    "items and log lines inline between runs") {
+    constexpr std::uint32_t kWindow = 32u << 10;
+    constexpr std::uint32_t kFlush = 8u << 10;
+    auto ring = HostRing::create(ring_bytes_for(kWindow, kFlush));
+    REQUIRE(ring);
+    std::vector<std::string> expected;
+    const HostView view = run_through_ring(**ring, kWindow, kFlush, [&](Outbox& outbox) {
         const auto add = [&](ItemKind kind, const std::string& data) {
             expected.push_back(std::to_string(static_cast<int>(kind)) + " " + data);
             if (kind == ItemKind::kRecord || kind == ItemKind::kMarker) {
@@ -145,13 +163,7 @@ TEST_CASE(
             if (i % 1000 == 500) add(ItemKind::kRecord, std::string(kMaxRingItem + 1, 'b'));
             if (i % 700 == 3) add(ItemKind::kLog, encode_log(2, "page " + std::to_string(i)));
         }
-        outbox.finish({ResultCode::kOk, ""});
-        host.join();
-        ::shutdown(fds[0], SHUT_RDWR);
-        credits.join();
-    }
-    ::close(fds[0]);
-    ::close(fds[1]);
+    });
 
     CHECK(view.error.empty());
     CHECK(view.items == expected);
@@ -173,46 +185,15 @@ TEST_CASE(
     REQUIRE(ring_bytes_for(kWindow, kFlush) % kItem == 0);
     auto ring = HostRing::create(ring_bytes_for(kWindow, kFlush));
     REQUIRE(ring);
-    int fds[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
-    const WorkerRingMapping mapping = map_worker_ring((*ring)->fd(), (*ring)->size());
-    REQUIRE(mapping.base != nullptr);
-
     std::vector<std::string> expected;
-    HostView view;
-    {
-        Outbox outbox(fds[1], kWindow, kFlush, mapping);
-        // A host that refuses a frame stops reading: stop the outbox, so the test fails instead
-        // of hanging on credit that never comes.
-        std::thread host([&] {
-            view = read_as_host(fds[0], **ring);
-            if (!view.error.empty()) outbox.stop(AH_STOP_HOST_ERROR);
-        });
-        std::thread credits([&] {
-            FrameDecoder decoder(64);
-            for (;;) {
-                const std::span<char> room = decoder.prepare(512);
-                const ssize_t n = ::recv(fds[1], room.data(), room.size(), 0);
-                if (n <= 0) return;
-                decoder.commit(static_cast<std::size_t>(n));
-                for (auto f = decoder.next(); f && *f; f = decoder.next()) {
-                    if (auto bytes = decode_credit((*f)->payload)) outbox.credit(*bytes);
-                }
-            }
-        });
+    const HostView view = run_through_ring(**ring, kWindow, kFlush, [&](Outbox& outbox) {
         for (int i = 0; i < 1000; ++i) {
             std::string record = "{\"uid\":\"" + std::to_string(100000 + i) + "\"}";
             record.insert(record.size() - 1, kItem - kItemHeaderSize - record.size(), ' ');
             expected.push_back("1 " + record);
             if (!outbox.add_data(ItemKind::kRecord, record)) break;
         }
-        outbox.finish({ResultCode::kOk, ""});
-        host.join();
-        ::shutdown(fds[0], SHUT_RDWR);
-        credits.join();
-    }
-    ::close(fds[0]);
-    ::close(fds[1]);
+    });
 
     CHECK(view.error.empty());
     CHECK(view.items == expected);
