@@ -127,10 +127,14 @@ asset_sdk::Result<WorkerResult> decode_result(std::string_view payload) {
 
 // ---- items ------------------------------------------------------------------------------
 
+void write_item_header(char* out, ItemKind kind, std::uint32_t size) {
+    out[0] = static_cast<char>(kind);
+    std::memcpy(out + 1, &size, sizeof size);
+}
+
 void append_item_header(std::string& out, ItemKind kind, std::uint32_t size) {
     char header[kItemHeaderSize];
-    header[0] = static_cast<char>(kind);
-    std::memcpy(header + 1, &size, sizeof size);
+    write_item_header(header, kind, size);
     out.append(header, sizeof header);
 }
 

@@ -102,6 +102,9 @@ enum class ItemKind : std::uint8_t {
 
 inline constexpr std::size_t kItemHeaderSize = 5;
 
+// Writes an item's header at `out` (kItemHeaderSize bytes): where the item goes in place, as in
+// the shared ring.
+void write_item_header(char* out, ItemKind kind, std::uint32_t size);
 void append_item_header(std::string& out, ItemKind kind, std::uint32_t size);
 void append_item(std::string& out, ItemKind kind, std::string_view data);
 

@@ -111,9 +111,7 @@ bool Outbox::append_locked(ItemKind kind, std::string_view data, bool may_wait) 
                    : nullptr;
     if (at) {
         if (pending_locked() == 0) note_first_item_locked();
-        const auto size = static_cast<std::uint32_t>(data.size());
-        at[0] = static_cast<char>(kind);
-        std::memcpy(at + 1, &size, sizeof size);
+        write_item_header(at, kind, static_cast<std::uint32_t>(data.size()));
         std::memcpy(at + kItemHeaderSize, data.data(), data.size());
         head_ += n;
         return true;
@@ -260,13 +258,7 @@ bool Outbox::flush_locked(bool wait_for_credit) {
     if (run_bytes() > 0) {
         const RingRef ref{static_cast<std::uint32_t>(run_start_ % ring_.size),
                           static_cast<std::uint32_t>(run_bytes())};
-        const std::string payload = encode_ring_ref(ref);
-        char frame[kFrameHeaderSize + 8];
-        static_assert(sizeof frame - kFrameHeaderSize == 2 * sizeof(std::uint32_t));
-        write_frame_header(frame, FrameType::kItemsInRing,
-                           static_cast<std::uint32_t>(payload.size()));
-        std::memcpy(frame + kFrameHeaderSize, payload.data(), payload.size());
-        send(std::string_view(frame, kFrameHeaderSize + payload.size()));
+        send(make_frame(FrameType::kItemsInRing, encode_ring_ref(ref)));
         run_start_ = head_;
     }
     if (payload_of(buffer_) > 0) {
