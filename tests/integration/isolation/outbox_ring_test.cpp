@@ -9,6 +9,7 @@
 #include "isolation/messages.h"
 #include "isolation/outbox.h"
 #include "isolation/shared_ring.h"
+#include "socket_send.h"
 
 #include <doctest/doctest.h>
 
@@ -23,6 +24,8 @@ using namespace asset_host::isolation;
 
 namespace {
 
+using testsupport::send_all;
+
 struct HostView {
     std::vector<std::string> items;  // "<kind> <data>"
     std::size_t ring_frames = 0;
@@ -30,15 +33,6 @@ struct HostView {
     std::uint64_t ring_bytes = 0;
     std::string error;
 };
-
-void send_all(int fd, const std::string& bytes) {
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-        const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) return;
-        sent += static_cast<std::size_t>(n);
-    }
-}
 
 void collect(std::string_view payload, HostView& view) {
     ItemReader items(payload);

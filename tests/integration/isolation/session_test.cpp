@@ -8,6 +8,7 @@
 #include "isolation/messages.h"
 #include "isolation/shared_ring.h"
 #include "isolation/worker_end.h"
+#include "socket_send.h"
 
 #include <asset_sdk/clock.h>
 
@@ -28,6 +29,8 @@ using namespace asset_host;
 using namespace asset_host::isolation;
 
 namespace {
+
+using testsupport::send_all;
 
 // Reads frames from the host's side of the socket (for the fake worker).
 struct HostFrames {
@@ -106,15 +109,6 @@ public:
 private:
     Script script_;
 };
-
-void send_all(int fd, const std::string& bytes) {
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-        const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) return;
-        sent += static_cast<std::size_t>(n);
-    }
-}
 
 std::string items_frame(const std::vector<std::pair<ItemKind, std::string>>& items) {
     std::string payload;
