@@ -8,6 +8,8 @@
 // read nothing outside it.
 #pragma once
 
+#include <asset_sdk/json_writer.h>
+
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -34,8 +36,12 @@ constexpr std::uint64_t special_bytes(std::uint64_t word) {
            (word & kHighBits);
 }
 
-constexpr bool is_special(unsigned char c) {
-    return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+// The length of the clean prefix of p[0..n), a byte at a time (strings shorter than the scans'
+// smallest load, and big-endian CPUs).
+inline std::size_t clean_prefix_bytes(const char* p, std::size_t n) {
+    std::size_t i = 0;
+    while (i < n && !json_needs_escaping(static_cast<unsigned char>(p[i]))) ++i;
+    return i;
 }
 
 inline std::uint64_t load_word(const char* p) {
@@ -61,11 +67,7 @@ inline std::uint32_t load_half(const char* p) {
 inline std::size_t clean_prefix_words(std::string_view s) {
     const char* p = s.data();
     const std::size_t n = s.size();
-    if constexpr (std::endian::native != std::endian::little) {
-        std::size_t i = 0;
-        while (i < n && !is_special(static_cast<unsigned char>(p[i]))) ++i;
-        return i;
-    }
+    if constexpr (std::endian::native != std::endian::little) return clean_prefix_bytes(p, n);
     // The first special byte in memory order: the least significant on little-endian.
     const auto first = [](std::uint64_t special) {
         return static_cast<std::size_t>(std::countr_zero(special)) / 8;
@@ -89,9 +91,7 @@ inline std::size_t clean_prefix_words(std::string_view s) {
         const std::uint64_t special = special_bytes(word) & ((std::uint64_t{1} << (8 * n)) - 1);
         return special == 0 ? n : first(special);
     }
-    std::size_t i = 0;
-    while (i < n && !is_special(static_cast<unsigned char>(p[i]))) ++i;
-    return i;
+    return clean_prefix_bytes(p, n);
 }
 
 #if defined(__SSE2__)
@@ -146,9 +146,7 @@ inline std::size_t clean_prefix_sse2(std::string_view s) {
         if ((mask & 0x0F) != 0) return first_bit(mask);
         return mask == 0 ? n : n + first_bit(mask) - 8;
     }
-    std::size_t i = 0;
-    while (i < n && !is_special(static_cast<unsigned char>(p[i]))) ++i;
-    return i;
+    return clean_prefix_bytes(p, n);
 }
 #endif
 

@@ -225,7 +225,7 @@ TEST_CASE(
     // after it that must not win.
     const auto reference = [](std::string_view s) {
         std::size_t i = 0;
-        while (i < s.size() && !asset_sdk::detail::is_special(static_cast<unsigned char>(s[i]))) {
+        while (i < s.size() && !asset_sdk::json_needs_escaping(static_cast<unsigned char>(s[i]))) {
             ++i;
         }
         return i;

@@ -15,6 +15,13 @@
 
 namespace asset_sdk {
 
+// A byte a JSON string cannot carry as it is: a quote, a backslash, a control character, or a
+// non-ASCII byte (part of a UTF-8 sequence, which the escaper validates). The one definition the
+// escaper's scans, the literal keys and literal text elsewhere (a plugin's) test against.
+constexpr bool json_needs_escaping(unsigned char c) {
+    return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+}
+
 namespace detail {
 
 // The text of a literal key as JsonWriter writes it, built when the program is compiled: the
@@ -29,8 +36,7 @@ struct JsonKeyText {
         text[0] = ',';
         text[1] = '"';
         for (std::size_t i = 0; i + 1 < N; ++i) {
-            const auto c = static_cast<unsigned char>(key[i]);
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+            if (json_needs_escaping(static_cast<unsigned char>(key[i]))) {
                 throw "JsonKeyText: a literal key must be printable ASCII without quotes or "
                       "backslashes (use JsonWriter::key(std::string_view), which escapes)";
             }
