@@ -13,8 +13,6 @@
 
 namespace okta_device {
 
-using namespace asset_sdk::json_literals;
-
 namespace detail {
 
 // `{"name":"<name>","value":`, the start of an entry, built at compile time from a literal name.
@@ -29,8 +27,7 @@ struct EntryHeadText {
         std::size_t at = 0;
         for (const char c : kOpen) text[at++] = c;
         for (std::size_t i = 0; i + 1 < N; ++i) {
-            const auto c = static_cast<unsigned char>(name[i]);
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+            if (asset_sdk::json_needs_escaping(static_cast<unsigned char>(name[i]))) {
                 throw "EntryHeadText: an entry name must be printable ASCII without quotes or "
                       "backslashes";
             }
@@ -72,6 +69,7 @@ public:
 
     // Opens an entry and its "data" object; the caller fills data and calls end().
     asset_sdk::JsonWriter& begin(std::string_view name, std::string_view value) {
+        using namespace asset_sdk::json_literals;
         open();
         return w_.begin_object()
             .field("name"_key, name)
@@ -115,6 +113,7 @@ public:
 private:
     // The array is opened by the first entry.
     void open() {
+        using namespace asset_sdk::json_literals;
         if (!open_) {
             w_.key("enrichments"_key).begin_array();
             open_ = true;
