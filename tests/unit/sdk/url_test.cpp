@@ -54,6 +54,18 @@ TEST_CASE("parse_url: IPv6 literals") {
     CHECK_FALSE(parse_url("http://[::1/").is_ok());
     // A '%' in a host name (libcurl decodes "%25"): its origin would decode again (fuzzer).
     CHECK_FALSE(parse_url("http://z%25e01Ahtt8/v0").is_ok());
+    // Any percent-encoded host name: libcurl decodes "%30" to "0" without normalising it to
+    // 0.0.0.0 as it does a written "0", so the origin parsed back to another host (fuzzer).
+    const auto encoded = parse_url("http://%30");
+    REQUIRE_FALSE(encoded.is_ok());
+    CHECK(encoded.status().message().find("'%' in the host") != std::string::npos);
+    CHECK_FALSE(parse_url("https://ex%61mple.com:8443/a").is_ok());
+    // A zone id is not a host name: still accepted, and its origin parses back the same.
+    const Url zoned = must_parse("http://[fe80::1%25eth0]:8080/api?q=%30");
+    CHECK(zoned.host == "[fe80::1%25eth0]");
+    CHECK(must_parse(zoned.origin()).host == zoned.host);
+    // '%' elsewhere (path, query) is not the host's.
+    CHECK(must_parse("https://example.com/a%30?b=%31").host == "example.com");
     CHECK_FALSE(parse_url("http://[]/").is_ok());
     CHECK_FALSE(parse_url("http://[::1]x/").is_ok());
     CHECK_FALSE(parse_url("http://[zz::1]/").is_ok());
