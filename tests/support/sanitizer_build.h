@@ -24,12 +24,15 @@ inline constexpr bool kSanitizerBuild = false;
 // How many times longer a wall-clock bound may be in the instrumented build, which runs our
 // code two to three times slower (measured per test entry in tests/README.md, "Sanitizers").
 // The one factor for all such bounds: a bound that only that slowness breaks is written
-// scaled_bound(normal bound), and the normal build keeps its own. The ctest TIMEOUTs of a
-// sanitizer build are multiplied by the same factor (ASSET_HOST_TEST_TIME_SCALE in
-// tests/CMakeLists.txt): keep the two equal. No factor covers a test process that waits for a
-// CPU: run the suite at the priority of the machine's other work, not under nice -n 19 beside
-// builds.
-inline constexpr int kTimeScale = kSanitizerBuild ? 3 : 1;
+// scaled_bound(normal bound), and the normal build keeps its own. It is the factor the ctest
+// TIMEOUTs of the build are multiplied by: ASSET_HOST_TEST_TIME_SCALE, set once in
+// tests/CMakeLists.txt and given to every test through asset_test_support's definitions. No
+// factor covers a test process that waits for a CPU: run the suite at the priority of the
+// machine's other work, not under nice -n 19 beside builds.
+#ifndef ASSET_HOST_TEST_TIME_SCALE
+#error "ASSET_HOST_TEST_TIME_SCALE comes from tests/CMakeLists.txt (link asset_test_support)"
+#endif
+inline constexpr int kTimeScale = ASSET_HOST_TEST_TIME_SCALE;
 
 template <class Rep, class Period>
 constexpr std::chrono::duration<Rep, Period> scaled_bound(std::chrono::duration<Rep, Period> d) {
